@@ -1,0 +1,16 @@
+/** What a CLI command may touch: its output streams, working directory and environment. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes: 0 clean (or warnings only), 1 findings with errors / operation failed, 2 usage error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run: (args: string[], io: CliIo) => number | Promise<number>;
+}

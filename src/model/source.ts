@@ -1,0 +1,154 @@
+/**
+ * YAML text -> plain value plus a way back from a document path to the line
+ * and column it came from. Used for the model and for the repository config,
+ * so every finding can point at the exact place in the file.
+ *
+ * Hostile input is refused with a finding, never a throw or a hang: oversized
+ * files, binary data, alias bombs, YAML syntax errors, an empty document.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { FILE_START, type Finding, type Position } from './findings.ts';
+
+/** Bigger than any real model (5,000 threats is about 3 MB), small enough to parse quickly. */
+export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+/** yaml's guard against "billion laughs": aliases may expand to at most this many nodes. */
+const MAX_ALIAS_COUNT = 1000;
+
+export type DocPath = readonly (string | number)[];
+
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+export interface YamlSource {
+  file: string;
+  text: string;
+  /** Where a value sits; `key: true` points at the mapping key instead (for unknown keys). */
+  locate(path: DocPath, options?: { key?: boolean }): Span;
+}
+
+export type ParsedYaml =
+  | { ok: true; value: unknown; source: YamlSource }
+  | { ok: false; findings: Finding[]; source: YamlSource };
+
+export function parseYamlSource(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const fail = (message: string, rule = 'yaml-syntax', start: Position = FILE_START): ParsedYaml => ({
+    ok: false,
+    findings: [{ rule, level: 'error', message, file, start }],
+    source: blindSource(file, text),
+  });
+
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_SOURCE_BYTES) {
+    return fail(`file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, 'file-too-large');
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0 || text.includes('\uFFFD')) {
+    const at = nul >= 0 ? nul : text.indexOf('\uFFFD');
+    return fail('file is not UTF-8 text (binary data found)', 'yaml-syntax', offsetToPosition(text, at));
+  }
+  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
+    return fail('file is empty: expected a YAML mapping starting with `version: 1`');
+  }
+
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (error) {
+    return fail(`YAML could not be parsed: ${describe(error)}`);
+  }
+  const source = documentSource(file, text, doc, lineCounter);
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      source,
+      findings: doc.errors.map((e) => ({
+        rule: 'yaml-syntax',
+        level: 'error' as const,
+        message: firstLine(e.message),
+        file,
+        start: toPosition(lineCounter, e.pos[0]),
+        end: toPosition(lineCounter, e.pos[1]),
+      })),
+    };
+  }
+  if (doc.contents === null) return fail('file is empty: expected a YAML mapping starting with `version: 1`');
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return fail(`YAML could not be read: ${describe(error)}`, 'yaml-syntax', source.locate([]).start);
+  }
+  return { ok: true, value, source };
+}
+
+function documentSource(file: string, text: string, doc: Document.Parsed, lineCounter: LineCounter): YamlSource {
+  return {
+    file,
+    text,
+    locate(path, options = {}) {
+      let node: unknown = doc.contents;
+      let keyNode: unknown;
+      let lastGood: unknown = node;
+      for (const segment of path) {
+        node = resolve(doc, node);
+        keyNode = undefined;
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+          if (!pair) break;
+          keyNode = pair.key;
+          node = pair.value ?? pair.key;
+        } else if (isSeq(node) && typeof segment === 'number') {
+          const item = node.items[segment];
+          if (item === undefined) break;
+          node = item;
+        } else {
+          break;
+        }
+        lastGood = node;
+      }
+      const target = (options.key && keyNode ? keyNode : lastGood) as Node | undefined;
+      const range = target?.range;
+      if (!range) return { start: FILE_START, end: FILE_START };
+      return { start: toPosition(lineCounter, range[0]), end: toPosition(lineCounter, range[1]) };
+    },
+  };
+}
+
+function resolve(doc: Document.Parsed, node: unknown): unknown {
+  for (let hops = 0; isAlias(node) && hops < 100; hops++) node = node.resolve(doc);
+  return node;
+}
+
+/** A source whose document could not be built: every path points at the start of the file. */
+function blindSource(file: string, text: string): YamlSource {
+  return { file, text, locate: () => ({ start: FILE_START, end: FILE_START }) };
+}
+
+function toPosition(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+export function offsetToPosition(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function describe(error: unknown): string {
+  return firstLine(error instanceof Error ? error.message : String(error));
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

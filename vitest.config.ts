@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests talk to 127.0.0.1 only; nock blocks everything else (see test/setup.ts).
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 20_000,
+  },
+});
