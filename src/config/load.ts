@@ -12,7 +12,7 @@ import { CONFIG_PATH, ConfigSchema, DEFAULT_CONFIG, type Config } from './schema
 export type LoadedConfig = { ok: true; config: Config } | { ok: false; findings: Finding[] };
 
 export function loadConfigText(text: string | undefined, file = CONFIG_PATH): LoadedConfig {
-  if (text === undefined || text.trim() === '') return { ok: true, config: DEFAULT_CONFIG };
+  if (text === undefined || isBlankYaml(text)) return { ok: true, config: DEFAULT_CONFIG };
   const parsed = parseYamlSource(text, file);
   if (!parsed.ok) return { ok: false, findings: parsed.findings.map((f) => ({ ...f, rule: 'config' })) };
   if (parsed.value === null) return { ok: true, config: DEFAULT_CONFIG };
@@ -28,4 +28,9 @@ export function validateConfigValue(value: unknown, file = CONFIG_PATH): LoadedC
 function validateConfig(value: unknown, source: YamlSource): LoadedConfig {
   const validated = validateWithSchema(ConfigSchema, value, source, 'config');
   return validated.ok ? { ok: true, config: validated.value } : { ok: false, findings: validated.findings };
+}
+
+/** Only blank lines and comments: an unconfigured repository, not an error. */
+function isBlankYaml(text: string): boolean {
+  return text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line));
 }
