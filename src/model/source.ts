@@ -49,7 +49,8 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     const at = nul >= 0 ? nul : text.indexOf('\uFFFD');
     return fail('file is not UTF-8 text (binary data found)', 'yaml-syntax', offsetToPosition(text, at));
   }
-  if (text.trim() === '' || /^(\s*(#.*)?\n?)*$/.test(text)) {
+  // Line by line: a single regex over the whole text backtracks exponentially on long blank runs.
+  if (text.split('\n').every((line) => /^\s*(?:#.*)?$/.test(line))) {
     return fail('file is empty: expected a YAML mapping starting with `version: 1`');
   }
 
