@@ -3,26 +3,54 @@
  * change (the planner's output). The fetcher fills `RepoState` from the API;
  * `planGithubSync` turns model + config + state into `GithubOperation`s;
  * the applier performs them in order. Only this file defines these shapes.
+ *
+ * Every operation is exactly one write request (a state change travels in the
+ * same PATCH as the field edits), so `operations.length` is the write cost of
+ * a plan and a write budget can be counted in operations.
  */
 
-/** The hidden marker threatloop leaves in the body of every issue it manages. */
+/**
+ * What the app last wrote for the fields it audits, kept in the marker so the
+ * next sync can say "status: planned → in-progress" and can take back only
+ * the assignees it added itself.
+ */
+export interface SyncedFields {
+  status?: string;
+  /** critical | high | medium | low | none | unscored */
+  rating?: string;
+  /** CVSS base score, when the threat has a valid vector. */
+  score?: number;
+  /** Due date, YYYY-MM-DD (stated or from the SLA). */
+  due?: string;
+  /** Owner keys in the model. */
+  owners?: string[];
+  /** Logins the app assigned. */
+  assigned?: string[];
+}
+
+/** The hidden marker threatloop leaves in the body of every issue it manages (see `parseMarker`). */
 export interface IssueMarker {
-  /** Threat id, or `dashboard` for the dashboard issue. */
+  /** A threat's issue, or the dashboard issue. */
   kind: 'threat' | 'dashboard';
+  /** Present when `kind` is `threat`. */
   threatId?: string;
   /** Jira issue key, once the threat has one (so a lagging Jira search never causes a duplicate). */
   jiraKey?: string;
+  synced?: SyncedFields;
 }
+
+export type IssueStateReason = 'completed' | 'not_planned' | 'duplicate' | 'reopened';
 
 export interface ExistingIssue {
   number: number;
   title: string;
   body: string;
   state: 'open' | 'closed';
-  stateReason?: 'completed' | 'not_planned' | 'reopened' | 'duplicate' | null;
+  stateReason?: IssueStateReason | null;
   labels: string[];
   assignees: string[];
   milestone?: { number: number; title: string } | null;
+  /** ISO timestamp. */
   createdAt: string;
   htmlUrl?: string;
   marker: IssueMarker;
@@ -49,6 +77,7 @@ export interface RepoState {
   /** Issues carrying the marker and the managed `threat` (or dashboard) label, open and closed. */
   issues: ExistingIssue[];
   labels: ExistingLabel[];
+  /** Open and closed (titles are unique across both). */
   milestones: ExistingMilestone[];
   /** Logins that can be assigned in the repo (GET /repos/{o}/{r}/assignees), when known. */
   assignable?: ReadonlySet<string>;
@@ -75,27 +104,50 @@ export type IssueFields = {
   body: string;
   labels: string[];
   assignees: string[];
-  /** Milestone title; the applier resolves it to a number (creating milestones first). */
+  /** Milestone title; the applier resolves it to a number (milestones are created first). null: no milestone. */
   milestone: string | null;
+};
+
+/** Field edits plus an optional state change, sent as ONE `PATCH /repos/{o}/{r}/issues/{n}`. */
+export type IssueChanges = Partial<IssueFields> & {
+  state?: 'open' | 'closed';
+  /** With `state: 'closed'`: completed | not_planned | duplicate; with `state: 'open'`: reopened. */
+  stateReason?: IssueStateReason;
 };
 
 export type GithubOperation =
   | { op: 'create-label'; name: string; color: string; description: string }
-  | { op: 'update-label'; name: string; color: string; description: string }
-  | { op: 'create-milestone'; title: string; dueOn: string }
+  | {
+      op: 'create-milestone';
+      title: string;
+      /** ISO timestamp at noon UTC of the due date, so the date shows the same in every time zone. */
+      dueOn: string;
+    }
   | { op: 'create-issue'; threatId: string; fields: IssueFields }
   | {
       op: 'update-issue';
       number: number;
-      threatId: string;
-      /** Only the fields that differ. */
-      changes: Partial<IssueFields>;
-      /** Human-readable lines for the audit comment, e.g. "severity: high -> critical". */
+      /** Absent for a dashboard issue (closing a duplicate dashboard). */
+      threatId?: string;
+      /** Only what differs (fields and/or state). */
+      changes: IssueChanges;
+      /** Human-readable lines, e.g. "status: planned → in-progress", "closed as not planned". */
       changed: string[];
     }
-  | { op: 'comment'; number: number; threatId: string; body: string }
-  | { op: 'close-issue'; number: number; threatId: string; reason: 'completed' | 'not_planned' | 'duplicate' }
-  | { op: 'reopen-issue'; number: number; threatId: string };
+  | {
+      op: 'comment';
+      number: number;
+      /** Absent for a dashboard issue. */
+      threatId?: string;
+      body: string;
+    }
+  /**
+   * The dashboard's body may hold issue references for threats whose issue is created
+   * in the same plan: the applier passes it through `resolveIssueRefs(body, numbers)`
+   * (src/render/dashboard.ts) with the numbers of the issues it created. Always last.
+   */
+  | { op: 'create-dashboard'; fields: IssueFields }
+  | { op: 'update-dashboard'; number: number; changes: IssueChanges };
 
 export type GithubPlan = {
   operations: GithubOperation[];
