@@ -4,9 +4,11 @@
  * `planGithubSync` turns model + config + state into `GithubOperation`s;
  * the applier performs them in order. Only this file defines these shapes.
  *
- * Every operation is exactly one write request (a state change travels in the
- * same PATCH as the field edits), so `operations.length` is the write cost of
- * a plan and a write budget can be counted in operations.
+ * Every operation is one write request (a state change travels in the same
+ * PATCH as the field edits); the one exception is a `create-issue` with
+ * `closeAs` (create, then close: two). `countWriteRequests` in plan.ts counts.
+ * A `comment` always follows the `update-issue` it explains: a write budget
+ * must not separate them (`takeWithinBudget` in plan.ts cuts plans safely).
  */
 
 /**
@@ -36,6 +38,8 @@ export interface IssueMarker {
   threatId?: string;
   /** Jira issue key, once the threat has one (so a lagging Jira search never causes a duplicate). */
   jiraKey?: string;
+  /** Browse URL of the Jira issue, so the body keeps its link when a sync runs without Jira. */
+  jiraUrl?: string;
   synced?: SyncedFields;
 }
 
@@ -123,7 +127,13 @@ export type GithubOperation =
       /** ISO timestamp at noon UTC of the due date, so the date shows the same in every time zone. */
       dueOn: string;
     }
-  | { op: 'create-issue'; threatId: string; fields: IssueFields }
+  | {
+      op: 'create-issue';
+      threatId: string;
+      fields: IssueFields;
+      /** The threat is already closed in the model (e.g. mitigated): close the new issue right after creating it. */
+      closeAs?: 'completed';
+    }
   | {
       op: 'update-issue';
       number: number;
