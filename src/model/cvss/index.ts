@@ -9,6 +9,10 @@ export type { CvssError, CvssResult, CvssScore, CvssVersion, SeverityRating } fr
 export { roundup30, roundup31 } from './v3.ts';
 export { roundV4 } from './v4.ts';
 
+// Parse buffers, reused: scoring is synchronous and never keeps them.
+const SCRATCH_V3 = new Int8Array(SPEC_V31.metrics.length);
+const SCRATCH_V4 = new Int8Array(SPEC_V40.metrics.length);
+
 /** Qualitative rating: 0.0 none, 0.1–3.9 low, 4.0–6.9 medium, 7.0–8.9 high, 9.0–10.0 critical. */
 export function severityOf(score: number): SeverityRating {
   if (!(score > 0)) return 'none';
@@ -37,10 +41,6 @@ export function severityLabel(severity: SeverityRating): string {
 export function scoreCvss(vector: string): CvssResult {
   if (typeof vector !== 'string') return { ok: false, error: { message: 'vector is not a string' } };
   if (vector.length === 0) return { ok: false, error: { message: 'vector is empty', offset: 0 } };
-  const ws = /\s/.exec(vector);
-  if (ws !== null) {
-    return { ok: false, error: { message: `vector contains whitespace at offset ${ws.index}`, offset: ws.index } };
-  }
   let spec: VersionSpec;
   let version: CvssVersion;
   let start: number;
@@ -74,8 +74,15 @@ export function scoreCvss(vector: string): CvssResult {
     version = '3.1';
     start = 0;
   }
-  const parsed = parseMetrics(vector, start, spec);
-  if (!parsed.ok) return parsed;
+  const parsed = parseMetrics(vector, start, spec, version === '4.0' ? SCRATCH_V4 : SCRATCH_V3);
+  if (!parsed.ok) {
+    // No metric name or value contains whitespace, so only a failed parse can be due to it.
+    const ws = /\s/.exec(vector);
+    if (ws !== null) {
+      return { ok: false, error: { message: `vector contains whitespace at offset ${ws.index}`, offset: ws.index } };
+    }
+    return parsed;
+  }
   const score = version === '4.0' ? scoreV4(parsed.values) : scoreV3Base(parsed.values, version);
   return { ok: true, value: { version, vector: parsed.normalised, score, severity: severityOf(score) } };
 }

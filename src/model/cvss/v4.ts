@@ -158,19 +158,29 @@ for (let eq1 = 0; eq1 < 3; eq1++)
             MACROS[macroIndex(eq1, eq2, eq3, eq4, eq5, eq6)] = { value, msd1, msd2, msd36, msd4, n };
           }
 
-/** Index of the first candidate not more severe than `levels` in any metric, or -1. */
-function firstMax(cands: readonly (readonly number[])[], levels: readonly number[]): number {
+/**
+ * Severity distance of `levels` (read from `lv` at offset `at`, `width` metrics) from the first
+ * candidate that is not more severe in any metric, or -1 when no candidate fits.
+ */
+function fitDistance(cands: readonly (readonly number[])[], lv: Int8Array, at: number, width: number): number {
   outer: for (let c = 0; c < cands.length; c++) {
     const cand = cands[c]!;
-    for (let k = 0; k < cand.length; k++) if (levels[k]! < cand[k]!) continue outer;
-    return c;
+    let d = 0;
+    for (let k = 0; k < width; k++) {
+      const diff = lv[at + k]! - cand[k]!;
+      if (diff < 0) continue outer;
+      d += diff;
+    }
+    return d;
   }
   return -1;
 }
 
-function distance(cand: readonly number[], levels: readonly number[]): number {
+/** Distance from the last candidate (the reference's fall-through case; never reached in practice). */
+function lastDistance(cands: readonly (readonly number[])[], lv: Int8Array, at: number, width: number): number {
+  const cand = cands[cands.length - 1]!;
   let d = 0;
-  for (let k = 0; k < cand.length; k++) d += levels[k]! - cand[k]!;
+  for (let k = 0; k < width; k++) d += lv[at + k]! - cand[k]!;
   return d;
 }
 
@@ -179,35 +189,28 @@ export function roundV4(x: number): number {
   return Math.round((x + 1e-6) * 10) / 10;
 }
 
-/** The MacroVector (EQ1..EQ6 digits) of a parsed v4.0 vector, e.g. "002201". */
-export function macroVectorOf(v: Int8Array): string {
-  const e = effectiveLevels(v);
-  return `${e.eq1}${e.eq2}${e.eq3}${e.eq4}${e.eq5}${e.eq6}`;
-}
+// Effective levels, in this order: AV PR UI | AC AT | VC VI VA CR IR AR | SC SI SA.
+// Module-level scratch buffer: scoring is synchronous and the buffer never escapes.
+const LV = new Int8Array(14);
+const AV = 0, PR = 1, UI = 2, AC = 3, AT = 4, VC = 5, VI = 6, VA = 7, CR = 8, IR = 9, AR = 10, SC = 11, SI = 12, SA = 13;
 
-interface Effective {
-  av: number; ac: number; at: number; pr: number; ui: number;
-  vc: number; vi: number; va: number; sc: number; si: number; sa: number;
-  cr: number; ir: number; ar: number;
-  eq1: number; eq2: number; eq3: number; eq4: number; eq5: number; eq6: number;
-}
-
-function effectiveLevels(v: Int8Array): Effective {
-  const av = eff(v, 0, 15, L_AV, LM_AV);
-  const ac = eff(v, 1, 16, L_AC, LM_AC);
-  const at = eff(v, 2, 17, L_AT, LM_AT);
-  const pr = eff(v, 3, 18, L_PR, LM_PR);
-  const ui = eff(v, 4, 19, L_UI, LM_UI);
-  const vc = eff(v, 5, 20, L_VCIA, LM_VCIA);
-  const vi = eff(v, 6, 21, L_VCIA, LM_VCIA);
-  const va = eff(v, 7, 22, L_VCIA, LM_VCIA);
-  const sc = eff(v, 8, 23, L_SCIA, LM_SC);
-  const si = eff(v, 9, 24, L_SCIA, LM_SIA);
-  const sa = eff(v, 10, 25, L_SCIA, LM_SIA);
+/** Fills LV from parsed values and returns the MacroVector as digits packed in base 10. */
+function effective(v: Int8Array): number {
+  const av = (LV[AV] = eff(v, 0, 15, L_AV, LM_AV));
+  const ac = (LV[AC] = eff(v, 1, 16, L_AC, LM_AC));
+  const at = (LV[AT] = eff(v, 2, 17, L_AT, LM_AT));
+  const pr = (LV[PR] = eff(v, 3, 18, L_PR, LM_PR));
+  const ui = (LV[UI] = eff(v, 4, 19, L_UI, LM_UI));
+  const vc = (LV[VC] = eff(v, 5, 20, L_VCIA, LM_VCIA));
+  const vi = (LV[VI] = eff(v, 6, 21, L_VCIA, LM_VCIA));
+  const va = (LV[VA] = eff(v, 7, 22, L_VCIA, LM_VCIA));
+  const sc = (LV[SC] = eff(v, 8, 23, L_SCIA, LM_SC));
+  const si = (LV[SI] = eff(v, 9, 24, L_SCIA, LM_SIA));
+  const sa = (LV[SA] = eff(v, 10, 25, L_SCIA, LM_SIA));
   const e = v[11]!;
-  const cr = L_REQ[v[12]! < 0 ? 0 : v[12]!]!;
-  const ir = L_REQ[v[13]! < 0 ? 0 : v[13]!]!;
-  const ar = L_REQ[v[14]! < 0 ? 0 : v[14]!]!;
+  const cr = (LV[CR] = L_REQ[v[12]! < 0 ? 0 : v[12]!]!);
+  const ir = (LV[IR] = L_REQ[v[13]! < 0 ? 0 : v[13]!]!);
+  const ar = (LV[AR] = L_REQ[v[14]! < 0 ? 0 : v[14]!]!);
   // EQ1: 0 AV:N and PR:N and UI:N; 1 (AV:N or PR:N or UI:N) and not all, and not AV:P; 2 otherwise.
   const nN = (av === 0 ? 1 : 0) + (pr === 0 ? 1 : 0) + (ui === 0 ? 1 : 0);
   const eq1 = nN === 3 ? 0 : nN > 0 && av !== 3 ? 1 : 2;
@@ -221,42 +224,52 @@ function effectiveLevels(v: Int8Array): Effective {
   const eq5 = EQ5_OF_E[e < 0 ? 0 : e]!;
   // EQ6: 0 (CR:H and VC:H) or (IR:H and VI:H) or (AR:H and VA:H); 1 otherwise.
   const eq6 = (cr === 0 && vc === 0) || (ir === 0 && vi === 0) || (ar === 0 && va === 0) ? 0 : 1;
-  return { av, ac, at, pr, ui, vc, vi, va, sc, si, sa, cr, ir, ar, eq1, eq2, eq3, eq4, eq5, eq6 };
+  return ((((eq1 * 10 + eq2) * 10 + eq3) * 10 + eq4) * 10 + eq5) * 10 + eq6;
+}
+
+/** The MacroVector (EQ1..EQ6 digits) of a parsed v4.0 vector, e.g. "002201". */
+export function macroVectorOf(v: Int8Array): string {
+  return String(effective(v)).padStart(6, '0');
 }
 
 /** CVSS v4.0 score from parsed value indices (V4_METRICS order). */
 export function scoreV4(v: Int8Array): number {
-  const x = effectiveLevels(v);
+  const packed = effective(v);
   // No impact on the vulnerable nor the subsequent system: 0.0 whatever else.
-  if (x.vc === 2 && x.vi === 2 && x.va === 2 && x.sc === 3 && x.si === 3 && x.sa === 3) return 0;
-  const macro = MACROS[macroIndex(x.eq1, x.eq2, x.eq3, x.eq4, x.eq5, x.eq6)]!;
-
-  const l1 = [x.av, x.pr, x.ui];
-  const l2 = [x.ac, x.at];
-  const l36 = [x.vc, x.vi, x.va, x.cr, x.ir, x.ar];
-  const l4 = [x.sc, x.si, x.sa];
-  const c1 = MAX_EQ1[x.eq1]!;
-  const c2 = MAX_EQ2[x.eq2]!;
-  const c36 = MAX_EQ36[x.eq3 * 2 + x.eq6]!;
-  const c4 = MAX_EQ4[x.eq4]!;
+  if (LV[VC] === 2 && LV[VI] === 2 && LV[VA] === 2 && LV[SC] === 3 && LV[SI] === 3 && LV[SA] === 3) return 0;
+  const eq6 = packed % 10;
+  const eq5 = ((packed / 10) | 0) % 10;
+  const eq4 = ((packed / 100) | 0) % 10;
+  const eq3 = ((packed / 1000) | 0) % 10;
+  const eq2 = ((packed / 10000) | 0) % 10;
+  const eq1 = (packed / 100000) | 0;
+  const macro = MACROS[macroIndex(eq1, eq2, eq3, eq4, eq5, eq6)]!;
+  const k36 = eq3 * 2 + eq6;
+  const c1 = MAX_EQ1[eq1]!;
+  const c2 = MAX_EQ2[eq2]!;
+  const c36 = MAX_EQ36[k36]!;
+  const c4 = MAX_EQ4[eq4]!;
   // The reference walks the product of the EQs' max vectors and keeps the first one that is at
   // least as severe in every metric: that is the first fitting candidate of each EQ. Were none to
-  // fit, it would fall through with the last of the product (the last candidate of every EQ).
-  let i1 = firstMax(c1, l1);
-  let i2 = firstMax(c2, l2);
-  let i36 = firstMax(c36, l36);
-  let i4 = firstMax(c4, l4);
-  if (i1 < 0 || i2 < 0 || i36 < 0 || i4 < 0) {
-    i1 = c1.length - 1;
-    i2 = c2.length - 1;
-    i36 = c36.length - 1;
-    i4 = c4.length - 1;
+  // fit, it would fall through with the last of the product (the last candidate of every EQ);
+  // checked exhaustively, that never happens, but it is mirrored for fidelity.
+  let d1 = fitDistance(c1, LV, AV, 3);
+  let d2 = fitDistance(c2, LV, AC, 2);
+  let d36 = fitDistance(c36, LV, VC, 6);
+  let d4 = fitDistance(c4, LV, SC, 3);
+  if (d1 < 0 || d2 < 0 || d36 < 0 || d4 < 0) {
+    d1 = lastDistance(c1, LV, AV, 3);
+    d2 = lastDistance(c2, LV, AC, 2);
+    d36 = lastDistance(c36, LV, VC, 6);
+    d4 = lastDistance(c4, LV, SC, 3);
   }
+  // Each EQ with a lower MacroVector moves the score down by its maximal scoring difference times
+  // the proportion (severity distance / MacroVector depth); the score drops by the mean of those.
   let sum = 0;
-  if (!Number.isNaN(macro.msd1)) sum += (macro.msd1 * distance(c1[i1]!, l1)) / DEPTH_EQ1[x.eq1]!;
-  if (!Number.isNaN(macro.msd2)) sum += (macro.msd2 * distance(c2[i2]!, l2)) / DEPTH_EQ2[x.eq2]!;
-  if (!Number.isNaN(macro.msd36)) sum += (macro.msd36 * distance(c36[i36]!, l36)) / DEPTH_EQ36[x.eq3 * 2 + x.eq6]!;
-  if (!Number.isNaN(macro.msd4)) sum += (macro.msd4 * distance(c4[i4]!, l4)) / DEPTH_EQ4[x.eq4]!;
+  if (!Number.isNaN(macro.msd1)) sum += (macro.msd1 * d1) / DEPTH_EQ1[eq1]!;
+  if (!Number.isNaN(macro.msd2)) sum += (macro.msd2 * d2) / DEPTH_EQ2[eq2]!;
+  if (!Number.isNaN(macro.msd36)) sum += (macro.msd36 * d36) / DEPTH_EQ36[k36]!;
+  if (!Number.isNaN(macro.msd4)) sum += (macro.msd4 * d4) / DEPTH_EQ4[eq4]!;
   // EQ5's proportional distance is always 0, but it still counts in the mean when it has a lower.
   const mean = macro.n === 0 ? 0 : sum / macro.n;
   let score = macro.value - mean;
