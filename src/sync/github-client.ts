@@ -1,0 +1,173 @@
+/**
+ * How threatloop talks to GitHub, for the app and the CLI alike: the client
+ * type, retries on rate limits, and the pacing of writes.
+ *
+ * What Probot 14 really does on rate limits (read from node_modules, probot
+ * 14.3.2 + @octokit/plugin-throttling 11 + @octokit/plugin-retry 8):
+ * - `ProbotOctokit`'s own defaults (lib/octokit/probot-octokit.js) retry both
+ *   primary and secondary limits, without any bound. But a `Probot` instance
+ *   (the app, `context.octokit`) builds its Octokit through
+ *   lib/octokit/get-octokit-throttle-options.js, which REPLACES them:
+ *   `onRateLimit` retries twice, `onSecondaryRateLimit` only logs ("does not
+ *   retry"). So inside the app a secondary limit surfaces as a 403 error.
+ * - The throttling plugin recognises a secondary limit only by the words
+ *   "secondary rate" in the error message; a 429 without them is left to
+ *   @octokit/plugin-retry, which retries it 3 times on a 1 s, 4 s, 9 s
+ *   schedule, ignoring `retry-after`; 403 is in plugin-retry's doNotRetry list.
+ * - The throttling plugin also queues writes process-wide: at least 1 s apart,
+ *   3 s apart for writes that notify (issue creation, comments). That holds
+ *   only when throttling is enabled (tests disable it).
+ *
+ * So we do not rely on either plugin for correctness: `withRateLimitRetry`
+ * (outermost hook) honours `retry-after` on 403/429 a bounded number of times
+ * with an injected delay, and turns an exhausted primary quota into a
+ * `RateLimitedError` carrying the reset time, so a sync stops cleanly and
+ * resumes later instead of blocking for up to an hour. `WritePacer` spaces
+ * content-creating requests itself (>= 1 s in production, 0 in tests) and
+ * keeps each installation under 500 of them an hour.
+ */
+import { ProbotOctokit } from 'probot';
+
+export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+
+/** Waits `ms` milliseconds; injected so tests never sleep. */
+export type Delay = (ms: number) => Promise<void>;
+
+export const realDelay: Delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const noDelay: Delay = async () => {};
+
+/** GitHub asks to wait at least a minute after a secondary limit that names no wait. */
+const SECONDARY_FALLBACK_SECONDS = 60;
+/** Longest single wait we accept inside a request; anything longer ends the sync (it resumes later). */
+const MAX_WAIT_SECONDS = 15 * 60;
+
+export class RateLimitedError extends Error {
+  readonly resumeAt: Date;
+  constructor(message: string, resumeAt: Date) {
+    super(message);
+    this.name = 'RateLimitedError';
+    this.resumeAt = resumeAt;
+  }
+}
+
+export interface RetryOptions {
+  delay: Delay;
+  /** Retries per request after a rate limit answer (default 3). */
+  maxRetries?: number;
+  now?: () => number;
+  onRetry?: (info: { method: string; url: string; status: number; waitSeconds: number; attempt: number }) => void;
+}
+
+interface HttpErrorLike {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined> };
+}
+
+const retrying = new WeakSet<object>();
+
+/** Adds the retry policy above to a client (idempotent per client instance). */
+export function withRateLimitRetry<T extends GitHubClient>(octokit: T, options: RetryOptions): T {
+  if (retrying.has(octokit)) return octokit;
+  retrying.add(octokit);
+  const maxRetries = options.maxRetries ?? 3;
+  const now = options.now ?? Date.now;
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        const wait = rateLimitWait(error as HttpErrorLike, now());
+        if (wait === undefined) throw error;
+        const method = String(requestOptions.method);
+        const url = String(requestOptions.url);
+        if (wait.kind === 'quota' || wait.seconds > MAX_WAIT_SECONDS || attempt >= maxRetries) {
+          throw new RateLimitedError(
+            `GitHub rate limit on ${method} ${url}${attempt > 0 ? ` after ${attempt} retries` : ''}`,
+            new Date(now() + wait.seconds * 1000),
+          );
+        }
+        options.onRetry?.({ method, url, status: (error as HttpErrorLike).status ?? 0, waitSeconds: wait.seconds, attempt: attempt + 1 });
+        await options.delay(wait.seconds * 1000);
+      }
+    }
+  });
+  return octokit;
+}
+
+/** How long GitHub asks us to wait, if this error is a rate limit at all. */
+export function rateLimitWait(error: HttpErrorLike, nowMs: number): { kind: 'retry' | 'quota'; seconds: number } | undefined {
+  if (error.status !== 403 && error.status !== 429) return undefined;
+  const headers = error.response?.headers ?? {};
+  const retryAfter = Number(headers['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers['retry-after'] !== undefined) {
+    return { kind: 'retry', seconds: retryAfter };
+  }
+  if (/secondary rate|abuse/i.test(error.message ?? '')) return { kind: 'retry', seconds: SECONDARY_FALLBACK_SECONDS };
+  if (String(headers['x-ratelimit-remaining']) === '0') {
+    const reset = Number(headers['x-ratelimit-reset']) * 1000;
+    return { kind: 'quota', seconds: Number.isFinite(reset) ? Math.max(1, Math.ceil((reset - nowMs) / 1000) + 1) : 60 };
+  }
+  if (error.status === 429) return { kind: 'retry', seconds: SECONDARY_FALLBACK_SECONDS };
+  return undefined;
+}
+
+export interface PacerOptions {
+  /** Minimum gap between content-creating requests (production: 1000 ms). */
+  minIntervalMs: number;
+  /** At most this many content-creating requests per key in any hour (GitHub: 500). */
+  perHour?: number;
+  delay: Delay;
+  now?: () => number;
+}
+
+/**
+ * Spaces writes and keeps an hourly count per key (installation or token).
+ * One pacer per process: several syncs share the same GitHub quota.
+ */
+export class WritePacer {
+  readonly #options: Required<PacerOptions>;
+  readonly #recent = new Map<string, number[]>();
+  #last = new Map<string, number>();
+
+  constructor(options: PacerOptions) {
+    this.#options = { perHour: 500, now: Date.now, ...options };
+  }
+
+  /** Waits for the gap; `undefined` = go, a Date = the hourly allowance is used up until then. */
+  async beforeWrite(key: string): Promise<Date | undefined> {
+    const { minIntervalMs, perHour, delay, now } = this.#options;
+    const hourAgo = now() - 3_600_000;
+    const recent = (this.#recent.get(key) ?? []).filter((t) => t > hourAgo);
+    this.#recent.set(key, recent);
+    if (recent.length >= perHour) return new Date(recent[0]! + 3_600_000);
+    const last = this.#last.get(key);
+    if (last !== undefined && minIntervalMs > 0) {
+      const wait = last + minIntervalMs - now();
+      if (wait > 0) await delay(wait);
+    }
+    const at = now();
+    this.#last.set(key, at);
+    recent.push(at);
+    return undefined;
+  }
+}
+
+/** A client for the CLI: a token, GitHub.com or GHES (`GITHUB_API_URL`). */
+export function createTokenClient(options: { token: string; baseUrl?: string; delay: Delay; onRetry?: RetryOptions['onRetry'] }): GitHubClient {
+  const octokit = new ProbotOctokit({
+    auth: { token: options.token },
+    ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
+    // Keep the throttling plugin's write queue, but let withRateLimitRetry decide every retry (bounded).
+    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+  return withRateLimitRetry(octokit, { delay: options.delay, onRetry: options.onRetry });
+}
+
+/** The web UI URL for an API base URL: api.github.com -> github.com, GHES /api/v3 -> host. */
+export function webUrlFor(apiBaseUrl: string | undefined): string {
+  if (!apiBaseUrl || /^https:\/\/api\.github\.com\/?$/.test(apiBaseUrl)) return 'https://github.com';
+  return apiBaseUrl.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '');
+}
