@@ -4,10 +4,12 @@
  * each command parses its own arguments and returns an exit code.
  */
 import { pathToFileURL } from 'node:url';
+import { cvssCommand } from './commands/cvss.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
+  cvss: cvssCommand,
   schema: schemaCommand,
 };
 
