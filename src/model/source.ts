@@ -40,10 +40,8 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     source: blindSource(file, text),
   });
 
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_SOURCE_BYTES) {
-    return fail(`file is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SOURCE_BYTES / 1024 / 1024} MB`, 'file-too-large');
-  }
+  const tooLarge = sizeFinding(Buffer.byteLength(text, 'utf8'), file);
+  if (tooLarge) return { ok: false, findings: [tooLarge], source: blindSource(file, text) };
   const nul = text.indexOf('\u0000');
   if (nul >= 0 || text.includes('\uFFFD')) {
     const at = nul >= 0 ? nul : text.indexOf('\uFFFD');
@@ -84,6 +82,19 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     return fail(`YAML could not be read: ${describe(error)}`, 'yaml-syntax', source.locate([]).start);
   }
   return { ok: true, value, source };
+}
+
+/** The finding for a file over MAX_SOURCE_BYTES (callers reading from disk can check before reading it). */
+export function sizeFinding(bytes: number, file: string): Finding | undefined {
+  if (bytes <= MAX_SOURCE_BYTES) return undefined;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return {
+    rule: 'file-too-large',
+    level: 'error',
+    message: `file is ${mb(bytes)}; the limit is ${mb(MAX_SOURCE_BYTES)} (a model of 5,000 threats is about 3 MB)`,
+    file,
+    start: FILE_START,
+  };
 }
 
 function documentSource(file: string, text: string, doc: Document.Parsed, lineCounter: LineCounter): YamlSource {
