@@ -91,11 +91,15 @@ function oneOrMany<T extends z.ZodType>(item: T) {
 /** A calendar date written `YYYY-MM-DD` (YAML 1.2 keeps it a string). */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'is not a real calendar date');
+  // abort: a malformed date gets one finding, not a second "not a real date" one.
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { abort: true, error: (issue) => `"${String(issue.input)}" is not a date written YYYY-MM-DD` })
+  .refine(
+    (s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+    },
+    { error: (issue) => `"${String(issue.input)}" is not a real calendar date` },
+  );
 
 const strideCategory = z
   .string()
