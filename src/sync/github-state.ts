@@ -28,6 +28,12 @@ export interface SyncedFields {
   owners?: string[];
   /** Logins the app assigned. */
   assigned?: string[];
+  /**
+   * Digest of the threat's own fields in the model: when it is unchanged, a body
+   * that renders differently (a renamed component, a new threatloop version) is
+   * refreshed quietly instead of being reported as a change to the threat.
+   */
+  digest?: string;
 }
 
 /** The hidden marker threatloop leaves in the body of every issue it manages (see `parseMarker`). */
