@@ -6,9 +6,8 @@
  *
  * Every operation is one write request (a state change travels in the same
  * PATCH as the field edits); the one exception is a `create-issue` with
- * `closeAs` (create, then close: two). `countWriteRequests` in plan.ts counts.
- * A `comment` always follows the `update-issue` it explains: a write budget
- * must not separate them (`takeWithinBudget` in plan.ts cuts plans safely).
+ * `closeAs` (create, then close: two). A `comment` always follows the
+ * `update-issue` it explains: a write budget must not separate them.
  */
 
 /**

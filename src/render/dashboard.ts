@@ -1,0 +1,172 @@
+/**
+ * The dashboard issue: the whole model at a glance, kept current by every
+ * sync. Counts by severity and status, the STRIDE matrix linking each threat's
+ * issue, what is overdue, unowned or unscored, the lint warnings, and notices
+ * (e.g. a write budget that ran out, a Jira failure).
+ *
+ * Stable between syncs of an unchanged model: no commit sha, no "N days"
+ * (only dates), so a no-op resync writes nothing.
+ *
+ * Issues created in the same sync have no number yet when the plan is made:
+ * the dashboard refers to them with a placeholder, and the applier (which
+ * creates threat issues before the dashboard, the dashboard op is always
+ * last) fills them in with `resolveIssueRefs`.
+ */
+import type { Finding } from '../model/findings.ts';
+import type { ModelGraph } from '../model/graph.ts';
+import type { ThreatRating } from '../model/rating.ts';
+import { RATINGS, STATUSES, STRIDE_CATEGORIES, STRIDE_LETTER, type Threat } from '../model/schema.ts';
+import { renderMarker } from '../sync/marker.ts';
+import type { EffectiveDue } from '../sync/milestones.ts';
+import { capitalise, cell, inline } from './issue-body.ts';
+
+export interface DashboardThreat {
+  threat: Threat;
+  rating: ThreatRating;
+  due?: EffectiveDue;
+  /** Status is in `issues.close_statuses`. */
+  closed: boolean;
+  /** The issue number, `pending` when it is created in this sync, undefined when there is none. */
+  issue: number | 'pending' | undefined;
+}
+
+export interface DashboardInput {
+  graph: ModelGraph;
+  /** In model order. */
+  threats: readonly DashboardThreat[];
+  today: string;
+  modelPath: string;
+  lintWarnings?: readonly Finding[];
+  notices?: readonly string[];
+}
+
+/** Items per list before "… and N more" (a GitHub issue body holds at most 65,536 characters). */
+const LIST_LIMIT = 50;
+const BODY_LIMIT = 60_000;
+
+export function renderDashboard(input: DashboardInput): string {
+  const { graph, threats, today } = input;
+  const ref = (entry: DashboardThreat) => issueRef(entry.threat.id, entry.issue);
+  const open = threats.filter((t) => !t.closed);
+  const lines: string[] = [
+    renderMarker({ kind: 'dashboard' }),
+    '',
+    `Threat model of **${inline(graph.model.system.name)}** (\`${input.modelPath}\`): ${count(threats.length, 'threat')}, ${open.length} open. Kept current by threatloop on every change to the model; edit the model, not this issue.`,
+    '',
+  ];
+
+  if (input.notices?.length) {
+    lines.push('### Notices', '', ...input.notices.map((n) => `- ⚠️ ${inline(n)}`), '');
+  }
+
+  lines.push('### By severity', '', '| Severity | Open | Closed | Total |', '|---|---:|---:|---:|');
+  for (const rating of RATINGS) {
+    const all = threats.filter((t) => t.rating.rating === rating);
+    if (all.length === 0) continue;
+    const openCount = all.filter((t) => !t.closed).length;
+    lines.push(`| ${capitalise(rating)} | ${openCount} | ${all.length - openCount} | ${all.length} |`);
+  }
+  lines.push('', '### By status', '', '| Status | Threats |', '|---|---:|');
+  for (const status of STATUSES) {
+    const n = threats.filter((t) => t.threat.status === status).length;
+    if (n > 0) lines.push(`| ${status} | ${n} |`);
+  }
+  lines.push('');
+
+  const matrix = strideMatrix(graph, threats, ref);
+  const overdue = open.filter((t) => t.due && t.due.date < today);
+  const unowned = open.filter((t) => !t.threat.owner?.length);
+  const unscored = threats.filter((t) => t.rating.rating === 'unscored');
+  const describe = (t: DashboardThreat) =>
+    `${ref(t)} ${inline(t.threat.title)} (${t.rating.rating}, ${t.threat.status}${t.due ? `, due ${t.due.date}` : ''})`;
+
+  const tail: string[] = [];
+  section(tail, `Overdue (${overdue.length})`, overdue.map(describe), 'Nothing is overdue.');
+  section(tail, `Unowned (${unowned.length})`, unowned.map(describe), 'Every open threat has an owner.');
+  section(tail, `Unscored (${unscored.length})`, unscored.map(describe), 'Every threat has a CVSS vector or a severity.');
+  const warnings = input.lintWarnings ?? [];
+  section(
+    tail,
+    `Lint warnings (${warnings.length})`,
+    warnings.map((f) => `\`${f.file}:${f.start.line}\` ${f.rule}: ${inline(f.message)}`),
+    'No lint warnings.',
+  );
+
+  const full = [...lines, ...matrix, ...tail].join('\n');
+  if (full.length <= BODY_LIMIT) return `${full.trimEnd()}\n`;
+  // Too big for one issue body: the lists matter more than the matrix (the report has it).
+  const short = [...lines, '### STRIDE matrix', '', 'Too large to show here: run `threatloop report` for the full matrix.', '', ...tail].join('\n');
+  return `${short.slice(0, BODY_LIMIT).trimEnd()}\n`;
+}
+
+function strideMatrix(graph: ModelGraph, threats: readonly DashboardThreat[], ref: (t: DashboardThreat) => string): string[] {
+  const byThreat = new Map(threats.map((t) => [t.threat, t]));
+  const rows: string[] = [];
+  const targets: [string, string][] = [
+    ...graph.model.components.map((c): [string, string] => [c.id, c.name]),
+    ...graph.model.flows.map((f): [string, string] => [f.id, f.name ?? `${f.from} → ${f.to}`]),
+  ];
+  const known = new Set(targets.map(([id]) => id));
+  // Targets the model does not define still show (lint reports them; the threat must not vanish).
+  for (const t of threats) for (const target of t.threat.targets) if (!known.has(target)) {
+    known.add(target);
+    targets.push([target, target]);
+  }
+  for (const [id, name] of targets) {
+    const against = (graph.threatsByTarget.get(id) ?? []).map((t) => byThreat.get(t)).filter((t): t is DashboardThreat => t !== undefined);
+    if (against.length === 0) continue;
+    const cells = STRIDE_CATEGORIES.map((category) =>
+      against.filter((t) => t.threat.stride.includes(category)).map((t) => (t.closed ? `~~${ref(t)}~~` : ref(t))).join(' '),
+    );
+    rows.push(`| ${cell(name)} (\`${id}\`) | ${cells.join(' | ')} |`);
+  }
+  if (rows.length === 0) return [];
+  return [
+    '### STRIDE matrix',
+    '',
+    'Rows are the components and flows with threats; struck-through issues are closed.',
+    '',
+    `| Target | ${STRIDE_CATEGORIES.map((c) => STRIDE_LETTER[c]).join(' | ')} |`,
+    `|---|${STRIDE_CATEGORIES.map(() => ':---:').join('|')}|`,
+    ...rows,
+    '',
+  ];
+}
+
+function section(lines: string[], heading: string, items: readonly string[], empty: string): void {
+  lines.push(`### ${heading}`, '');
+  if (items.length === 0) lines.push(empty);
+  for (const item of items.slice(0, LIST_LIMIT)) lines.push(`- ${item}`);
+  if (items.length > LIST_LIMIT) lines.push(`- … and ${items.length - LIST_LIMIT} more`);
+  lines.push('');
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+const ISSUE_REF_PATTERN = /\{\{threatloop:issue:([A-Za-z0-9._:-]+)\}\}/g;
+
+/** `#12`, or a placeholder for an issue being created in this sync, or the bare id when there is no issue. */
+export function issueRef(threatId: string, issue: number | 'pending' | undefined): string {
+  if (typeof issue === 'number') return `#${issue}`;
+  if (issue === 'pending') return `{{threatloop:issue:${threatId}}}`;
+  return `\`${threatId}\``;
+}
+
+/** Threat ids the body refers to with a placeholder. */
+export function pendingIssueRefs(body: string): string[] {
+  return [...new Set([...body.matchAll(ISSUE_REF_PATTERN)].map((m) => m[1]!))];
+}
+
+/**
+ * Fills in the numbers of issues created in this sync. A threat whose issue
+ * was not created (a failed write, a spent budget) shows its id instead, and
+ * the next sync links it.
+ */
+export function resolveIssueRefs(body: string, numbers: ReadonlyMap<string, number>): string {
+  return body.replace(ISSUE_REF_PATTERN, (_, id: string) => {
+    const number = numbers.get(id);
+    return number === undefined ? `\`${id}\`` : `#${number}`;
+  });
+}

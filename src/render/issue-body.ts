@@ -1,0 +1,246 @@
+/**
+ * The body of a threat's GitHub issue: everything a reviewer needs to act on
+ * the threat without opening the model, plus the hidden marker and a
+ * permalink to the threat's line in the model.
+ *
+ * Pure and stable: the same threat renders the same text. The permalink names
+ * a commit, so bodies are compared with `comparableBody`, which ignores the
+ * permalink: an unchanged threat is not rewritten on every push, and its link
+ * keeps pointing at the commit where the threat last changed.
+ */
+import type { ModelGraph } from '../model/graph.ts';
+import type { ThreatRating } from '../model/rating.ts';
+import type { Owner, Threat } from '../model/schema.ts';
+import type { IssueMarker } from '../sync/github-state.ts';
+import { renderMarker } from '../sync/marker.ts';
+import type { EffectiveDue } from '../sync/milestones.ts';
+
+export interface ModelPermalink {
+  /** Path of the model in its repository, e.g. `threat-model.yml`. */
+  path: string;
+  /** `${webUrl}/${modelRepo}/blob/${sha}/${path}#L${line}`. */
+  url: string;
+  sha: string;
+  line?: number;
+}
+
+export interface ThreatIssueBodyInput {
+  threat: Threat;
+  graph: ModelGraph;
+  rating: ThreatRating;
+  due?: EffectiveDue;
+  marker: IssueMarker;
+  permalink: ModelPermalink;
+  /** Whether the status closes the issue (config `issues.close_statuses`). */
+  closing: boolean;
+  /** Base URL of the web UI, for links to people. */
+  webUrl: string;
+  /** The Jira issue, when the threat has one. */
+  jira?: { key: string; url?: string };
+}
+
+export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
+  const { threat, graph, rating, due } = input;
+  const lines: string[] = [renderMarker(input.marker), ''];
+
+  const severity = rating.cvss ? `**${capitalise(rating.rating)}** (CVSS ${rating.cvss.score.toFixed(1)})` : `**${capitalise(rating.rating)}**`;
+  lines.push(
+    `> **${inline(graph.model.system.name)}** threat \`${threat.id}\` · ${severity} · status **${threat.status}**${input.closing ? ' (closed)' : ''}${due ? ` · due **${due.date}**` : ''}`,
+    '',
+  );
+  if (threat.description?.trim()) lines.push(block(threat.description), '');
+
+  const rows: [string, string][] = [];
+  rows.push(['STRIDE', threat.stride.map(strideName).join(', ')]);
+  rows.push(['Severity', severityCell(rating)]);
+  if (rating.cvss) rows.push(['CVSS', `${rating.cvss.version} \`${rating.cvss.vector}\` → ${rating.cvss.score.toFixed(1)} (${capitalise(rating.cvss.severity)})`]);
+  else if (threat.cvss) rows.push(['CVSS', `\`${code(threat.cvss.vector)}\` does not parse${rating.cvssError ? `: ${cell(rating.cvssError.message)}` : ''}`]);
+  rows.push(['Status', `${threat.status}${input.closing ? ' (closes this issue)' : ''}`]);
+  rows.push(['Strategy', threat.strategy?.join(', ') ?? '—']);
+  rows.push(['Owner', ownerCell(threat, graph, input.webUrl)]);
+  rows.push(['Due', dueCell(due)]);
+  if (input.jira) rows.push(['Jira', input.jira.url ? `[${cell(input.jira.key)}](${input.jira.url})` : `\`${code(input.jira.key)}\``]);
+  lines.push('| | |', '|---|---|', ...rows.map(([name, value]) => `| **${name}** | ${value} |`), '');
+
+  lines.push('### Targets', '', ...threat.targets.map((target) => `- ${describeTarget(target, graph)}`), '');
+  const sections: [string, string | undefined][] = [
+    ['Mitigation', threat.mitigation],
+    ['Verification', threat.verification],
+    ['Residual risk', threat.residual_risk],
+    ['Rationale', threat.rationale],
+  ];
+  for (const [heading, text] of sections) if (text?.trim()) lines.push(`### ${heading}`, '', block(text), '');
+  if (threat.refs?.length) lines.push('### References', '', ...threat.refs.map((ref) => `- ${reference(ref)}`), '');
+
+  lines.push('---', `<sub>Source: ${permalinkText(input.permalink)}. Edit the threat model, not this issue: threatloop rewrites this description when the threat changes.</sub>`);
+  return `${lines.join('\n')}\n`;
+}
+
+const PERMALINK_PATTERN = /\[`([^`\n]*)`(?: line \d+)? at `[0-9a-f]{7,40}`\]\([^)\s]*\)/g;
+
+function permalinkText(link: ModelPermalink): string {
+  const where = link.line === undefined ? `\`${code(link.path)}\`` : `\`${code(link.path)}\` line ${link.line}`;
+  return `[${where} at \`${link.sha.slice(0, 7)}\`](${link.url})`;
+}
+
+/**
+ * A body as compared between syncs: line endings and trailing spaces
+ * normalised, the model permalink reduced to the model's path (commit and
+ * line number move on every unrelated push).
+ */
+export function comparableBody(body: string): string {
+  return body
+    .replace(/\r\n?/g, '\n')
+    .replace(PERMALINK_PATTERN, '[`$1`]')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trim();
+}
+
+export function modelPermalink(webUrl: string, modelRepo: string, sha: string, path: string, line?: number): ModelPermalink {
+  const encodedPath = path.split('/').map(encodeURIComponent).join('/');
+  return {
+    path,
+    sha,
+    line,
+    url: `${webUrl.replace(/\/+$/, '')}/${modelRepo}/blob/${sha}/${encodedPath}${line === undefined ? '' : `#L${line}`}`,
+  };
+}
+
+/** The body's top-level sections (`### Heading`) and the table rows, by name: used to say what changed. */
+export function bodySections(body: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let current = 'Description';
+  let buffer: string[] = [];
+  const flush = () => {
+    const text = buffer.join('\n').trim();
+    if (text) sections.set(current, text);
+    buffer = [];
+  };
+  for (const line of comparableBody(body).split('\n')) {
+    const heading = /^### (.+)$/.exec(line);
+    const row = /^\| \*\*(.+?)\*\* \| (.*) \|$/.exec(line);
+    if (heading) {
+      flush();
+      current = heading[1]!;
+    } else if (row) {
+      sections.set(row[1]!, row[2]!);
+    } else if (!line.startsWith('<!-- threatloop:') && !line.startsWith('> ') && line !== '| | |' && line !== '|---|---|') {
+      buffer.push(line);
+    }
+  }
+  flush();
+  return sections;
+}
+
+function severityCell(rating: ThreatRating): string {
+  if (rating.cvss) return `${capitalise(rating.rating)} (CVSS ${rating.cvss.score.toFixed(1)})`;
+  if (rating.rating === 'unscored') return 'Unscored: add a CVSS vector or a severity to the model';
+  return `${capitalise(rating.rating)} (stated, no CVSS vector)`;
+}
+
+function ownerCell(threat: Threat, graph: ModelGraph, webUrl: string): string {
+  if (!threat.owner?.length) return '**unowned**: set `owner` on the threat in the model';
+  return threat.owner.map((key) => describeOwner(key, graph.owners.get(key), webUrl)).join('; ');
+}
+
+function describeOwner(key: string, owner: Owner | undefined, webUrl: string): string {
+  if (!owner) return `\`${code(key)}\` (not in \`owners\`)`;
+  const parts = [owner.name ? cell(owner.name) : `\`${code(key)}\``];
+  // The team is @-mentioned so it is notified; people are linked, not mentioned (they are assignees).
+  if (owner.team) parts.push(`@${owner.team}`);
+  if (owner.github?.length) parts.push(owner.github.map((login) => `[${login}](${webUrl.replace(/\/+$/, '')}/${login})`).join(', '));
+  return parts.join(' · ');
+}
+
+function dueCell(due: EffectiveDue | undefined): string {
+  if (!due) return '—';
+  if (due.source === 'model') return due.date;
+  return `${due.date} (SLA: ${due.slaDays} days from ${due.from})`;
+}
+
+function describeTarget(id: string, graph: ModelGraph): string {
+  const component = graph.components.get(id);
+  if (component) {
+    return `**${inline(component.name)}** (\`${code(id)}\`, ${component.type})${zoneText(component.boundary, graph)}`;
+  }
+  const flow = graph.flows.get(id);
+  if (flow) {
+    const from = graph.components.get(flow.from);
+    const to = graph.components.get(flow.to);
+    const arrow = flow.bidirectional ? '↔' : '→';
+    const name = flow.name ? `**${inline(flow.name)}**` : `flow \`${code(id)}\``;
+    const ends = `${inline(from?.name ?? flow.from)} ${arrow} ${inline(to?.name ?? flow.to)}`;
+    const boundaries = [from?.boundary, to?.boundary];
+    const crossing =
+      boundaries[0] !== boundaries[1]
+        ? `, crosses ${boundaries.map((b) => boundaryText(b, graph)).join(` ${arrow} `)}`
+        : from?.boundary
+          ? `, inside ${boundaryText(from.boundary, graph)}`
+          : '';
+    const data = flow.data?.length ? `; data: ${flow.data.map(inline).join(', ')}` : '';
+    return `${name} (\`${code(id)}\`, flow ${ends}${flow.protocol ? ` over ${inline(flow.protocol)}` : ''}${crossing}${data})`;
+  }
+  return `\`${code(id)}\` (not in the model)`;
+}
+
+function zoneText(boundaryId: string | undefined, graph: ModelGraph): string {
+  return boundaryId ? ` in ${boundaryText(boundaryId, graph)}` : ', no trust boundary';
+}
+
+function boundaryText(boundaryId: string | undefined, graph: ModelGraph): string {
+  if (!boundaryId) return 'no boundary';
+  const boundary = graph.boundaries.get(boundaryId);
+  return boundary ? `*${inline(boundary.name)}* (${boundary.trust})` : `\`${code(boundaryId)}\``;
+}
+
+function reference(ref: string): string {
+  const text = inline(ref);
+  if (/^https?:\/\/\S+$/.test(ref)) return `<${ref}>`;
+  const cwe = /^CWE-(\d+)$/i.exec(ref);
+  if (cwe) return `[${text}](https://cwe.mitre.org/data/definitions/${cwe[1]}.html)`;
+  const capec = /^CAPEC-(\d+)$/i.exec(ref);
+  if (capec) return `[${text}](https://capec.mitre.org/data/definitions/${capec[1]}.html)`;
+  return text;
+}
+
+const STRIDE_NAMES: Record<string, string> = {
+  spoofing: 'Spoofing',
+  tampering: 'Tampering',
+  repudiation: 'Repudiation',
+  'information-disclosure': 'Information disclosure',
+  'denial-of-service': 'Denial of service',
+  'elevation-of-privilege': 'Elevation of privilege',
+};
+
+export function strideName(category: string): string {
+  return STRIDE_NAMES[category] ?? category;
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Model text placed in markdown: an HTML comment opener is defused so no text
+ * can forge or hide a threatloop marker.
+ */
+export function block(text: string): string {
+  return text.trim().replace(/<!--/g, '&lt;!--');
+}
+
+/** One-line text (names, titles): newlines folded, markers defused. */
+export function inline(text: string): string {
+  return block(text).replace(/\s*\n\s*/g, ' ');
+}
+
+/** Text inside a table cell: one line, `|` escaped. */
+export function cell(text: string): string {
+  return inline(text).replace(/\|/g, '\\|');
+}
+
+/** Text inside a code span: no backticks, one line. */
+function code(text: string): string {
+  return text.replace(/`/g, "'").replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,81 @@
+/**
+ * Due dates as milestones: one milestone per distinct date, titled from the
+ * config template (`Threats due {date}`), reused by title (GitHub titles are
+ * unique across open and closed milestones). A threat without a `due` date
+ * gets one from the SLA for its rating, counted from when its issue was first
+ * created, so the date does not move on every sync.
+ */
+import type { Config } from '../config/schema.ts';
+import { slaDays } from '../config/schema.ts';
+import type { Rating, Threat } from '../model/schema.ts';
+import type { ExistingMilestone, GithubOperation } from './github-state.ts';
+
+export interface EffectiveDue {
+  date: string;
+  /** `model`: the threat states it; `sla`: counted from the issue's creation. */
+  source: 'model' | 'sla';
+  /** For `sla`: the days and the start date. */
+  slaDays?: number;
+  from?: string;
+}
+
+/** The due date a threat is held to, or undefined when it has none and its rating has no SLA. */
+export function effectiveDue(threat: Threat, rating: Rating, config: Config, issueCreatedOn: string): EffectiveDue | undefined {
+  if (threat.due) return { date: threat.due, source: 'model' };
+  const days = slaDays(config, rating);
+  if (days === null) return undefined;
+  return { date: addDays(issueCreatedOn, days), source: 'sla', slaDays: days, from: issueCreatedOn };
+}
+
+/** YYYY-MM-DD plus whole days (UTC calendar arithmetic). */
+export function addDays(date: string, days: number): string {
+  const time = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
+  return new Date(time + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function milestoneTitle(template: string, date: string): string {
+  return template.replaceAll('{date}', date);
+}
+
+/** True when `title` is one threatloop would have made from `template` (so it may take it off an issue). */
+export function isManagedMilestoneTitle(title: string, template: string): boolean {
+  const pattern = template
+    .split('{date}')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('\\d{4}-\\d{2}-\\d{2}');
+  return new RegExp(`^${pattern}$`).test(title);
+}
+
+/**
+ * Noon UTC of the date: GitHub keeps only a calendar date for `due_on` and
+ * shifts midnight by the viewer's time zone, which can show the day before.
+ */
+export function milestoneDueOn(date: string): string {
+  return `${date}T12:00:00Z`;
+}
+
+/** The existing milestone with this title (exact, else ignoring case), if any. */
+export function findMilestone(milestones: readonly ExistingMilestone[], title: string): ExistingMilestone | undefined {
+  return milestones.find((m) => m.title === title) ?? milestones.find((m) => m.title.toLowerCase() === title.toLowerCase());
+}
+
+/**
+ * create-milestone operations for due dates no milestone covers yet, and the
+ * title each date resolves to (an existing milestone's exact spelling wins).
+ */
+export function planMilestones(
+  dates: Iterable<string>,
+  template: string,
+  existing: readonly ExistingMilestone[],
+): { operations: GithubOperation[]; titleOf: Map<string, string> } {
+  const operations: GithubOperation[] = [];
+  const titleOf = new Map<string, string>();
+  for (const date of dates) {
+    if (titleOf.has(date)) continue;
+    const title = milestoneTitle(template, date);
+    const found = findMilestone(existing, title);
+    titleOf.set(date, found?.title ?? title);
+    if (!found) operations.push({ op: 'create-milestone', title, dueOn: milestoneDueOn(date) });
+  }
+  return { operations, titleOf };
+}
