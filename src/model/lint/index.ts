@@ -86,8 +86,8 @@ export function lintModel(model: ThreatModel, source: YamlSource, options: LintO
   for (const rule of MODEL_RULES) {
     const level = effectiveLevel(rule.id, rule.level, options.rules);
     if (level === 'off') continue;
-    rule.check(context, (path: DocPath, message: string) => {
-      const span = source.locate(path);
+    rule.check(context, (path: DocPath, message: string, locateOptions?: { key?: boolean }) => {
+      const span = source.locate(path, locateOptions);
       findings.push({ rule: rule.id, level, message, file: source.file, start: span.start, end: span.end, path: [...path] });
     });
   }

@@ -27,7 +27,8 @@ export interface RuleContext {
   lineOf(path: DocPath): number;
 }
 
-export type Report = (path: DocPath, message: string) => void;
+/** `key: true` points at the mapping key rather than its value (for a whole section). */
+export type Report = (path: DocPath, message: string, options?: { key?: boolean }) => void;
 
 export interface ModelRule {
   id: string;
@@ -344,6 +345,7 @@ const assumptions: ModelRule = {
     report(
       ['system'],
       'the model does not say what it leaves out; list exclusions with a rationale in `system.out_of_scope` (or write `out_of_scope: []`)',
+      { key: true },
     );
   },
 };
