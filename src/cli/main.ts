@@ -6,12 +6,14 @@
 import { pathToFileURL } from 'node:url';
 import { cvssCommand } from './commands/cvss.ts';
 import { lintCommand } from './commands/lint.ts';
+import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
   cvss: cvssCommand,
   lint: lintCommand,
+  report: reportCommand,
   schema: schemaCommand,
 };
 
