@@ -153,6 +153,27 @@ export class WritePacer {
   }
 }
 
+export interface RequestCounter {
+  reads: number;
+  writes: number;
+}
+
+const counters = new WeakMap<object, RequestCounter>();
+
+/** Live count of the requests a client has sent (GET/HEAD = reads), for outcomes and the benchmark. */
+export function countRequests(octokit: GitHubClient): RequestCounter {
+  const existing = counters.get(octokit);
+  if (existing) return existing;
+  const counter: RequestCounter = { reads: 0, writes: 0 };
+  counters.set(octokit, counter);
+  octokit.hook.before('request', (options) => {
+    const method = String(options.method).toUpperCase();
+    if (method === 'GET' || method === 'HEAD') counter.reads++;
+    else counter.writes++;
+  });
+  return counter;
+}
+
 /** A client for the CLI: a token, GitHub.com or GHES (`GITHUB_API_URL`). */
 export function createTokenClient(options: { token: string; baseUrl?: string; delay: Delay; onRetry?: RetryOptions['onRetry'] }): GitHubClient {
   const octokit = new ProbotOctokit({

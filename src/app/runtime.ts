@@ -1,0 +1,67 @@
+/**
+ * What every handler of one app process shares: the per-repository queue,
+ * the resume scheduler, the write pacer (one GitHub quota per installation),
+ * the clock and the delay used by retries. Tests inject the clock, the delay
+ * and the timers; production uses the real ones.
+ */
+import type { Probot } from 'probot';
+import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../sync/github-client.ts';
+import { nodeTimers, RepoQueue, ResumeScheduler, type Timers } from './repo-queue.ts';
+
+export interface AppOptions {
+  /** Waits between retries and between writes (default: real time). */
+  delay?: Delay;
+  /** Gap between content-creating requests (default 1000 ms). */
+  writeIntervalMs?: number;
+  now?: () => Date;
+  /** Timers for scheduled resumes (default: setTimeout, unref'd). */
+  timers?: Timers;
+  /** Server environment, for the Jira credentials (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface AppRuntime {
+  probot: Probot;
+  queue: RepoQueue;
+  scheduler: ResumeScheduler;
+  pacer: WritePacer;
+  delay: Delay;
+  now: () => Date;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The client a handler uses: the event's Octokit with our bounded rate-limit retries. */
+  client(octokit: GitHubClient): GitHubClient;
+  /** `<app-slug>[bot]`, looked up once (GET /app). */
+  botLogin(): Promise<string | undefined>;
+}
+
+export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
+  const delay = options.delay ?? realDelay;
+  const now = options.now ?? (() => new Date());
+  let login: Promise<string | undefined> | undefined;
+  return {
+    probot,
+    queue: new RepoQueue(),
+    scheduler: new ResumeScheduler(options.timers ?? nodeTimers),
+    pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay, now: () => now().getTime() }),
+    delay,
+    now,
+    env: options.env ?? process.env,
+    client: (octokit) =>
+      withRateLimitRetry(octokit, {
+        delay,
+        now: () => now().getTime(),
+        onRetry: (info) => probot.log.warn(info, 'GitHub rate limit: waiting before retrying'),
+      }),
+    botLogin: () => {
+      login ??= probot
+        .auth()
+        .then((octokit) => octokit.request('GET /app'))
+        .then(({ data }) => (data?.slug ? `${data.slug}[bot]` : undefined))
+        .catch(() => {
+          login = undefined;
+          return undefined;
+        });
+      return login;
+    },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * Pushes and installations -> a sync of the repository's threat issues.
+ *
+ * Only a push to the default branch that touches the model or the config
+ * syncs; installing the app (or adding repositories to it) syncs each
+ * repository from its default branch head. Every sync runs in the
+ * repository's queue, publishes the `Threat model` check run (unless there is
+ * no model), and schedules its own resume when it stops early.
+ */
+import type { Context } from 'probot';
+import { CONFIG_PATH } from '../config/schema.ts';
+import { RateLimitedError, type GitHubClient } from '../sync/github-client.ts';
+import { BUDGET_RESUME_MS, branchHead, describeSync, readRepoConfig, runSync, type SyncOutcome } from '../sync/run.ts';
+import { publishCheckRun } from './check-run.ts';
+import { describeError, type HandlerResult } from './handler.ts';
+import type { AppRuntime } from './runtime.ts';
+
+const ZERO_SHA = /^0+$/;
+
+export async function onPush(context: Context<'push'>, runtime: AppRuntime): Promise<HandlerResult> {
+  const { payload } = context;
+  const repository = payload.repository;
+  const [owner, repo] = repository.full_name.split('/') as [string, string];
+  const defaultBranch = repository.default_branch;
+  if (payload.deleted || ZERO_SHA.test(payload.after)) return { outcome: 'skipped', reason: 'branch deleted' };
+  if (payload.ref !== `refs/heads/${defaultBranch}`) return { outcome: 'skipped', reason: 'not the default branch' };
+
+  const octokit = runtime.client(context.octokit);
+  const touched = await changedPaths(octokit, owner, repo, payload);
+  if (touched !== 'unknown' && !(await touchesThreatloop(octokit, owner, repo, payload.after, touched))) {
+    return { outcome: 'skipped', reason: 'model and config unchanged' };
+  }
+  const outcome = await syncAndReport(runtime, octokit, {
+    installationId: payload.installation?.id,
+    owner,
+    repo,
+    sha: payload.after,
+    branch: defaultBranch,
+    actor: payload.sender?.login ?? payload.pusher.name,
+    webUrl: new URL(repository.html_url).origin,
+  });
+  return { outcome: outcome.status, writes: outcome.requests.writes, reads: outcome.requests.reads };
+}
+
+export async function onInstallation(
+  context: Context<'installation.created' | 'installation_repositories.added'>,
+  runtime: AppRuntime,
+): Promise<HandlerResult> {
+  const payload = context.payload;
+  const repositories = 'repositories_added' in payload ? payload.repositories_added : (payload.repositories ?? []);
+  const octokit = runtime.client(context.octokit);
+  const statuses: Record<string, string> = {};
+  // One repository after the other: an installation on a large org should not burst the write quota.
+  for (const { full_name } of repositories) {
+    const [owner, repo] = full_name.split('/') as [string, string];
+    try {
+      const outcome = await syncDefaultBranch(runtime, octokit, payload.installation.id, owner, repo, payload.sender?.login);
+      statuses[full_name] = outcome?.status ?? 'empty';
+    } catch (error) {
+      statuses[full_name] = 'error';
+      context.log.error({ repo: full_name, error: describeError(error) }, 'installation sync failed');
+    }
+  }
+  return { outcome: 'synced', repositories: statuses };
+}
+
+/** Sync a repository from its default branch head (installation, scheduled resume). */
+export async function syncDefaultBranch(
+  runtime: AppRuntime,
+  octokit: GitHubClient,
+  installationId: number | undefined,
+  owner: string,
+  repo: string,
+  actor?: string,
+): Promise<SyncOutcome | undefined> {
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+  const sha = await branchHead(octokit, owner, repo, data.default_branch);
+  if (!sha) return undefined; // An empty repository: nothing to read yet.
+  return syncAndReport(runtime, octokit, {
+    installationId,
+    owner,
+    repo,
+    sha,
+    branch: data.default_branch,
+    ...(actor ? { actor } : {}),
+    webUrl: new URL(data.html_url).origin,
+  });
+}
+
+interface SyncTarget {
+  installationId: number | undefined;
+  owner: string;
+  repo: string;
+  sha: string;
+  branch: string;
+  actor?: string;
+  webUrl: string;
+}
+
+/** Runs the sync in the repository's queue, publishes the check run, schedules a resume if needed. */
+export function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, target: SyncTarget): Promise<SyncOutcome> {
+  const key = `${target.owner}/${target.repo}`.toLowerCase();
+  return runtime.queue.run(key, async () => {
+    runtime.scheduler.cancel(key);
+    let outcome: SyncOutcome;
+    try {
+      outcome = await runSync({
+        octokit,
+        owner: target.owner,
+        repo: target.repo,
+        sha: target.sha,
+        branch: target.branch,
+        ...(target.actor ? { actor: target.actor } : {}),
+        webUrl: target.webUrl,
+        now: runtime.now(),
+        requireHead: true,
+        pacer: runtime.pacer,
+        paceKey: `installation:${target.installationId ?? 'none'}`,
+      });
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        scheduleResume(runtime, key, target, error.resumeAt);
+        throw error;
+      }
+      // Tell the people looking at the commit; the wrapper logs the details.
+      await publishCheckRun(octokit, {
+        owner: target.owner,
+        repo: target.repo,
+        headSha: target.sha,
+        findings: [],
+        conclusion: 'failure',
+        title: 'Threat model sync failed',
+        summary: `The sync stopped on an unexpected error: ${describeError(error).message}\n\nNo issue was closed because of it; the next push retries.`,
+      }).catch(() => undefined);
+      throw error;
+    }
+    if (outcome.status !== 'no-model') {
+      await publishCheckRun(octokit, {
+        owner: target.owner,
+        repo: target.repo,
+        headSha: target.sha,
+        findings: outcome.findings,
+        ...describeSync(outcome),
+      });
+    }
+    if (outcome.status === 'incomplete') {
+      scheduleResume(runtime, key, target, outcome.resumeAt ?? new Date(runtime.now().getTime() + BUDGET_RESUME_MS));
+    }
+    return outcome;
+  });
+}
+
+/** Resume = sync the branch head again: the plan is recomputed from GitHub's state, so nothing is lost or doubled. */
+function scheduleResume(runtime: AppRuntime, key: string, target: SyncTarget, at: Date): void {
+  const { installationId } = target;
+  if (installationId === undefined) return;
+  runtime.scheduler.schedule(
+    key,
+    at.getTime() - runtime.now().getTime(),
+    async () => {
+      try {
+        const octokit = runtime.client((await runtime.probot.auth(installationId)) as GitHubClient);
+        await syncDefaultBranch(runtime, octokit, installationId, target.owner, target.repo, 'threatloop (resumed sync)');
+      } catch (error) {
+        runtime.probot.log.error({ repo: key, error: describeError(error) }, 'resumed sync failed');
+      }
+    },
+    runtime.now().getTime(),
+  );
+}
+
+type PushPayload = Context<'push'>['payload'];
+
+/** Paths the push added, modified or removed; `unknown` when the payload cannot say (new branch, truncated, huge). */
+async function changedPaths(octokit: GitHubClient, owner: string, repo: string, payload: PushPayload): Promise<Set<string> | 'unknown'> {
+  const commits = payload.commits ?? [];
+  // A push webhook lists at most 2048 commits (and none for a push that only moves the branch back).
+  const listed = commits.length > 0 && commits.length < 2048;
+  if (listed) return new Set(commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]));
+  if (ZERO_SHA.test(payload.before)) return 'unknown';
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+      owner,
+      repo,
+      basehead: `${payload.before}...${payload.after}`,
+      per_page: 100,
+    });
+    const files = data.files ?? [];
+    // The compare API stops at 300 files: beyond that we cannot tell, so sync.
+    if (files.length >= 300) return 'unknown';
+    return new Set(files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]));
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function touchesThreatloop(octokit: GitHubClient, owner: string, repo: string, sha: string, touched: Set<string>): Promise<boolean> {
+  if (touched.has(CONFIG_PATH)) return true;
+  // The model path lives in the config (default threat-model.yml): read it at the commit.
+  const config = await readRepoConfig(octokit, owner, repo, sha);
+  if (!config.ok) return false;
+  return touched.has(config.config.model);
+}

@@ -1,0 +1,409 @@
+/**
+ * One sync, start to finish, for the app and the CLI alike: read the config
+ * and the model at a commit, lint, read the issues repository, plan, check
+ * the commit is still the branch head, apply within the write budget, report.
+ *
+ * Safety first: config or model errors write nothing; a missing model closes
+ * nothing; a commit that is no longer the head writes nothing (the newer one
+ * is synced instead). Everything that happened is in the returned outcome,
+ * which `describeSync` turns into a check run / CLI summary.
+ */
+import { validateConfigValue, loadConfigText } from '../config/load.ts';
+import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
+import { FILE_START, hasErrors, type Finding } from '../model/findings.ts';
+import { lintModelText } from '../model/lint/index.ts';
+import type { ThreatModel } from '../model/schema.ts';
+import { resolveIssueRefs } from '../render/dashboard.ts';
+import { applyGithubPlan, writeCost, type ApplyResult } from './github-apply.ts';
+import { countRequests, type GitHubClient, type WritePacer } from './github-client.ts';
+import { fetchRepoState, RepoAccessError } from './github-fetch.ts';
+import type { GithubPlan, RepoState, SyncContext } from './github-state.ts';
+import { planGithubSync, type GithubPlanInput } from './plan.ts';
+
+export interface SyncRequest {
+  octokit: GitHubClient;
+  /** Repository holding the model. */
+  owner: string;
+  repo: string;
+  /** Commit the model is read at (never a branch name). */
+  sha: string;
+  /** Branch `sha` belongs to, e.g. `main`: for the head check and links. */
+  branch: string;
+  actor?: string;
+  /** Web UI base, e.g. https://github.com. */
+  webUrl: string;
+  now: Date;
+  /** CLI: files from the working tree instead of the repository at `sha`. */
+  local?: { modelText: string | undefined; modelFile: string; configText: string | undefined; configFile?: string };
+  /** Plan only: read everything, write nothing. */
+  dryRun?: boolean;
+  /** Skip the sync when `sha` is no longer the head of `branch` (the app: yes). */
+  requireHead?: boolean;
+  pacer: WritePacer;
+  /** Whose write allowance this uses (installation id, or `token`). */
+  paceKey: string;
+  /** Other systems kept in step with the same model (the Jira side). */
+  extensions?: readonly SyncExtension[];
+}
+
+/** A side of the sync that runs around the GitHub side (e.g. Jira), never stopping it. */
+export interface SyncExtension {
+  name: string;
+  begin(input: {
+    model: ThreatModel;
+    config: Config;
+    context: SyncContext;
+    state: RepoState;
+  }): Promise<{
+    /** Extra planner input (e.g. `jira` links). */
+    planInput?: Partial<GithubPlanInput>;
+    /** After the GitHub side: `created` maps threat ids to issues created in this sync. */
+    finish(created: ReadonlyMap<string, { number: number; url: string }>): Promise<{ notes: string[] }>;
+  }>;
+}
+
+export type SyncStatus =
+  /** No model file at the commit: nothing checked, nothing written, no check run. */
+  | 'no-model'
+  /** Config or model errors: nothing written. */
+  | 'invalid'
+  /** `issues.enabled: false`: lint only. */
+  | 'disabled'
+  /** The commit is no longer the branch head: nothing written. */
+  | 'stale'
+  /** Dry run: the plan, nothing written. */
+  | 'planned'
+  /** Every planned operation was applied. */
+  | 'applied'
+  /** Budget or rate limit reached: the rest follows in a later sync. */
+  | 'incomplete'
+  /** The token cannot read or write the issues repository. */
+  | 'no-access';
+
+export interface SyncOutcome {
+  status: SyncStatus;
+  modelRepo: string;
+  modelPath: string;
+  issuesRepo: string;
+  sha: string;
+  /** Lint and config findings (warnings only unless `invalid`). */
+  findings: Finding[];
+  configFound: boolean;
+  plan?: GithubPlan;
+  apply?: ApplyResult;
+  notes: string[];
+  /** Requests this sync sent. */
+  requests: { reads: number; writes: number };
+  /** `stale`: the branch head now. */
+  headSha?: string;
+  /** `incomplete`: when to try again. */
+  resumeAt?: Date;
+  /** `no-access`: what GitHub said. */
+  accessError?: string;
+}
+
+/** How long to wait before resuming a sync that spent its write budget. */
+export const BUDGET_RESUME_MS = 10 * 60 * 1000;
+
+export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
+  const { octokit, owner, repo, sha } = request;
+  const counter = countRequests(octokit);
+  const start = { ...counter };
+  const today = request.now.toISOString().slice(0, 10);
+  const base = {
+    modelRepo: `${owner}/${repo}`,
+    sha,
+    notes: [] as string[],
+    requests: { reads: 0, writes: 0 },
+  };
+  const finish = (outcome: Omit<SyncOutcome, 'requests' | 'modelRepo' | 'sha'> & { notes: string[] }): SyncOutcome => ({
+    ...base,
+    ...outcome,
+    requests: { reads: counter.reads - start.reads, writes: counter.writes - start.writes },
+  });
+
+  const configRead = request.local
+    ? { ...loadConfigText(request.local.configText, request.local.configFile ?? CONFIG_PATH), found: request.local.configText !== undefined }
+    : await readRepoConfig(octokit, owner, repo, sha);
+  const config = configRead.ok ? configRead.config : DEFAULT_CONFIG;
+  const issuesRepo = config.issues.repo ?? `${owner}/${repo}`;
+  const modelPath = request.local?.modelFile ?? config.model;
+  const common = { modelPath, issuesRepo, configFound: configRead.found };
+
+  if (!configRead.ok) {
+    // A broken config is reported even without a model: the user asked for threatloop.
+    return finish({ ...common, status: 'invalid', findings: configRead.findings, notes: [] });
+  }
+  const modelText = request.local ? request.local.modelText : await readFileAt(octokit, owner, repo, config.model, sha);
+  if (modelText === undefined) return finish({ ...common, status: 'no-model', findings: [], notes: [] });
+
+  const lint = lintModelText(modelText, modelPath, { rules: config.lint.rules, today });
+  if (hasErrors(lint.findings) || !lint.model) return finish({ ...common, status: 'invalid', findings: lint.findings, notes: [] });
+  const model = lint.model;
+  const warnings = lint.findings;
+  if (!config.issues.enabled) return finish({ ...common, status: 'disabled', findings: warnings, notes: [] });
+
+  const [issuesOwner, issuesName] = issuesRepo.split('/') as [string, string];
+  let state: RepoState;
+  try {
+    state = await fetchRepoState(octokit, {
+      owner: issuesOwner,
+      repo: issuesName,
+      labelPrefix: config.issues.labels.prefix,
+      logins: config.issues.assign_owners ? ownerLogins(model) : [],
+    });
+  } catch (error) {
+    if (!(error instanceof RepoAccessError)) throw error;
+    return finish({ ...common, status: 'no-access', findings: warnings, notes: [], accessError: error.message });
+  }
+
+  const context: SyncContext = {
+    modelRepo: `${owner}/${repo}`,
+    sha,
+    ref: request.branch,
+    modelPath,
+    ...(request.actor ? { actor: request.actor } : {}),
+    webUrl: request.webUrl,
+    today,
+  };
+  const sides = await Promise.all((request.extensions ?? []).map((extension) => extension.begin({ model, config, context, state })));
+  const planInput: GithubPlanInput = {
+    model,
+    config,
+    state,
+    context,
+    source: lint.source,
+    lintWarnings: warnings,
+    notices: [],
+    ...Object.assign({}, ...sides.map((side) => side.planInput ?? {})),
+  };
+  let plan = planGithubSync(planInput);
+  const cost = plan.operations.reduce((sum, o) => sum + writeCost(o), 0);
+  const budget = config.issues.max_writes_per_sync;
+  if (cost > budget && !request.dryRun) {
+    // Say it on the dashboard too: the sync that follows finishes the job.
+    const notice = `${cost - budget} of ${cost} changes wait for the next sync (at most ${budget} writes per sync, to stay within GitHub's rate limits); it follows automatically.`;
+    plan = planGithubSync({ ...planInput, notices: [...(planInput.notices ?? []), notice] });
+  }
+  const notes = [...plan.notes];
+  if (request.dryRun) return finish({ ...common, status: 'planned', findings: warnings, plan, notes });
+
+  if (request.requireHead && plan.operations.length > 0) {
+    const headSha = await branchHead(octokit, owner, repo, request.branch);
+    if (headSha !== undefined && headSha !== sha) {
+      return finish({ ...common, status: 'stale', findings: warnings, plan, notes, headSha });
+    }
+  }
+
+  const apply = await applyGithubPlan(octokit, plan, state, {
+    owner: issuesOwner,
+    repo: issuesName,
+    budget,
+    pacer: request.pacer,
+    paceKey: request.paceKey,
+    resolveIssueRefs,
+  });
+  const created = new Map(
+    [...apply.created].map(([threatId, number]) => [threatId, { number, url: `${request.webUrl}/${issuesRepo}/issues/${number}` }]),
+  );
+  for (const side of sides) notes.push(...(await side.finish(created)).notes);
+  for (const error of apply.errors) notes.push(`${error.op} ${error.subject} failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`);
+
+  if (apply.stoppedBy === 'no-access') {
+    return finish({ ...common, status: 'no-access', findings: warnings, plan, apply, notes, accessError: apply.errors.at(-1)?.message ?? 'no write access' });
+  }
+  if (apply.stoppedBy) {
+    const resumeAt = apply.resumeAt ?? new Date(request.now.getTime() + BUDGET_RESUME_MS);
+    return finish({ ...common, status: 'incomplete', findings: warnings, plan, apply, notes, resumeAt });
+  }
+  return finish({ ...common, status: 'applied', findings: warnings, plan, apply, notes });
+}
+
+/** GitHub logins of every owner the model names (the assignee list is read only if there are some). */
+function ownerLogins(model: ThreatModel): string[] {
+  return [...new Set(Object.values(model.owners ?? {}).flatMap((owner) => owner.github ?? []))];
+}
+
+type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
+
+/**
+ * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
+ * org default (`<org>/.github`) and `_extends` keep working. `branch` is the
+ * plugin's ref parameter: we pass the commit SHA (Probot's `context.config`
+ * would read the default branch instead).
+ */
+export async function readRepoConfig(octokit: GitHubClient, owner: string, repo: string, sha: string): Promise<ConfigRead> {
+  try {
+    const { config, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      branch: sha,
+      defaults: (configs: object[]) => mergeConfigs(configs),
+    });
+    const found = files.some((file) => file.config !== null);
+    const validated = validateConfigValue(found ? config : undefined);
+    return validated.ok ? { ...validated, found } : { ...validated, found };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== undefined) throw error;
+    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, '') : String(error);
+    return {
+      ok: false,
+      found: true,
+      findings: [{ rule: 'config', level: 'error', message: `the config could not be read: ${message}`, file: CONFIG_PATH, start: FILE_START }],
+    };
+  }
+}
+
+/** Later configs win; mappings merge key by key; lists are replaced, not concatenated. */
+export function mergeConfigs(configs: readonly unknown[]): Record<string, unknown> {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (!isPlainObject(a) || !isPlainObject(b)) return b;
+    const out: Record<string, unknown> = { ...a };
+    for (const [key, value] of Object.entries(b)) out[key] = key in out ? merge(out[key], value) : value;
+    return out;
+  };
+  const merged = configs.reduce<unknown>((acc, next) => merge(acc, next), {});
+  const result = isPlainObject(merged) ? { ...merged } : {};
+  delete result._extends;
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A file's text at a commit, or undefined when it does not exist there. */
+export async function readFileAt(octokit: GitHubClient, owner: string, repo: string, path: string, ref: string): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner,
+      repo,
+      path,
+      ref,
+      mediaType: { format: 'raw' },
+    });
+    if (typeof data === 'string') return data;
+    // A directory listing or a JSON body (a stand-in that ignores the raw media type).
+    if (!Array.isArray(data) && 'content' in data && typeof data.content === 'string') {
+      return Buffer.from(data.content, 'base64').toString('utf8');
+    }
+    return undefined;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The commit a branch points at now, or undefined when the branch is gone. */
+export async function branchHead(octokit: GitHubClient, owner: string, repo: string, branch: string): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+
+export interface SyncSummary {
+  conclusion: 'success' | 'failure' | 'neutral';
+  title: string;
+  /** Markdown. */
+  summary: string;
+}
+
+/** The check run's (and the CLI's) account of a sync. */
+export function describeSync(outcome: SyncOutcome): SyncSummary {
+  const errors = outcome.findings.filter((f) => f.level === 'error').length;
+  const warnings = outcome.findings.length - errors;
+  const lintLine = `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')} in \`${outcome.modelPath}\` at ${outcome.sha.slice(0, 7)}.`;
+  const notes = outcome.notes.length > 0 ? ['', '**Notes**', ...outcome.notes.map((n) => `- ${n}`)] : [];
+  const lines = (...parts: string[]) => [lintLine, '', ...parts, ...notes].join('\n');
+  switch (outcome.status) {
+    case 'no-model':
+      return { conclusion: 'neutral', title: `No threat model at ${outcome.modelPath}`, summary: lines('Nothing was checked and no issue was changed.') };
+    case 'invalid':
+      return {
+        conclusion: 'failure',
+        title: `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}: issues not synced`,
+        summary: lines(
+          'Nothing was written to issues: existing threat issues stay as they are until the model and config are fixed.',
+          'The findings are annotated on the lines they are about.',
+        ),
+      };
+    case 'disabled':
+      return { conclusion: 'success', title: titleFor(errors, warnings, 'issues disabled'), summary: lines('`issues.enabled` is false in the config: the model was checked, no issue was filed.') };
+    case 'stale':
+      return {
+        conclusion: 'neutral',
+        title: titleFor(errors, warnings, 'sync skipped: newer commit'),
+        summary: lines(`Issues were not synced from this commit: ${outcome.headSha?.slice(0, 7) ?? 'a newer commit'} is now the head of the branch and is synced instead.`),
+      };
+    case 'no-access':
+      return {
+        conclusion: 'failure',
+        title: `Cannot write threat issues to ${outcome.issuesRepo}`,
+        summary: lines(
+          `threatloop cannot write issues in **${outcome.issuesRepo}**: ${outcome.accessError ?? 'access denied'}.`,
+          '',
+          `Install the app on ${outcome.issuesRepo} (or add the repository to the installation) with issues write access, then push again.`,
+          ...applyLines(outcome),
+        ),
+      };
+    case 'planned':
+      return { conclusion: 'success', title: titleFor(errors, warnings, `dry run: ${countOf(outcome.plan?.operations.length ?? 0, 'operation')}`), summary: lines(...planLines(outcome)) };
+    case 'incomplete':
+      return {
+        conclusion: 'success',
+        title: titleFor(errors, warnings, `sync in progress: ${outcome.apply?.remaining ?? 0} changes left`),
+        summary: lines(
+          ...applyLines(outcome),
+          '',
+          `${outcome.apply?.remaining ?? 0} changes are left for the next sync (${outcome.apply?.stoppedBy === 'rate-limit' ? "GitHub's rate limit" : 'write budget of this sync'}); it resumes${outcome.resumeAt ? ` after ${outcome.resumeAt.toISOString()}` : ' on the next push'}.`,
+        ),
+      };
+    case 'applied':
+      return { conclusion: 'success', title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'), summary: lines(...applyLines(outcome)) };
+  }
+}
+
+function titleFor(errors: number, warnings: number, tail: string): string {
+  return `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')} · ${tail}`;
+}
+
+function countOf(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Counts by kind of what the plan would do. */
+export function planCounts(plan: GithubPlan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const operation of plan.operations) {
+    const kind =
+      operation.op === 'update-issue' && operation.changes.state === 'closed'
+        ? 'close-issue'
+        : operation.op === 'update-issue' && operation.changes.state === 'open'
+          ? 'reopen-issue'
+          : operation.op;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function planLines(outcome: SyncOutcome): string[] {
+  if (!outcome.plan || outcome.plan.operations.length === 0) return [`Issues in ${outcome.issuesRepo} are in sync with the model: nothing to do.`];
+  const counts = Object.entries(planCounts(outcome.plan)).map(([kind, n]) => `${kind} ×${n}`);
+  return [`Planned for ${outcome.issuesRepo}: ${counts.join(', ')}.`];
+}
+
+function applyLines(outcome: SyncOutcome): string[] {
+  const apply = outcome.apply;
+  if (!apply) return planLines(outcome);
+  const budget = outcome.plan ? `${apply.writes} writes` : '';
+  return [
+    ...planLines(outcome),
+    `Applied ${apply.applied} of ${outcome.plan?.operations.length ?? 0} operations (${budget}, ${outcome.requests.reads} reads)${apply.errors.length ? `, ${countOf(apply.errors.length, 'error')}` : ''}.`,
+  ];
+}
