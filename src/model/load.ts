@@ -23,7 +23,7 @@ export function loadModel(text: string, file: string): LoadedModel {
         {
           rule: 'schema',
           level: 'error',
-          message: `the model must be a YAML mapping with \`version: 1\`, not ${Array.isArray(value) ? 'a list' : typeof value}`,
+          message: `the model must be a YAML mapping with \`version: 1\`, not ${describeTopLevel(value)}`,
           file,
           start: source.locate([]).start,
         },
@@ -33,4 +33,10 @@ export function loadModel(text: string, file: string): LoadedModel {
   const validated = validateWithSchema(ThreatModelSchema, value, source);
   if (!validated.ok) return { ok: false, findings: validated.findings, source };
   return { ok: true, model: validated.value, source };
+}
+
+function describeTopLevel(value: unknown): string {
+  if (value === null) return 'an empty document (null)';
+  if (Array.isArray(value)) return 'a list';
+  return `${typeof value === 'string' ? 'a string' : `a ${typeof value}`} (${JSON.stringify(value).slice(0, 40)})`;
 }

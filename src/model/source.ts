@@ -59,29 +59,43 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
     return fail(`YAML could not be parsed: ${describe(error)}`);
   }
   const source = documentSource(file, text, doc, lineCounter);
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      source,
-      findings: doc.errors.map((e) => ({
-        rule: 'yaml-syntax',
-        level: 'error' as const,
-        message: firstLine(e.message),
-        file,
-        start: toPosition(lineCounter, e.pos[0]),
-        end: toPosition(lineCounter, e.pos[1]),
-      })),
-    };
-  }
+  if (doc.errors.length > 0) return { ok: false, source, findings: syntaxFindings(doc, file, lineCounter) };
   if (doc.contents === null) return fail('file is empty: expected a YAML mapping starting with `version: 1`');
 
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return fail(`YAML could not be read: ${describe(error)}`, 'yaml-syntax', source.locate([]).start);
+    const reason = error instanceof RangeError ? 'nesting is too deep' : describe(error);
+    return fail(`YAML could not be read: ${reason}`, 'yaml-syntax', source.locate([]).start);
   }
   return { ok: true, value, source };
+}
+
+/** Past the first few, YAML errors are mostly echoes of the first one; a broken file can produce thousands. */
+const MAX_SYNTAX_FINDINGS = 20;
+
+function syntaxFindings(doc: Document.Parsed, file: string, lineCounter: LineCounter): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const error of doc.errors) {
+    const start = toPosition(lineCounter, error.pos[0]);
+    // The parser recurses per nesting level; running out of stack means absurdly deep nesting, not a bug.
+    const message = /call stack/i.test(error.message)
+      ? 'nesting is too deep to read (thousands of levels)'
+      : firstLine(error.message);
+    const key = `${start.line}:${start.column}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push({ rule: 'yaml-syntax', level: 'error', message, file, start, end: toPosition(lineCounter, error.pos[1]) });
+  }
+  if (findings.length <= MAX_SYNTAX_FINDINGS) return findings;
+  const rest = findings.length - MAX_SYNTAX_FINDINGS;
+  const next = findings[MAX_SYNTAX_FINDINGS]!;
+  return [
+    ...findings.slice(0, MAX_SYNTAX_FINDINGS),
+    { ...next, message: `${rest} more YAML syntax errors not shown (fix the ones above first; later errors often follow from them)` },
+  ];
 }
 
 /** The finding for a file over MAX_SOURCE_BYTES (callers reading from disk can check before reading it). */
