@@ -78,7 +78,7 @@ export function renderDashboard(input: DashboardInput): string {
   const unowned = open.filter((t) => !t.threat.owner?.length);
   const unscored = threats.filter((t) => t.rating.rating === 'unscored');
   const describe = (t: DashboardThreat) =>
-    `${ref(t)} ${inline(t.threat.title)} (${t.rating.rating}, ${t.threat.status}${t.due ? `, due ${t.due.date}` : ''})`;
+    `${ref(t)} **${t.threat.id}** ${inline(t.threat.title)} (${t.rating.rating}, ${t.threat.status}${t.due ? `, due ${t.due.date}` : ''})`;
 
   const tail: string[] = [];
   section(tail, `Overdue (${overdue.length})`, overdue.map(describe), 'Nothing is overdue.');
