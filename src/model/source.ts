@@ -42,9 +42,10 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
 
   const tooLarge = sizeFinding(Buffer.byteLength(text, 'utf8'), file);
   if (tooLarge) return { ok: false, findings: [tooLarge], source: blindSource(file, text) };
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0 || text.includes('\uFFFD')) {
-    const at = nul >= 0 ? nul : text.indexOf('\uFFFD');
+  // NUL, or U+FFFD from decoding bytes that are not UTF-8: report the first.
+  const binary = /[\u0000\uFFFD]/.exec(text);
+  if (binary) {
+    const at = binary.index;
     return fail('file is not UTF-8 text (binary data found)', 'yaml-syntax', offsetToPosition(text, at));
   }
   // Line by line: a single regex over the whole text backtracks exponentially on long blank runs.

@@ -113,7 +113,7 @@ function ruleConfigFindings(options: LintOptions): Finding[] {
     const hint = info ? undefined : didYouMean(name, known);
     const message = info
       ? `lint.rules: rule "${name}" cannot be changed: the model cannot be checked until it passes`
-      : `lint.rules: unknown rule "${name}"${hint ? `; did you mean "${hint}"?` : ''} (rules: ${known.join(', ')})`;
+      : `lint.rules: unknown rule "${name}"${hint ? `; did you mean "${hint}"?` : ` (rules: ${known.join(', ')})`}`;
     return [{ rule: 'lint-config', level, message, file, start: span.start, end: span.end, path: ['lint', 'rules', name] }];
   });
 }
