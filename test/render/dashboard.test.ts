@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { buildGraph } from '../../src/model/graph.ts';
+import { rateThreat } from '../../src/model/rating.ts';
+import { issueRef, pendingIssueRefs, renderDashboard, resolveIssueRefs, type DashboardThreat } from '../../src/render/dashboard.ts';
+import { parseMarker } from '../../src/sync/marker.ts';
+import { model, SMALL_MODEL } from '../sync/plan-simulator.ts';
+
+function dashboard(overrides: { issues?: (number | 'pending')[]; today?: string; closed?: string[] } = {}) {
+  const { model: m } = model(SMALL_MODEL);
+  const graph = buildGraph(m);
+  const threats: DashboardThreat[] = m.threats.map((threat, i) => ({
+    threat,
+    rating: rateThreat(threat),
+    ...(threat.due ? { due: { date: threat.due, source: 'model' as const } } : {}),
+    closed: overrides.closed?.includes(threat.id) ?? false,
+    issue: overrides.issues?.[i] ?? 10 + i,
+  }));
+  return renderDashboard({
+    graph,
+    threats,
+    today: overrides.today ?? '2026-03-01',
+    modelPath: 'threat-model.yml',
+    lintWarnings: [{ rule: 'unscored', level: 'warning', message: 'TM-40 is unscored', file: 'threat-model.yml', start: { line: 48, column: 5 } }],
+    notices: ['3 of 40 changes wait for the next sync'],
+  });
+}
+
+describe('dashboard', () => {
+  const body = dashboard();
+
+  test('carries the dashboard marker', () => {
+    expect(parseMarker(body)).toEqual({ kind: 'dashboard' });
+  });
+
+  test('counts by severity and by status', () => {
+    expect(body).toContain('| Critical | 1 | 0 | 1 |');
+    expect(body).toContain('| High | 1 | 0 | 1 |');
+    expect(body).toContain('| Unscored | 1 | 0 | 1 |');
+    expect(body).toContain('| open | 2 |');
+    expect(body).toContain('| planned | 1 |');
+  });
+
+  test('the STRIDE matrix links issues, closed ones struck through', () => {
+    expect(body).toContain('| Target | S | T | R | I | D | E |');
+    expect(body).toContain('| Patient portal (`portal`) | #11 |  | #12 |  |  | #11 |');
+    expect(body).toContain('| FASTQ bucket (`bucket`) |  |  |  | #10 |  |  |');
+    expect(dashboard({ closed: ['TM-22'] })).toContain('| FASTQ bucket (`bucket`) |  |  |  | ~~#10~~ |  |  |');
+  });
+
+  test('overdue: due before today and not closed', () => {
+    expect(body).toContain('### Overdue (0)');
+    expect(dashboard({ today: '2026-04-01' })).toContain('### Overdue (1)\n\n- #10 **TM-22** S3 bucket misconfig leaks FASTQ/VCF (critical, open, due 2026-03-31)');
+    expect(dashboard({ today: '2026-04-01', closed: ['TM-22'] })).toContain('### Overdue (0)');
+  });
+
+  test('unowned, unscored, lint warnings and notices', () => {
+    expect(body).toContain('### Unowned (1)\n\n- #12 **TM-40** Audit log gaps');
+    expect(body).toContain('### Unscored (1)\n\n- #12 **TM-40**');
+    expect(body).toContain('- `threat-model.yml:48` unscored: TM-40 is unscored');
+    expect(body).toContain('### Notices\n\n- ⚠️ 3 of 40 changes wait for the next sync');
+  });
+
+  test('issues created in the same sync are placeholders the applier resolves', () => {
+    const pending = dashboard({ issues: ['pending', 11, 'pending'] });
+    expect(pendingIssueRefs(pending).sort()).toEqual(['TM-22', 'TM-40']);
+    const resolved = resolveIssueRefs(pending, new Map([['TM-22', 30]]));
+    expect(resolved).toContain('| FASTQ bucket (`bucket`) |  |  |  | #30 |  |  |');
+    // An issue that was not created (budget, failure) shows its id until the next sync.
+    expect(resolved).toContain('`TM-40`');
+    expect(pendingIssueRefs(resolved)).toEqual([]);
+    expect(issueRef('TM-1', undefined)).toBe('`TM-1`');
+  });
+
+  test('the same inputs render the same text', () => {
+    expect(dashboard()).toBe(body);
+  });
+});
