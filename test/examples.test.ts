@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { loadConfigText } from '../src/config/load.ts';
 import { buildGraph } from '../src/model/graph.ts';
 import { lintModelText } from '../src/model/lint/index.ts';
 import { rateThreat } from '../src/model/rating.ts';
@@ -140,5 +141,14 @@ describe('examples/genomewell/threat-model.yml', () => {
     expect(lines).toContain('| Flow: Research Partner ↔ API |   |   |   |   |   | [42](#threat-42) |');
     expect(report).toContain('- closure checklist: 8 of 8 items pass');
     expect(report).toContain('No findings: the model passes every lint rule.');
+  });
+});
+
+describe('examples/genomewell/.github/threatloop.yml', () => {
+  it('is a valid config that points at the example model', () => {
+    const path = 'examples/genomewell/.github/threatloop.yml';
+    const loaded = loadConfigText(readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), path);
+    expect(loaded.ok && loaded.config.model).toBe('threat-model.yml');
+    expect(loaded.ok && loaded.config.lint.rules).toEqual({ 'due-date-missing': 'error' });
   });
 });
