@@ -22,6 +22,7 @@ import {
   type ThreatModel,
   type ThreatStatus,
 } from '../model/schema.ts';
+import { capitalise, strideName } from './issue-body.ts';
 import { code, escapeCell, escapeText, link, table } from './markdown.ts';
 import { dataFlowDiagram } from './mermaid.ts';
 
@@ -60,15 +61,6 @@ const TYPE_LABEL: Record<Component['type'], string> = {
   'external-entity': 'External entity',
   process: 'Process',
   'data-store': 'Data store',
-};
-
-const STRIDE_NAME: Record<(typeof STRIDE_CATEGORIES)[number], string> = {
-  spoofing: 'Spoofing',
-  tampering: 'Tampering',
-  repudiation: 'Repudiation',
-  'information-disclosure': 'Information disclosure',
-  'denial-of-service': 'Denial of service',
-  'elevation-of-privilege': 'Elevation of privilege',
 };
 
 /** Finding messages shown per checklist item before "and N more". */
@@ -241,7 +233,7 @@ function strideSection(ctx: Context): string {
     ...model.flows.filter((f) => !f.out_of_scope || hasThreats(f.id)).map((f) => row(`Flow: ${escapeCell(flowLabel(graph, f))}`, f.id)),
   ];
   if (rows.length === 0) return '_The model has no components or flows._';
-  const legend = STRIDE_CATEGORIES.map((c) => `**${STRIDE_LETTER[c]}** ${STRIDE_NAME[c]}`).join(' · ');
+  const legend = STRIDE_CATEGORIES.map((c) => `**${STRIDE_LETTER[c]}** ${strideName(c)}`).join(' · ');
   const matrix = table(['Component / data flow', ...STRIDE_CATEGORIES.map((c) => STRIDE_LETTER[c])], rows, [
     'left',
     ...STRIDE_CATEGORIES.map(() => 'center' as const),
@@ -256,7 +248,7 @@ function threatsSection(ctx: Context): string {
     ['ID', 'STRIDE', 'Component / data flow', 'Threat', 'Rating', 'Status'],
     model.threats.map((t) => [
       `<a id="${anchor(t.id)}"></a>${escapeCell(t.id)}`,
-      t.stride.map((s) => STRIDE_NAME[s]).join(', '),
+      t.stride.map(strideName).join(', '),
       t.targets.map((id) => escapeCell(targetName(graph, id))).join('<br>'),
       [
         `**${escapeCell(t.title)}**`,
@@ -451,10 +443,6 @@ function contextValue(value: unknown): string {
 
 function humanise(key: string): string {
   return capitalise(key.replace(/[_-]+/g, ' ').trim());
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function plural(n: number, word: string): string {
