@@ -273,7 +273,8 @@ function cvssSection(ctx: Context): string {
     return [threatLink(t), escapeCell(t.title), vector, version, score, RATING_LABEL[r.rating]];
   });
   return [
-    'Base scores are computed from the vectors (CVSS v3.x per the FIRST specification, v4.0 macro-vector scoring); the computed score wins over any score written in the model. Most severe first.',
+    'Base scores are computed from the vectors (CVSS v3.x per the FIRST specification, v4.0 macro-vector scoring); the computed score wins over any score written in the model. ' +
+      'Severity: Critical 9.0–10.0, High 7.0–8.9, Medium 4.0–6.9, Low 0.1–3.9, None 0.0. Most severe first.',
     table(['ID', 'Threat', 'Vector', 'Version', 'Score', 'Severity'], rows, ['left', 'left', 'left', 'left', 'right', 'left']),
   ].join('\n\n');
 }
