@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { cvssCommand } from './commands/cvss.ts';
 import { lintCommand } from './commands/lint.ts';
+import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
@@ -13,6 +14,7 @@ import { EXIT, type CliIo, type Command } from './io.ts';
 export const COMMANDS: Record<string, Command> = {
   cvss: cvssCommand,
   lint: lintCommand,
+  plan: planCommand,
   report: reportCommand,
   schema: schemaCommand,
 };

@@ -4,7 +4,7 @@
  * label a person added. Only missing labels are created: a team that
  * recolours `severity:high` keeps its colour.
  */
-import type { Rating, StrideCategory } from '../model/schema.ts';
+import { RATINGS, STRIDE_CATEGORIES, type Rating, type StrideCategory } from '../model/schema.ts';
 import type { ExistingLabel, GithubOperation } from './github-state.ts';
 
 export interface LabelSpec {
@@ -90,11 +90,22 @@ export function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return left.size === right.size && [...left].every((n) => right.has(n));
 }
 
-/** create-label operations for the specs the repository lacks, in first-use order. */
-export function missingLabelOperations(needed: Iterable<LabelSpec>, existing: readonly ExistingLabel[]): GithubOperation[] {
+/** Every managed label in reading order: threat, severities (most severe first), STRIDE, dashboard. */
+export function allManagedLabels(prefix: string): LabelSpec[] {
+  return [
+    threatLabel(prefix),
+    ...RATINGS.map((r) => severityLabel(prefix, r)),
+    ...STRIDE_CATEGORIES.map((c) => strideLabel(prefix, c)),
+    dashboardLabel(prefix),
+  ];
+}
+
+/** create-label operations for the needed labels the repository lacks, in `allManagedLabels` order. */
+export function missingLabelOperations(needed: Iterable<LabelSpec>, existing: readonly ExistingLabel[], prefix: string): GithubOperation[] {
   const have = new Set(existing.map((l) => l.name.toLowerCase()));
+  const wanted = new Set([...needed].map((l) => l.name));
   const operations: GithubOperation[] = [];
-  for (const spec of needed) {
+  for (const spec of allManagedLabels(prefix).filter((l) => wanted.has(l.name))) {
     if (have.has(spec.name.toLowerCase())) continue;
     have.add(spec.name.toLowerCase());
     operations.push({ op: 'create-label', ...spec });

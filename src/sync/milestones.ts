@@ -60,8 +60,9 @@ export function findMilestone(milestones: readonly ExistingMilestone[], title: s
 }
 
 /**
- * create-milestone operations for due dates no milestone covers yet, and the
- * title each date resolves to (an existing milestone's exact spelling wins).
+ * create-milestone operations (earliest date first) for due dates no milestone
+ * covers yet, and the title each date resolves to (an existing milestone's
+ * exact spelling wins).
  */
 export function planMilestones(
   dates: Iterable<string>,
@@ -70,8 +71,7 @@ export function planMilestones(
 ): { operations: GithubOperation[]; titleOf: Map<string, string> } {
   const operations: GithubOperation[] = [];
   const titleOf = new Map<string, string>();
-  for (const date of dates) {
-    if (titleOf.has(date)) continue;
+  for (const date of [...new Set(dates)].sort()) {
     const title = milestoneTitle(template, date);
     const found = findMilestone(existing, title);
     titleOf.set(date, found?.title ?? title);

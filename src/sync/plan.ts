@@ -110,7 +110,7 @@ export function planGithubSync(input: GithubPlanInput): GithubPlan {
   // Labels and milestones first: issues refer to them by name.
   const neededLabels: LabelSpec[] = desired.flatMap((d) => d.labels);
   if (issues.dashboard.enabled) neededLabels.push(dashboardLabel(prefix));
-  const operations: GithubOperation[] = missingLabelOperations(neededLabels, state.labels);
+  const operations: GithubOperation[] = missingLabelOperations(neededLabels, state.labels, prefix);
   const dates = issues.milestones.enabled ? desired.flatMap((d) => (d.due ? [d.due.date] : [])) : [];
   const milestones = planMilestones(dates, issues.milestones.title, state.milestones);
   operations.push(...milestones.operations);
