@@ -106,7 +106,7 @@ export function sizeFinding(bytes: number, file: string): Finding | undefined {
   return {
     rule: 'file-too-large',
     level: 'error',
-    message: `file is ${mb(bytes)}; the limit is ${mb(MAX_SOURCE_BYTES)} (a model of 5,000 threats is about 3 MB)`,
+    message: `file is ${mb(bytes)}; the limit is ${mb(MAX_SOURCE_BYTES)} (a model of 5,000 threats is about 2.5 MB)`,
     file,
     start: FILE_START,
   };

@@ -350,3 +350,17 @@ describe('evaluateChecklist', () => {
     expect(evaluateChecklist(model, findings).every((i) => !i.passed && i.findings.length > 0)).toBe(true);
   });
 });
+
+describe('the benchmark model generator', () => {
+  it('makes a deterministic model that loads and has no lint errors', async () => {
+    const { generateModelText } = await import('../../bench/generate-model.ts');
+    const size = { threats: 60, components: 12, flows: 20 };
+    const text = generateModelText(size);
+    expect(generateModelText(size)).toBe(text);
+    const result = lint(text, { today: '2025-01-01' });
+    expect(result.model?.threats).toHaveLength(60);
+    expect(result.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(result.model?.threats.some((t) => t.cvss?.vector.startsWith('CVSS:4.0/'))).toBe(true);
+    expect(result.model?.threats.some((t) => t.cvss?.vector.startsWith('CVSS:3.1/'))).toBe(true);
+  });
+});
