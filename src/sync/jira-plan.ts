@@ -11,6 +11,7 @@ import { rateThreat, type ThreatRating } from '../model/rating.ts';
 import { RATINGS, STRIDE_CATEGORIES, type Threat, type ThreatModel } from '../model/schema.ts';
 import { renderJiraDescription, type AdfDocument } from '../render/jira-description.ts';
 import type { SyncContext } from './github-state.ts';
+import { effectiveDue } from './milestones.ts';
 import {
   identityLabel,
   type JiraFieldValues,
@@ -154,7 +155,9 @@ interface DesiredIssue {
 function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph, threat: Threat): DesiredIssue {
   const { context, config } = input;
   const rating = rateThreat(threat);
-  const due = jiraDueDate(threat, rating, config, input.githubIssues.get(threat.id)?.createdAt, context.today);
+  // The GitHub side's rule (SLA counted from the GitHub issue's creation), so both trackers show one date.
+  const createdOn = input.githubIssues.get(threat.id)?.createdAt?.slice(0, 10) ?? context.today;
+  const due = effectiveDue(threat, rating.rating, config, createdOn)?.date ?? null;
   const line = input.modelLines?.get(threat.id);
   const modelUrl = `${context.webUrl.replace(/\/+$/, '')}/${context.modelRepo}/blob/${context.sha}/${context.modelPath}${line ? `#L${line}` : ''}`;
   const modelLabel = `${context.modelPath}${line ? ` line ${line}` : ''} at ${context.sha.slice(0, 7)}`;
@@ -191,26 +194,6 @@ function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph,
       relationship: 'defined in threat model',
     },
   };
-}
-
-/**
- * The due date a threat's issues carry: the model's, else the per-severity SLA
- * counted from when its GitHub issue was first created (today for a new one),
- * the same rule the GitHub side uses for its milestone.
- */
-export function jiraDueDate(
-  threat: Threat,
-  rating: ThreatRating,
-  config: Config,
-  issueCreatedAt: string | undefined,
-  today: string,
-): string | null {
-  if (threat.due) return threat.due;
-  const days = config.issues.sla_days[rating.rating];
-  if (days === null) return null;
-  const start = new Date(`${(issueCreatedAt ?? today).slice(0, 10)}T00:00:00Z`);
-  start.setUTCDate(start.getUTCDate() + days);
-  return start.toISOString().slice(0, 10);
 }
 
 /** Config labels, the threat label, severity, STRIDE and the repository's identity label. */

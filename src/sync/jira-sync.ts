@@ -66,6 +66,8 @@ export interface JiraSyncReport {
 export interface JiraSyncPhase {
   /** Threat id -> its Jira issue: for the GitHub planner's `jira` input (the key goes into body and marker). */
   links: ReadonlyMap<string, JiraIssueLink>;
+  /** Failures so far (for the dashboard, which is planned before `finish`). */
+  failures: readonly string[];
   /** Link the Jira issues to the GitHub issues (including ones created after `beginJiraSync`) and report. */
   finish(githubIssues: ReadonlyMap<string, GithubIssueRef>): Promise<JiraSyncReport>;
 }
@@ -83,11 +85,11 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
   }
   if (!jira || !connection) {
     const report: JiraSyncReport = { enabled: false, failures: [], notes: [], done: NOTHING_DONE(), writes: 0 };
-    return { links: markerLinks, finish: async () => report };
+    return { links: markerLinks, failures: report.failures, finish: async () => report };
   }
   if (!('api' in connection)) {
     const report: JiraSyncReport = { enabled: true, failures: [connection.failure], notes: [], done: NOTHING_DONE(), writes: 0 };
-    return { links: markerLinks, finish: async () => report };
+    return { links: markerLinks, failures: report.failures, finish: async () => report };
   }
 
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...input.retry };
@@ -120,7 +122,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
   } catch (error) {
     failures.push(describeJiraError('reading the Jira issues', error, connection.secrets));
     const report: JiraSyncReport = { enabled: true, failures, notes: [], done, writes };
-    return { links: markerLinks, finish: async () => report };
+    return { links: markerLinks, failures: [...failures], finish: async () => report };
   }
 
   const first = plan(state, input.githubIssues);
@@ -131,6 +133,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
 
   return {
     links,
+    failures: [...failures],
     async finish(githubIssues) {
       // Not against a Jira that just stopped answering, and not again for a threat that already failed this run.
       if (!stopped) {

@@ -13,6 +13,7 @@ import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import { FILE_START, hasErrors, type Finding } from '../model/findings.ts';
 import { lintModelText } from '../model/lint/index.ts';
 import type { ThreatModel } from '../model/schema.ts';
+import type { YamlSource } from '../model/source.ts';
 import { resolveIssueRefs } from '../render/dashboard.ts';
 import { applyGithubPlan, writeCost, type ApplyResult } from './github-apply.ts';
 import { countRequests, type GitHubClient, type WritePacer } from './github-client.ts';
@@ -54,6 +55,8 @@ export interface SyncExtension {
     config: Config;
     context: SyncContext;
     state: RepoState;
+    /** The model's source, for links to a threat's line. */
+    source?: YamlSource;
   }): Promise<{
     /** Extra planner input (e.g. `jira` links). */
     planInput?: Partial<GithubPlanInput>;
@@ -166,7 +169,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     webUrl: request.webUrl,
     today,
   };
-  const sides = await Promise.all((request.extensions ?? []).map((extension) => extension.begin({ model, config, context, state })));
+  const sides = await Promise.all((request.extensions ?? []).map((extension) => extension.begin({ model, config, context, state, source: lint.source })));
   const planInput: GithubPlanInput = {
     model,
     config,
