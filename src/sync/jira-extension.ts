@@ -5,12 +5,9 @@
  * the Jira issues to GitHub issues created meanwhile. Jira failures become
  * dashboard notices and check run notes; they never stop the GitHub side.
  */
-import { buildGraph } from '../model/graph.ts';
-import type { ThreatModel } from '../model/schema.ts';
-import type { YamlSource } from '../model/source.ts';
 import type { RepoState } from './github-state.ts';
 import type { JiraClientOptions, JiraConnection, JiraEnv, RetryPolicy } from './jira-client.ts';
-import type { GithubIssueRef } from './jira-plan.ts';
+import { threatLines, type GithubIssueRef } from './jira-plan.ts';
 import { beginJiraSync, formatJiraReport } from './jira-sync.ts';
 import type { SyncExtension } from './run.ts';
 
@@ -76,14 +73,4 @@ export function jiraMarkersOf(state: RepoState): Map<string, { key: string; url?
     markers.set(marker.threatId, { key: marker.jiraKey, ...(marker.jiraUrl ? { url: marker.jiraUrl } : {}) });
   }
   return markers;
-}
-
-function threatLines(model: ThreatModel, source: YamlSource): Map<string, number> {
-  const graph = buildGraph(model);
-  const lines = new Map<string, number>();
-  for (const [threatId, threat] of graph.threats) {
-    const index = graph.threatIndex.get(threat);
-    if (index !== undefined) lines.set(threatId, source.locate(['threats', index]).start.line);
-  }
-  return lines;
 }

@@ -9,6 +9,7 @@ import type { Config, JiraConfig } from '../config/schema.ts';
 import { buildGraph, type ModelGraph } from '../model/graph.ts';
 import { rateThreat, type ThreatRating } from '../model/rating.ts';
 import { RATINGS, STRIDE_CATEGORIES, type Threat, type ThreatModel } from '../model/schema.ts';
+import type { YamlSource } from '../model/source.ts';
 import { renderJiraDescription, type AdfDocument } from '../render/jira-description.ts';
 import type { SyncContext } from './github-state.ts';
 import { effectiveDue } from './milestones.ts';
@@ -41,6 +42,17 @@ export interface JiraPlanInput {
   githubIssues: ReadonlyMap<string, GithubIssueRef>;
   /** Threat id -> 1-based line of the threat in the model file, for permalinks. */
   modelLines?: ReadonlyMap<string, number>;
+}
+
+/** Threat id -> 1-based line of the threat in the model file (for `modelLines`). */
+export function threatLines(model: ThreatModel, source: YamlSource): Map<string, number> {
+  const graph = buildGraph(model);
+  const lines = new Map<string, number>();
+  for (const [threatId, threat] of graph.threats) {
+    const index = graph.threatIndex.get(threat);
+    if (index !== undefined) lines.set(threatId, source.locate(['threats', index]).start.line);
+  }
+  return lines;
 }
 
 /** The label every threat issue carries. */

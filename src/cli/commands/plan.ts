@@ -9,6 +9,7 @@ import { lintModelText } from '../../model/lint/index.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { formatPlan, summarisePlan } from '../../sync/format-plan.ts';
 import type { RepoState, SyncContext } from '../../sync/github-state.ts';
+import { planJiraDryRun } from '../../sync/jira-dry-run.ts';
 import { planGithubSync } from '../../sync/plan.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { readModelCommandInput } from '../model-input.ts';
@@ -16,7 +17,7 @@ import { readModelCommandInput } from '../model-input.ts';
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = 'threatloop plan [FILE] [--format text|json] [--config PATH] [--today YYYY-MM-DD]';
+const USAGE = 'threatloop plan [FILE] [--format text|json] [--config PATH] [--today YYYY-MM-DD] [--jira]';
 
 const HELP = [
   `FILE defaults to \`model\` in ${CONFIG_PATH}, else ${DEFAULT_CONFIG.model}.`,
@@ -25,6 +26,8 @@ const HELP = [
   '  --format   text (default): one line per operation and a summary; json: { operations, notes, summary }',
   `  --config   the repository config (default ${CONFIG_PATH} when it exists): labels, milestones, SLA days...`,
   '  --today    the day new issues are created on, for SLA due dates (default: today, UTC)',
+  '  --jira     also the Jira operations (config `jira:`), against an empty Jira project; with JIRA_HOST,',
+  '             JIRA_EMAIL and JIRA_API_TOKEN set and a repository named, against the real project',
   'Exit status: 0 planned, 1 the model or config has errors (nothing planned), 2 usage error.',
 ].join('\n');
 
@@ -37,7 +40,9 @@ export const planCommand: Command = {
 /** The repository an offline plan targets: empty and private, so everything a first sync files shows. */
 export const OFFLINE_REPO = { owner: 'your-org', repo: 'your-repo' };
 
-function runPlan(args: string[], io: CliIo): number {
+async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
+  const withJira = allArgs.includes('--jira');
+  const args = allArgs.filter((arg) => arg !== '--jira');
   const read = readModelCommandInput('plan', USAGE, args, io, { format: { type: 'string', short: 'f' } });
   if (!read.ok) return read.configFindings ? refuse(io, read.configFindings, read.configFile ?? CONFIG_PATH) : read.exit;
   const { values, config, configFile, file, text, today } = read.input;
@@ -59,11 +64,19 @@ function runPlan(args: string[], io: CliIo): number {
     today,
   };
   const plan = planGithubSync({ model, config, state, context, source, lintWarnings: findings.filter((f) => f.level === 'warning') });
+  // Jira (`--jira`): its own module; the dry run of the Jira side.
+  const jira = withJira ? await planJiraDryRun({ model, config, context, source, env: io.env }) : undefined;
+  if (jira && !jira.ok) {
+    io.err(`threatloop plan: ${jira.error}`);
+    return EXIT.failed;
+  }
   if (format === 'json') {
-    io.out(JSON.stringify({ operations: plan.operations, notes: plan.notes, summary: summarisePlan(plan) }, null, 2));
+    const jiraPart = jira?.ok ? { jira: { operations: jira.plan.operations, notes: jira.plan.notes } } : {};
+    io.out(JSON.stringify({ operations: plan.operations, notes: plan.notes, summary: summarisePlan(plan), ...jiraPart }, null, 2));
   } else {
     io.out(`First sync of ${file} into an empty private repository (dry run, nothing is written):\n`);
     io.out(formatPlan(plan));
+    if (jira?.ok) io.out(jira.lines.join('\n'));
   }
   return EXIT.ok;
 }
