@@ -12,6 +12,15 @@ function capture(env: CliIo['env'] = {}) {
   return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
 }
 
+const planAgainstJira = () =>
+  planJiraDryRun({
+    model: model(),
+    config: config(),
+    context: CONTEXT,
+    env: { JIRA_HOST: SITE, JIRA_EMAIL: 'bot@acme.example', JIRA_API_TOKEN: 'secret-token-123' },
+    repo: REPO,
+  });
+
 describe('threatloop plan --jira', () => {
   it('prints the Jira operations of a first sync, offline, after the GitHub plan', async () => {
     const c = capture();
@@ -41,13 +50,7 @@ describe('threatloop plan --jira', () => {
 
   it('with credentials and a repository, plans against what Jira holds now (reads only)', async () => {
     nock(SITE).post('/rest/api/3/search/jql').reply(200, { issues: [], isLast: true });
-    const result = await planJiraDryRun({
-      model: model(),
-      config: config(),
-      context: CONTEXT,
-      env: { JIRA_HOST: SITE, JIRA_EMAIL: 'bot@acme.example', JIRA_API_TOKEN: 'secret-token-123' },
-      repo: REPO,
-    });
+    const result = await planAgainstJira();
     expect(result).toMatchObject({ ok: true, against: 'jira' });
     if (result.ok) expect(result.lines[1]).toBe(`Jira project SEC at ${SITE}, as it is now (dry run, nothing is written):`);
     expect(nock.isDone()).toBe(true);
@@ -55,13 +58,7 @@ describe('threatloop plan --jira', () => {
 
   it('names a Jira that cannot be read, without credentials', async () => {
     nock(SITE).post('/rest/api/3/search/jql').reply(401, { errorMessages: ['Client must be authenticated'] });
-    const result = await planJiraDryRun({
-      model: model(),
-      config: config(),
-      context: CONTEXT,
-      env: { JIRA_HOST: SITE, JIRA_EMAIL: 'bot@acme.example', JIRA_API_TOKEN: 'secret-token-123' },
-      repo: REPO,
-    });
+    const result = await planAgainstJira();
     expect(result).toEqual({
       ok: false,
       error: `reading the Jira issues of ${REPO}: Jira refused the credentials (401): check JIRA_EMAIL and JIRA_API_TOKEN (expired token?): Client must be authenticated`,
