@@ -9,6 +9,7 @@ import type { ApplicationFunction, Context } from 'probot';
 import type { GitHubClient } from '../sync/github-client.ts';
 import { wrapHandler, type HandlerResult } from './handler.ts';
 import { createRuntime, type AppOptions, type AppRuntime } from './runtime.ts';
+import { onPullRequest, onPullRequestClosed, PULL_REQUEST_CONTEXT_EVENTS } from './pull-request.ts';
 import { onInstallation, onPush } from './sync-handlers.ts';
 
 type EventName = EmitterWebhookEventName;
@@ -35,6 +36,8 @@ export const ROUTES: Route[] = [
     ['installation.created', 'installation_repositories.added'],
     onInstallation,
   ),
+  route('pull-request-context', PULL_REQUEST_CONTEXT_EVENTS, onPullRequest),
+  route('pull-request-merged', ['pull_request.closed'], onPullRequestClosed),
 ];
 
 export interface ThreatloopApp {

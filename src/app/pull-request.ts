@@ -1,0 +1,409 @@
+/**
+ * Pull request events: fetch the inputs, let the pure core decide
+ * (src/pull-request), apply the result.
+ *
+ * - opened / synchronize / reopened / ready_for_review / edited: the `Threat
+ *   model` check run on the head commit (lint of the head's model and config),
+ *   the one context comment (mapping and model read at the BASE commit, so a
+ *   PR cannot hide its own context), cross-links on the threat issues the PR
+ *   refers to, and optional review requests.
+ * - closed with `merged: true`: one comment on each referenced threat issue.
+ *
+ * Events of one PR are handled one at a time in this process, so two quick
+ * events cannot both find no comment and both create one.
+ */
+import type { Context } from 'probot';
+import type { Config } from '../config/schema.ts';
+import { CONFIG_PATH } from '../config/schema.ts';
+import { hasErrors, type Finding } from '../model/findings.ts';
+import { lintModelText } from '../model/lint/index.ts';
+import { loadModel } from '../model/load.ts';
+import type { ThreatModel } from '../model/schema.ts';
+import { analysePullRequest, planContextComment, type HeadModel, type PullRequestContext } from '../pull-request/context.ts';
+import type { ChangedFile } from '../pull-request/match.ts';
+import {
+  crossLinkMarker,
+  findContextComment,
+  mergedMarker,
+  planIssueComments,
+  planReviewRequests,
+  type PullRequestRef,
+  type ThreatIssueRef,
+} from '../pull-request/plan.ts';
+import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb } from '../pull-request/references.ts';
+import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../render/pr-comment.ts';
+import type { GitHubClient } from '../sync/github-client.ts';
+import { threatLabel } from '../sync/labels.ts';
+import { parseMarker } from '../sync/marker.ts';
+import { readFileAt, readRepoConfig } from '../sync/run.ts';
+import { countFindings, publishCheckRun, type CheckConclusion } from './check-run.ts';
+import { describeError, type HandlerResult } from './handler.ts';
+import type { AppRuntime } from './runtime.ts';
+
+/** The `pull_request` events that refresh the check run, the context comment and the cross-links. */
+export const PULL_REQUEST_CONTEXT_EVENTS = [
+  'pull_request.opened',
+  'pull_request.synchronize',
+  'pull_request.reopened',
+  'pull_request.ready_for_review',
+  'pull_request.edited',
+] as const;
+export type PullRequestContextEvent = (typeof PULL_REQUEST_CONTEXT_EVENTS)[number];
+
+const PER_PAGE = 100;
+
+/** The payload fields we use (Probot's types for them are broad unions). */
+interface PullRequestPayload {
+  action: string;
+  number: number;
+  pull_request: {
+    number: number;
+    title: string;
+    body: string | null;
+    html_url: string;
+    draft?: boolean;
+    merged?: boolean | null;
+    merge_commit_sha?: string | null;
+    changed_files?: number;
+    user: { login: string } | null;
+    head: { sha: string };
+    base: { sha: string; ref: string };
+  };
+  repository: { name: string; full_name: string; private: boolean; owner: { login: string } };
+  installation?: { id: number };
+}
+
+/** What one event's work needs from the app: the client, the log, the clock and the write pacing. */
+interface EventTools {
+  octokit: GitHubClient;
+  log: Context['log'];
+  now: Date;
+  /** Spaces a content-creating request within the installation's quota; false = quota used up, skipped. */
+  paced(write: () => Promise<unknown>): Promise<boolean>;
+}
+
+/** `pull_request` opened/synchronize/reopened/ready_for_review/edited: check run, context comment, cross-links. */
+export function onPullRequest(context: Context<PullRequestContextEvent>, runtime: AppRuntime): Promise<HandlerResult> {
+  return inPullRequestQueue(context, runtime, refreshPullRequest);
+}
+
+/** `pull_request.closed`: when merged, one comment on each threat issue the PR referred to. */
+export function onPullRequestClosed(context: Context<'pull_request.closed'>, runtime: AppRuntime): Promise<HandlerResult> {
+  return inPullRequestQueue(context, runtime, notifyMerged);
+}
+
+function inPullRequestQueue(
+  context: Context<PullRequestContextEvent | 'pull_request.closed'>,
+  runtime: AppRuntime,
+  work: (tools: EventTools, payload: PullRequestPayload) => Promise<HandlerResult>,
+): Promise<HandlerResult> {
+  const payload = context.payload as unknown as PullRequestPayload;
+  const paceKey = `installation:${payload.installation?.id ?? 'none'}`;
+  const tools: EventTools = {
+    octokit: runtime.client(context.octokit as GitHubClient),
+    log: context.log,
+    now: runtime.now(),
+    paced: async (write) => {
+      const exhaustedUntil = await runtime.pacer.beforeWrite(paceKey);
+      if (exhaustedUntil) {
+        context.log.warn({ until: exhaustedUntil.toISOString() }, 'pull request: hourly write allowance used up, write skipped');
+        return false;
+      }
+      await write();
+      return true;
+    },
+  };
+  // One event of a PR at a time (a distinct key from the repository's sync, which it must not wait for).
+  const key = `${payload.repository.full_name.toLowerCase()}#pull-${payload.pull_request.number}`;
+  return runtime.queue.run(key, () => work(tools, payload));
+}
+
+async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload): Promise<HandlerResult> {
+  const { octokit, log, now } = tools;
+  const { pull_request: pr, repository } = payload;
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const today = now.toISOString().slice(0, 10);
+
+  const files = await listChangedFiles(octokit, owner, repo, pr.number);
+  const filesCapped = files.length >= GITHUB_PR_FILES_CAP || (pr.changed_files ?? 0) > files.length;
+  const changedPaths = new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])));
+
+  // The check run: what the model and config would be if this PR merged.
+  const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha);
+  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha) : baseConfig;
+  const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
+  const headModelText = headModelPath ? await readFileAt(octokit, owner, repo, headModelPath, pr.head.sha) : undefined;
+  const lint = headModelText !== undefined && headModelPath && headConfig.ok
+    ? lintModelText(headModelText, headModelPath, { rules: headConfig.config.lint.rules, today })
+    : undefined;
+  let check: string = 'no-check';
+  if (headModelText !== undefined || headConfig.found) {
+    const findings = [...(headConfig.ok ? [] : headConfig.findings), ...(lint?.findings ?? [])];
+    const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelText !== undefined, headSha: pr.head.sha, model: lint?.model });
+    try {
+      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report });
+      check = report.conclusion;
+    } catch (error) {
+      // Without the checks permission (or on a hiccup) the comment still goes out.
+      log.warn({ error: describeError(error) }, 'pull request: the check run could not be published');
+      check = 'check-failed';
+    }
+  }
+
+  // The context: mapping and threats from the BASE commit.
+  if (!baseConfig.ok) return { outcome: 'base-config-invalid', check };
+  const config = baseConfig.config;
+  const baseModelText = await readFileAt(octokit, owner, repo, config.model, pr.base.sha);
+  if (baseModelText === undefined) return { outcome: 'no-base-model', check };
+  const baseModel = loadModel(baseModelText, config.model);
+  if (!baseModel.ok) return { outcome: 'base-model-invalid', check };
+
+  let headModel: HeadModel | undefined;
+  if (changedPaths.has(config.model)) {
+    headModel = lint?.model
+      ? { ok: true, model: lint.model }
+      : { ok: false, problem: headModelText === undefined ? 'this PR removes or moves it' : countFindings(lint?.findings ?? []) };
+  }
+  const text = `${pr.title}\n${pr.body ?? ''}`;
+  const inputs = {
+    baseModel: baseModel.model,
+    headModel,
+    config,
+    files,
+    filesCapped,
+    isPublic: !repository.private,
+    text,
+    threatIssues: new Map<string, ThreatIssueRef>(),
+    modelPath: config.model,
+    baseRef: pr.base.ref,
+  };
+  let analysis = analysePullRequest(inputs);
+  // Issue links are read only when there is something to link (the list costs a request per 100 issues).
+  const needsIssues = analysis.touched.threats.size > 0 || analysis.references.known.length > 0 || /#\d/.test(text);
+  const threatIssues = needsIssues ? await fetchThreatIssues(octokit, config, owner, repo) : new Map<string, ThreatIssueRef>();
+  if (threatIssues.size > 0) analysis = analysePullRequest({ ...inputs, threatIssues });
+
+  const comments = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    owner,
+    repo,
+    issue_number: pr.number,
+    per_page: PER_PAGE,
+  });
+  const plan = planContextComment({ ...inputs, threatIssues, existingComment: findContextComment(comments) }, analysis);
+  if (plan.action === 'create') {
+    await tools.paced(() => octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr.number, body: plan.body }));
+  } else if (plan.action === 'update') {
+    await tools.paced(() =>
+      octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: plan.id, body: plan.body }),
+    );
+  }
+
+  const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url, author: pr.user?.login };
+  const crossLinks = await commentOnThreatIssues(tools, config, owner, repo, {
+    references: analysis.references.known,
+    threatIssues,
+    marker: crossLinkMarker(prRef),
+    render: (threatId, verbs) => renderCrossLinkComment(prRef, threatId, verbs),
+  });
+
+  const reviewers =
+    config.pull_requests.request_reviews && !pr.draft ? await requestReviews(tools, owner, repo, pr.number, prRef.author, config, analysis) : [];
+
+  return {
+    outcome: plan.action === 'none' ? `comment-${plan.reason.replace(/\s+/g, '-')}` : `comment-${plan.action}d`,
+    check,
+    files: files.length,
+    components: analysis.touched.components.length,
+    crossLinks,
+    reviewers: reviewers.length,
+  };
+}
+
+async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Promise<HandlerResult> {
+  const { octokit } = tools;
+  const { pull_request: pr, repository } = payload;
+  if (!pr.merged) return { outcome: 'closed-unmerged' };
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const references = parseThreatReferences(`${pr.title}\n${pr.body ?? ''}`);
+  if (references.length === 0) return { outcome: 'no-references' };
+  // The model as merged knows the threats the PR itself added.
+  const sha = pr.merge_commit_sha ?? pr.base.sha;
+  const configRead = await readRepoConfig(octokit, owner, repo, sha);
+  if (!configRead.ok || !configRead.config.issues.enabled) return { outcome: 'no-issues' };
+  const config = configRead.config;
+  const models = await Promise.all(
+    [...new Set([sha, pr.base.sha])].map(async (ref) => {
+      const text = await readFileAt(octokit, owner, repo, config.model, ref);
+      const loaded = text === undefined ? undefined : loadModel(text, config.model);
+      return loaded?.ok ? loaded.model : undefined;
+    }),
+  );
+  const threatIds = new Set(models.flatMap((m: ThreatModel | undefined) => (m ? m.threats.map((t) => t.id) : [])));
+  const threatIssues = await fetchThreatIssues(octokit, config, owner, repo);
+  const issueNumbers = new Map([...threatIssues].map(([id, issue]) => [issue.number, id]));
+  const { known } = resolveThreatReferences(references, threatIds, issueNumbers);
+  const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url };
+  const comments = await commentOnThreatIssues(tools, config, owner, repo, {
+    references: known,
+    threatIssues,
+    marker: mergedMarker(prRef),
+    render: (threatId, verbs) => renderMergedComment(prRef, threatId, verbs),
+  });
+  return { outcome: 'merged', comments };
+}
+
+/** All changed files, 100 a page (GitHub stops listing at 3,000). */
+async function listChangedFiles(octokit: GitHubClient, owner: string, repo: string, pullNumber: number): Promise<ChangedFile[]> {
+  const files = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+    owner,
+    repo,
+    pull_number: pullNumber,
+    per_page: PER_PAGE,
+  });
+  return files.map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
+}
+
+function issuesRepository(config: Config, owner: string, repo: string): { owner: string; repo: string } {
+  const [issuesOwner, issuesRepo] = (config.issues.repo ?? `${owner}/${repo}`).split('/') as [string, string];
+  return { owner: issuesOwner, repo: issuesRepo };
+}
+
+/**
+ * Threat id -> its managed issue (label `threat` + marker), listed in full,
+ * never through the search API. With duplicates, the oldest is the threat's
+ * issue (as the sync keeps it). Unreadable issues repository: no links.
+ */
+async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: string, repo: string): Promise<Map<string, ThreatIssueRef>> {
+  const threatIssues = new Map<string, ThreatIssueRef>();
+  if (!config.issues.enabled) return threatIssues;
+  const target = issuesRepository(config, owner, repo);
+  let listed;
+  try {
+    listed = await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
+      ...target,
+      labels: threatLabel(config.issues.labels.prefix).name,
+      state: 'all',
+      per_page: PER_PAGE,
+    });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 403 || status === 404) return threatIssues;
+    throw error;
+  }
+  for (const issue of [...listed].sort((a, b) => a.number - b.number)) {
+    if (issue.pull_request) continue;
+    const marker = parseMarker(issue.body);
+    if (marker?.kind !== 'threat' || !marker.threatId || threatIssues.has(marker.threatId)) continue;
+    threatIssues.set(marker.threatId, { number: issue.number, url: issue.html_url });
+  }
+  return threatIssues;
+}
+
+/** Comments once per referenced threat issue (an existing comment with `marker` means done). */
+async function commentOnThreatIssues(
+  tools: EventTools,
+  config: Config,
+  owner: string,
+  repo: string,
+  input: {
+    references: readonly { verb: ReferenceVerb; threatId: string }[];
+    threatIssues: ReadonlyMap<string, ThreatIssueRef>;
+    marker: string;
+    render: (threatId: string, verbs: ReferenceVerb[]) => string;
+  },
+): Promise<number> {
+  if (!config.issues.enabled || input.references.length === 0) return 0;
+  const { octokit } = tools;
+  const target = issuesRepository(config, owner, repo);
+  const commentsOnIssue = new Map<number, string[]>();
+  for (const { threatId } of input.references) {
+    const issue = input.threatIssues.get(threatId);
+    if (!issue || commentsOnIssue.has(issue.number)) continue;
+    const comments = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...target,
+      issue_number: issue.number,
+      per_page: PER_PAGE,
+    });
+    commentsOnIssue.set(issue.number, comments.map((c) => c.body ?? ''));
+  }
+  const plans = planIssueComments({ ...input, commentsOnIssue });
+  let written = 0;
+  for (const plan of plans) {
+    const done = await tools.paced(() =>
+      octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...target, issue_number: plan.issueNumber, body: plan.body }),
+    );
+    if (done) written++;
+  }
+  return written;
+}
+
+async function requestReviews(
+  tools: EventTools,
+  owner: string,
+  repo: string,
+  pullNumber: number,
+  author: string | undefined,
+  config: Config,
+  analysis: PullRequestContext,
+): Promise<string[]> {
+  const { octokit } = tools;
+  const params = { owner, repo, pull_number: pullNumber };
+  const { data: requested } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', params);
+  const reviews = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...params, per_page: PER_PAGE });
+  const logins = planReviewRequests({
+    graph: analysis.graph,
+    threats: analysis.touched.threats.keys(),
+    closeStatuses: config.issues.close_statuses,
+    author,
+    alreadyRequested: requested.users.map((u) => u.login),
+    alreadyReviewed: reviews.flatMap((r) => (r.user ? [r.user.login] : [])),
+  });
+  if (logins.length === 0) return [];
+  try {
+    const done = await tools.paced(() =>
+      octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { ...params, reviewers: logins }),
+    );
+    if (!done) return [];
+  } catch (error) {
+    // 422: someone is not a collaborator. Review requests are a courtesy; the comment already went out.
+    if ((error as { status?: number }).status !== 422) throw error;
+    return [];
+  }
+  return logins;
+}
+
+/** Title, summary and conclusion of the PR check run. */
+export function describePullRequestCheck(input: {
+  findings: readonly Finding[];
+  modelPath: string | undefined;
+  modelFound: boolean;
+  headSha: string;
+  model: ThreatModel | undefined;
+}): { title: string; summary: string; conclusion: CheckConclusion } {
+  const at = `at ${input.headSha.slice(0, 7)}`;
+  if (!input.modelFound) {
+    const errors = hasErrors(input.findings);
+    return {
+      conclusion: errors ? 'failure' : 'neutral',
+      title: errors ? `Config: ${countFindings(input.findings)}` : `No threat model at ${input.modelPath ?? 'the configured path'}`,
+      summary: errors
+        ? `The config \`${CONFIG_PATH}\` ${at} has errors; see the annotations.`
+        : `\`${CONFIG_PATH}\` exists but there is no model at \`${input.modelPath}\` ${at}. Nothing was checked.`,
+    };
+  }
+  const errors = input.findings.filter((f) => f.level === 'error');
+  const warnings = input.findings.filter((f) => f.level === 'warning');
+  const threats = input.model ? `${input.model.threats.length} threats, ${input.model.components.length} components. ` : '';
+  const listed = warnings.slice(0, 50).map((w) => `- \`${w.file}:${w.start.line}\` ${w.rule}: ${w.message}`);
+  if (warnings.length > listed.length) listed.push(`- … and ${warnings.length - listed.length} more (see the annotations)`);
+  return {
+    conclusion: errors.length > 0 ? 'failure' : 'success',
+    title: input.findings.length === 0 ? 'No problems' : countFindings(input.findings),
+    summary: [
+      `${threats}Lint of \`${input.modelPath}\` ${at}: ${countFindings(input.findings)}.`,
+      ...(warnings.length > 0 ? ['', '**Warnings**', ...listed] : []),
+    ].join('\n'),
+  };
+}

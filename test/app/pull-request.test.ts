@@ -1,0 +1,422 @@
+/**
+ * The pull request handlers through Probot (`probot.receive`), with GitHub
+ * played by nock: a small in-memory repository answering the endpoints the
+ * handlers use, recording every write.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createThreatloopApp } from '../../src/app/index.ts';
+import { noDelay } from '../../src/sync/github-client.ts';
+import { renderMarker } from '../../src/sync/marker.ts';
+
+const API = 'https://api.github.com';
+const OWNER = 'acme';
+const REPO = 'pay';
+const BASE_SHA = 'b'.repeat(40);
+const HEAD_SHA = 'c'.repeat(40);
+const MERGE_SHA = 'd'.repeat(40);
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+const MODEL = `version: 1
+system:
+  name: Payments
+owners:
+  backend:
+    name: Backend team
+    github: [alice, bob]
+boundaries:
+  - id: internet
+    name: Internet
+    trust: untrusted
+  - id: vpc
+    name: Production VPC
+    trust: trusted
+components:
+  - id: browser
+    name: Browser
+    type: external-entity
+    boundary: internet
+  - id: api
+    name: Payments API
+    type: process
+    boundary: vpc
+    owner: backend
+    paths: ['services/api/**']
+  - id: db
+    name: Ledger DB
+    type: data-store
+    boundary: vpc
+    paths: ['db/**']
+flows:
+  - id: f-browser-api
+    from: browser
+    to: api
+  - id: f-api-db
+    from: api
+    to: db
+threats:
+  - id: TM-1
+    title: Forged session token
+    stride: S
+    targets: api
+    cvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H
+    mitigation: Verify token signatures
+    owner: backend
+    due: 2026-06-30
+  - id: TM-2
+    title: Ledger tampering
+    stride: T
+    targets: db
+    severity: medium
+    status: mitigated
+`;
+
+interface Comment {
+  id: number;
+  body: string;
+}
+interface Issue {
+  number: number;
+  body: string;
+  labels: string[];
+  comments: Comment[];
+}
+interface Write {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/** The repository as the fake API serves it. */
+class FakeRepo {
+  commits = new Map<string, Record<string, string>>([
+    [BASE_SHA, { 'threat-model.yml': MODEL }],
+    [HEAD_SHA, { 'threat-model.yml': MODEL }],
+    [MERGE_SHA, { 'threat-model.yml': MODEL }],
+  ]);
+  prFiles: { filename: string; status: string; previous_filename?: string }[] = [];
+  prComments: Comment[] = [];
+  issues: Issue[] = [
+    { number: 11, body: `${renderMarker({ kind: 'threat', threatId: 'TM-1' })}\nForged session token`, labels: ['threat'], comments: [] },
+  ];
+  writes: Write[] = [];
+  reads: string[] = [];
+  unexpected: string[] = [];
+  #nextId = 1000;
+
+  install(): void {
+    // nock 15 hands a reply function the fetch Request (one parameter; two would mean a callback).
+    const reply = async (request: Request) => this.#answer(request.method, request.url, await request.text());
+    const scope = nock(API).persist();
+    for (const method of ['get', 'post', 'patch'] as const) scope[method](/.*/).reply(reply);
+  }
+
+  #answer(method: string, uri: string, body: string): [number, unknown, Record<string, string>?] {
+    const url = new URL(uri, API);
+    const path = decodeURIComponent(url.pathname);
+    const json = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
+    if (method === 'GET') this.reads.push(`${path}${url.search}`);
+    else if (!path.startsWith('/app/')) this.writes.push({ method, path, body: json });
+    const repo = `/repos/${OWNER}/${REPO}`;
+    let m: RegExpMatchArray | null;
+    if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      return [201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }];
+    }
+    if (method === 'GET' && (m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))) {
+      const files = m[1] === OWNER && m[2] === REPO ? this.commits.get(url.searchParams.get('ref') ?? '') : undefined;
+      const text = files?.[m[3]!];
+      return text === undefined ? [404, { message: 'Not Found' }] : [200, text, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }];
+    }
+    if (method === 'GET' && path === `${repo}/pulls/7/files`) return this.#page(url, this.prFiles);
+    if (method === 'GET' && path === `${repo}/issues/7/comments`) return this.#page(url, this.prComments);
+    if (method === 'POST' && path === `${repo}/issues/7/comments`) {
+      const comment = { id: this.#nextId++, body: String(json.body) };
+      this.prComments.push(comment);
+      return [201, comment];
+    }
+    if ((m = path.match(/^\/repos\/acme\/pay\/issues\/comments\/(\d+)$/)) && method === 'PATCH') {
+      const comment = this.prComments.find((c) => c.id === Number(m![1]));
+      if (!comment) return [404, { message: 'Not Found' }];
+      comment.body = String(json.body);
+      return [200, comment];
+    }
+    if (method === 'GET' && path === `${repo}/issues`) {
+      const label = url.searchParams.get('labels');
+      const listed = this.issues
+        .filter((i) => !label || i.labels.includes(label))
+        .map((i) => ({ number: i.number, body: i.body, html_url: `https://github.com/acme/pay/issues/${i.number}`, labels: i.labels.map((name) => ({ name })) }));
+      return this.#page(url, listed);
+    }
+    if ((m = path.match(/^\/repos\/acme\/pay\/issues\/(\d+)\/comments$/))) {
+      const issue = this.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return [404, { message: 'Not Found' }];
+      if (method === 'GET') return this.#page(url, issue.comments);
+      const comment = { id: this.#nextId++, body: String(json.body) };
+      issue.comments.push(comment);
+      return [201, comment];
+    }
+    if (method === 'POST' && path === `${repo}/check-runs`) return [201, { id: this.#nextId++ }];
+    if (method === 'PATCH' && path.startsWith(`${repo}/check-runs/`)) return [200, {}];
+    if (method === 'GET' && path === `${repo}/pulls/7/requested_reviewers`) return [200, { users: [], teams: [] }];
+    if (method === 'GET' && path === `${repo}/pulls/7/reviews`) return [200, []];
+    if (method === 'POST' && path === `${repo}/pulls/7/requested_reviewers`) return [201, {}];
+    this.unexpected.push(`${method} ${path}${url.search}`);
+    return [404, { message: 'Not Found' }];
+  }
+
+  #page(url: URL, items: readonly unknown[]): [number, unknown, Record<string, string>?] {
+    const perPage = Number(url.searchParams.get('per_page') ?? 30);
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    if (page * perPage >= items.length) return [200, slice];
+    const next = new URL(url);
+    next.searchParams.set('page', String(page + 1));
+    return [200, slice, { link: `<${next.toString()}>; rel="next"` }];
+  }
+
+  writesTo(pathEnd: string, method = 'POST'): Write[] {
+    return this.writes.filter((w) => w.method === method && w.path.endsWith(pathEnd));
+  }
+}
+
+let github: FakeRepo;
+let logs: Record<string, unknown>[];
+let probot: Probot;
+
+beforeEach(() => {
+  github = new FakeRepo();
+  github.install();
+  logs = [];
+  const log = recordingLogger(logs);
+  probot = new Probot({
+    appId: 1,
+    privateKey,
+    log,
+    // A function, not an object: Probot passes its own `throttle` options, which would replace
+    // an object default wholesale and leave Bottleneck spacing writes a second apart.
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options.throttle as object), enabled: false },
+    })),
+  });
+  const app = createThreatloopApp({ delay: noDelay, writeIntervalMs: 0, now: () => new Date('2026-01-15T12:00:00Z') });
+  void probot.load(app.app);
+});
+
+afterEach(() => {
+  expect(github.unexpected).toEqual([]);
+  expect(logs.filter((l) => l.outcome === 'error')).toEqual([]);
+});
+
+/** Just enough of a pino logger for Probot: every line becomes one record (fields + msg). */
+function recordingLogger(into: Record<string, unknown>[], bindings: Record<string, unknown> = {}): never {
+  const write = (level: string) => (fieldsOrMsg: unknown, msg?: string) => {
+    const fields = typeof fieldsOrMsg === 'object' && fieldsOrMsg !== null ? fieldsOrMsg : {};
+    into.push({ level, ...bindings, ...fields, msg: typeof fieldsOrMsg === 'string' ? fieldsOrMsg : msg });
+  };
+  const logger = {
+    level: 'info',
+    ...Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((level) => [level, write(level)])),
+    child: (more: Record<string, unknown>) => recordingLogger(into, { ...bindings, ...more }),
+  };
+  return logger as never;
+}
+
+function pullRequest(
+  action: string,
+  overrides: { title?: string; body?: string; private?: boolean; merged?: boolean; changedFiles?: number; author?: string } = {},
+) {
+  return {
+    id: `delivery-${Math.random()}`,
+    name: 'pull_request' as const,
+    payload: {
+      action,
+      number: 7,
+      pull_request: {
+        number: 7,
+        title: overrides.title ?? 'Harden the API',
+        body: overrides.body ?? null,
+        html_url: 'https://github.com/acme/pay/pull/7',
+        draft: false,
+        merged: overrides.merged ?? false,
+        merge_commit_sha: overrides.merged ? MERGE_SHA : null,
+        changed_files: overrides.changedFiles ?? github.prFiles.length,
+        user: { login: overrides.author ?? 'carol' },
+        head: { sha: HEAD_SHA, ref: 'feature' },
+        base: { sha: BASE_SHA, ref: 'main' },
+      },
+      repository: { name: REPO, full_name: `${OWNER}/${REPO}`, private: overrides.private ?? true, owner: { login: OWNER } },
+      installation: { id: 42 },
+      sender: { login: overrides.author ?? 'carol', type: 'User' },
+    },
+  };
+}
+
+async function receive(event: ReturnType<typeof pullRequest>): Promise<Record<string, unknown>> {
+  await probot.receive(event as never);
+  const done = logs.filter((l) => typeof l.handler === 'string' && String(l.msg).endsWith(': done'));
+  return done[done.length - 1] ?? {};
+}
+
+describe('pull request context comment', () => {
+  it('is created once, updated in place on synchronize, and not rewritten when nothing changed', async () => {
+    github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
+    expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-created', check: 'success' });
+    expect(github.writesTo('/issues/7/comments')).toHaveLength(1);
+    const first = github.prComments[0]!;
+    expect(first.body).toContain('<!-- threatloop:pr-context -->');
+    expect(first.body).toContain('**1 component touched** (Payments API) · open threats: 1 critical');
+    expect(first.body).toContain('[TM-1](https://github.com/acme/pay/issues/11) Forged session token | S | 9.8 critical | open | Verify token signatures | Backend team (alice, bob) |');
+    expect(first.body).toContain('```mermaid');
+
+    github.prFiles.push({ filename: 'db/schema.sql', status: 'added' });
+    expect(await receive(pullRequest('synchronize'))).toMatchObject({ outcome: 'comment-updated' });
+    expect(github.writesTo('/issues/7/comments')).toHaveLength(1);
+    expect(github.writesTo(`/issues/comments/${first.id}`, 'PATCH')).toHaveLength(1);
+    expect(github.prComments).toHaveLength(1);
+    expect(github.prComments[0]!.body).toContain('**2 components touched** (Payments API, Ledger DB)');
+    expect(github.prComments[0]!.body).toContain('<details><summary>1 closed threat (mitigated)</summary>');
+
+    const writesBefore = github.writes.length;
+    expect(await receive(pullRequest('synchronize'))).toMatchObject({ outcome: 'comment-comment-is-up-to-date' });
+    // Only the check run for the new event: the comment is untouched.
+    expect(github.writes.slice(writesBefore).map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/acme/pay/check-runs']);
+  });
+
+  it('is not created for a PR that touches no mapped component; an existing one is edited to say so', async () => {
+    github.prFiles = [{ filename: 'docs/README.md', status: 'modified' }];
+    expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-no-threat-context' });
+    expect(github.writesTo('/comments')).toEqual([]);
+    // The check run still reports on the model.
+    expect(github.writesTo('/check-runs')).toHaveLength(1);
+
+    github.prComments = [{ id: 5, body: '<!-- threatloop:pr-context -->\nold context' }];
+    await receive(pullRequest('synchronize'));
+    expect(github.prComments[0]!.body).toContain('no longer changes files mapped to components');
+    expect(github.writesTo('/issues/7/comments')).toEqual([]);
+  });
+
+  it('maps a renamed file under its old path', async () => {
+    github.prFiles = [{ filename: 'legacy/auth.ts', previous_filename: 'services/api/auth.ts', status: 'renamed' }];
+    await receive(pullRequest('opened'));
+    expect(github.prComments[0]!.body).toContain('- **Payments API** (1 file): `services/api/auth.ts`');
+  });
+
+  it('lists every page of a 3,000-file PR and says GitHub stopped there', async () => {
+    github.prFiles = Array.from({ length: 3000 }, (_, i) => ({ filename: i === 2999 ? 'db/last.sql' : `services/api/f${i}.ts`, status: 'modified' }));
+    await receive(pullRequest('opened', { changedFiles: 3400 }));
+    expect(github.reads.filter((r) => r.startsWith('/repos/acme/pay/pulls/7/files'))).toHaveLength(30);
+    const body = github.prComments[0]!.body;
+    expect(body).toContain('GitHub lists only the first 3,000 changed files');
+    expect(body).toContain('Ledger DB');
+    expect(body).toContain('Changed files by component: 3000 of 3000+ mapped');
+  });
+
+  it('shows ids and severities only on a public repository (summary mode)', async () => {
+    github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
+    await receive(pullRequest('opened', { private: false }));
+    const body = github.prComments[0]!.body;
+    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) | critical |');
+    expect(body).not.toContain('Forged session token');
+    expect(body).not.toContain('Verify token signatures');
+    expect(body).not.toContain('mermaid');
+  });
+
+  it('reads the mapping from the base commit, so a PR cannot remove its own context', async () => {
+    github.commits.set(HEAD_SHA, { 'threat-model.yml': MODEL.replace("paths: ['services/api/**']", "paths: ['nowhere/**']") });
+    github.prFiles = [
+      { filename: 'services/api/src/auth.ts', status: 'modified' },
+      { filename: 'threat-model.yml', status: 'modified' },
+    ];
+    await receive(pullRequest('opened'));
+    expect(github.prComments[0]!.body).toContain('**1 component touched** (Payments API)');
+  });
+});
+
+describe('a PR that edits the model', () => {
+  it('gets the threat diff in the comment and lint annotations on the exact lines', async () => {
+    const head = MODEL.replace('severity: medium\n    status: mitigated', 'severity: medium\n    status: open').replace(
+      'cvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+      'cvss: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:X',
+    );
+    github.commits.set(HEAD_SHA, { 'threat-model.yml': `${head}  - id: TM-3\n    title: Replayed webhook\n    stride: R\n    targets: api\n    severity: high\n` });
+    github.prFiles = [{ filename: 'threat-model.yml', status: 'modified' }];
+    expect(await receive(pullRequest('opened'))).toMatchObject({ check: 'failure', outcome: 'comment-created' });
+
+    const [check] = github.writesTo('/check-runs');
+    const cvssLine = head.split('\n').findIndex((l) => l.includes('A:X')) + 1;
+    expect(check!.body).toMatchObject({ name: 'Threat model', head_sha: HEAD_SHA, conclusion: 'failure' });
+    const annotations = (check!.body.output as { annotations: { path: string; start_line: number; title: string; annotation_level: string }[] }).annotations;
+    expect(annotations).toContainEqual(
+      expect.objectContaining({ path: 'threat-model.yml', start_line: cvssLine, title: 'cvss-invalid', annotation_level: 'failure' }),
+    );
+
+    const body = github.prComments[0]!.body;
+    expect(body).toContain('#### Threat model changes in this PR (1 added, 0 removed, 2 changed)');
+    expect(body).toContain('- **Added** `TM-3` Replayed webhook: high, open');
+    expect(body).toContain('- **Changed** `TM-1` Forged session token: re-scored 9.8 critical → unscored');
+    expect(body).toContain('- **Changed** `TM-2` Ledger tampering: status mitigated → open');
+  });
+
+  it('posts no check run when neither model nor config exists at the head', async () => {
+    github.commits.set(HEAD_SHA, {});
+    github.prFiles = [{ filename: 'services/api/x.ts', status: 'modified' }];
+    await receive(pullRequest('opened'));
+    expect(github.writesTo('/check-runs')).toEqual([]);
+  });
+});
+
+describe('traceability', () => {
+  it('cross-links each referenced threat issue once and lists unknown ids in the PR comment', async () => {
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    const event = pullRequest('opened', { body: 'Mitigates TM-1, TM-99\n<!-- Refs TM-xx -->' });
+    expect(await receive(event)).toMatchObject({ crossLinks: 1 });
+    const issue = github.issues[0]!;
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]!.body).toContain('<!-- threatloop:pr-link acme/pay#7 -->');
+    expect(issue.comments[0]!.body).toContain('says it mitigates `TM-1`');
+    expect(github.prComments[0]!.body).toContain('- Mitigates [TM-1](https://github.com/acme/pay/issues/11) Forged session token (critical)');
+    expect(github.prComments[0]!.body).toContain('- Not threats in the model, ignored: `TM-99`');
+
+    expect(await receive(pullRequest('edited', { body: 'Mitigates TM-1, TM-99 (edited)' }))).toMatchObject({ crossLinks: 0 });
+    expect(issue.comments).toHaveLength(1);
+  });
+
+  it('comments once on the threat issue when the PR is merged', async () => {
+    const merged = pullRequest('closed', { merged: true, title: 'Sign tokens (fixes #11)', body: 'Refs TM-1' });
+    expect(await receive(merged)).toMatchObject({ outcome: 'merged', comments: 1 });
+    const issue = github.issues[0]!;
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]!.body).toContain('<!-- threatloop:pr-merged acme/pay#7 -->');
+    expect(issue.comments[0]!.body).toContain('the status lives in the threat model');
+    await receive(merged);
+    expect(issue.comments).toHaveLength(1);
+  });
+
+  it('does nothing when a PR is closed without merging', async () => {
+    expect(await receive(pullRequest('closed', { body: 'Mitigates TM-1' }))).toMatchObject({ outcome: 'closed-unmerged' });
+    expect(github.writes).toEqual([]);
+  });
+});
+
+describe('review requests (opt-in)', () => {
+  it('asks the owners of touched critical/high threats, never the author', async () => {
+    github.commits.set(BASE_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': 'pull_requests:\n  request_reviews: true\n' });
+    github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
+    await receive(pullRequest('opened', { author: 'alice' }));
+    expect(github.writesTo('/pulls/7/requested_reviewers').map((w) => w.body)).toEqual([{ reviewers: ['bob'] }]);
+  });
+
+  it('is off by default', async () => {
+    github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
+    await receive(pullRequest('opened'));
+    expect(github.writesTo('/requested_reviewers')).toEqual([]);
+  });
+});
