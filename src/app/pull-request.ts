@@ -138,7 +138,8 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     ? lintModelText(headModelText, headModelPath, { rules: headConfig.config.lint.rules, today })
     : undefined;
   let check: string = 'no-check';
-  if (headModelText !== undefined || headConfig.found) {
+  // An edit of the title or body leaves the head commit as it was: its check run stands.
+  if (payload.action !== 'edited' && (headModelText !== undefined || headConfig.found)) {
     const findings = [...(headConfig.ok ? [] : headConfig.findings), ...(lint?.findings ?? [])];
     const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelText !== undefined, headSha: pr.head.sha, model: lint?.model });
     try {

@@ -50,6 +50,7 @@ export const nodeTimers: Timers = {
 export class ResumeScheduler {
   readonly #timers: Timers;
   readonly #pending = new Map<string, { handle: unknown; at: number }>();
+  readonly #running = new Set<Promise<void>>();
   #stopped = false;
 
   constructor(timers: Timers = nodeTimers) {
@@ -61,7 +62,13 @@ export class ResumeScheduler {
     this.cancel(key);
     const handle = this.#timers.set(() => {
       this.#pending.delete(key);
-      if (!this.#stopped) void task().catch(() => undefined);
+      if (this.#stopped) return;
+      const running = task().then(
+        () => undefined,
+        () => undefined,
+      );
+      this.#running.add(running);
+      void running.then(() => this.#running.delete(running));
     }, Math.max(0, delayMs));
     this.#pending.set(key, { handle, at: now + delayMs });
   }
@@ -74,6 +81,11 @@ export class ResumeScheduler {
 
   pending(): string[] {
     return [...this.#pending.keys()];
+  }
+
+  /** Resolves when every resume that has fired has finished (tests). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
   }
 
   stop(): void {

@@ -10,7 +10,7 @@
 import type { Context } from 'probot';
 import { CONFIG_PATH } from '../config/schema.ts';
 import { RateLimitedError, type GitHubClient } from '../sync/github-client.ts';
-import { BUDGET_RESUME_MS, branchHead, describeSync, readRepoConfig, runSync, type SyncOutcome } from '../sync/run.ts';
+import { BUDGET_RESUME_MS, branchHead, describeSync, readRepoConfig, runSync, type ConfigRead, type SyncOutcome } from '../sync/run.ts';
 import { publishCheckRun } from './check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
@@ -27,10 +27,13 @@ export async function onPush(context: Context<'push'>, runtime: AppRuntime): Pro
 
   const octokit = runtime.client(context.octokit);
   const touched = await changedPaths(octokit, owner, repo, payload);
-  if (touched !== 'unknown' && !(await touchesThreatloop(octokit, owner, repo, payload.after, touched))) {
+  // The model path lives in the config (default threat-model.yml): read it at the commit, once.
+  const config = await readRepoConfig(octokit, owner, repo, payload.after);
+  if (touched !== 'unknown' && !touched.has(CONFIG_PATH) && !(config.ok && touched.has(config.config.model))) {
     return { outcome: 'skipped', reason: 'model and config unchanged' };
   }
   const outcome = await syncAndReport(runtime, octokit, {
+    config,
     installationId: payload.installation?.id,
     owner,
     repo,
@@ -89,6 +92,7 @@ export async function syncDefaultBranch(
 
 interface SyncTarget {
   installationId: number | undefined;
+  config?: ConfigRead;
   owner: string;
   repo: string;
   sha: string;
@@ -112,6 +116,7 @@ export function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, target
         branch: target.branch,
         ...(target.actor ? { actor: target.actor } : {}),
         webUrl: target.webUrl,
+        ...(target.config ? { config: target.config } : {}),
         now: runtime.now(),
         requireHead: true,
         pacer: runtime.pacer,
@@ -192,12 +197,4 @@ async function changedPaths(octokit: GitHubClient, owner: string, repo: string, 
   } catch {
     return 'unknown';
   }
-}
-
-async function touchesThreatloop(octokit: GitHubClient, owner: string, repo: string, sha: string, touched: Set<string>): Promise<boolean> {
-  if (touched.has(CONFIG_PATH)) return true;
-  // The model path lives in the config (default threat-model.yml): read it at the commit.
-  const config = await readRepoConfig(octokit, owner, repo, sha);
-  if (!config.ok) return false;
-  return touched.has(config.config.model);
 }

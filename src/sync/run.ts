@@ -36,6 +36,8 @@ export interface SyncRequest {
   now: Date;
   /** CLI: files from the working tree instead of the repository at `sha`. */
   local?: { modelText: string | undefined; modelFile: string; configText: string | undefined; configFile?: string };
+  /** The repository config at `sha`, when the caller has already read it (`readRepoConfig`). */
+  config?: ConfigRead;
   /** Plan only: read everything, write nothing. */
   dryRun?: boolean;
   /** Skip the sync when `sha` is no longer the head of `branch` (the app: yes). */
@@ -127,7 +129,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
 
   const configRead = request.local
     ? { ...loadConfigText(request.local.configText, request.local.configFile ?? CONFIG_PATH), found: request.local.configText !== undefined }
-    : await readRepoConfig(octokit, owner, repo, sha);
+    : (request.config ?? (await readRepoConfig(octokit, owner, repo, sha)));
   const config = configRead.ok ? configRead.config : DEFAULT_CONFIG;
   const issuesRepo = config.issues.repo ?? `${owner}/${repo}`;
   const modelPath = request.local?.modelFile ?? config.model;
@@ -227,7 +229,7 @@ function ownerLogins(model: ThreatModel): string[] {
   return [...new Set(Object.values(model.owners ?? {}).flatMap((owner) => owner.github ?? []))];
 }
 
-type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
+export type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
 
 /**
  * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
@@ -288,6 +290,8 @@ export async function readFileAt(octokit: GitHubClient, owner: string, repo: str
       mediaType: { format: 'raw' },
     });
     if (typeof data === 'string') return data;
+    // Octokit hands back an ArrayBuffer when the raw answer is not labelled as text.
+    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
     // A directory listing or a JSON body (a stand-in that ignores the raw media type).
     if (!Array.isArray(data) && 'content' in data && typeof data.content === 'string') {
       return Buffer.from(data.content, 'base64').toString('utf8');

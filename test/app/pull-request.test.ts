@@ -387,6 +387,8 @@ describe('traceability', () => {
 
     expect(await receive(pullRequest('edited', { body: 'Mitigates TM-1, TM-99 (edited)' }))).toMatchObject({ crossLinks: 0 });
     expect(issue.comments).toHaveLength(1);
+    // Same head commit: no second check run for an edit of the description.
+    expect(github.writesTo('/check-runs')).toHaveLength(1);
   });
 
   it('comments once on the threat issue when the PR is merged', async () => {

@@ -1,0 +1,311 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GitHubStandin, loopbackOnlyFetch, type StandinRepo } from '../helpers/github-standin.ts';
+import { threatId, threatModelText, type ModelShape } from '../helpers/models.ts';
+import { createTestApp, type TestApp } from '../helpers/probot.ts';
+
+const REPO = 'acme/app';
+let github: GitHubStandin;
+let app: TestApp;
+let clock: Date;
+let delivery = 0;
+
+let restoreFetch: () => void;
+beforeAll(() => {
+  restoreFetch = loopbackOnlyFetch();
+});
+afterAll(() => restoreFetch());
+
+beforeEach(async () => {
+  github = await GitHubStandin.start();
+  clock = new Date('2030-01-01T12:00:00Z');
+  app = await createTestApp(github.url, { now: () => clock });
+});
+
+afterEach(async () => {
+  app.threatloop.stop();
+  await github.close();
+});
+
+function setup(shape: ModelShape, options: { config?: string; private?: boolean; assignees?: string[] } = {}): StandinRepo {
+  return github.addRepo({
+    owner: 'acme',
+    name: 'app',
+    private: options.private ?? true,
+    assignees: options.assignees ?? ['sec-lead', 'plat-dev'],
+    files: {
+      'threat-model.yml': threatModelText(shape),
+      ...(options.config ? { '.github/threatloop.yml': options.config } : {}),
+      'README.md': 'hello',
+    },
+  });
+}
+
+async function pushFiles(files: Record<string, string | null>, sender?: { login: string; type: string }) {
+  const push = github.push(REPO, files);
+  await app.probot.receive({ name: 'push', id: `d-${++delivery}`, payload: github.pushPayload(REPO, push, sender ? { sender } : {}) as never });
+  return push;
+}
+
+async function pushModel(shape: ModelShape) {
+  return pushFiles({ 'threat-model.yml': threatModelText(shape) });
+}
+
+const threatIssues = (repo: StandinRepo) => repo.issues.filter((i) => i.labels.includes('threat'));
+const dashboard = (repo: StandinRepo) => repo.issues.filter((i) => i.labels.includes('threat-dashboard'));
+const lastCheck = (repo: StandinRepo) => repo.checkRuns.at(-1)!;
+const writesSince = (mark: number) => github.writes().filter((r) => github.requests.indexOf(r) >= mark && !r.path.endsWith('/check-runs'));
+
+describe('push to the default branch', () => {
+  it('first sync files one issue per threat, labels, milestones and a dashboard, and a passing check run', async () => {
+    const repo = setup({ threats: 3 });
+    await pushModel({ threats: 3 });
+
+    const issues = threatIssues(repo);
+    expect(issues.map((i) => i.title)).toEqual([0, 1, 2].map((i) => expect.stringContaining(`[${threatId(i)}]`)));
+    expect(issues[0]!.labels).toEqual(expect.arrayContaining(['threat', 'severity:critical', 'stride:spoofing']));
+    expect(issues[0]!.assignees).toEqual(['sec-lead']);
+    expect(issues[0]!.milestone).not.toBeNull();
+    expect(dashboard(repo)).toHaveLength(1);
+    expect(repo.labels.map((l) => l.name)).toEqual(expect.arrayContaining(['threat', 'threat-dashboard', 'severity:critical']));
+    expect(lastCheck(repo)).toMatchObject({ name: 'Threat model', conclusion: 'success' });
+    expect(lastCheck(repo).output.title).toContain('issues synced');
+    // Read at the pushed commit, never a branch name.
+    const contents = github.requests.filter((r) => r.path.startsWith('/repos/acme/app/contents/'));
+    expect(contents.every((r) => r.query.ref === repo.branches.get('main'))).toBe(true);
+  });
+
+  it('a resync of an unchanged model writes nothing but the check run, and reads one page of issues', async () => {
+    const repo = setup({ threats: 3 });
+    await pushModel({ threats: 3 });
+    const mark = github.requests.length;
+    await pushFiles({ 'threat-model.yml': `${threatModelText({ threats: 3 })}# comment\n` });
+
+    expect(writesSince(mark)).toEqual([]);
+    const issueLists = github.requests.slice(mark).filter((r) => r.method === 'GET' && /\/issues$/.test(r.path));
+    expect(issueLists.map((r) => r.query.labels)).toEqual(['threat', 'threat-dashboard']);
+    expect(lastCheck(repo).output.title).toContain('already in sync');
+  });
+
+  it('a redelivered webhook writes nothing', async () => {
+    const repo = setup({ threats: 2 });
+    const push = github.push(REPO, { 'threat-model.yml': threatModelText({ threats: 2 }) });
+    const payload = github.pushPayload(REPO, push) as never;
+    await app.probot.receive({ name: 'push', id: 'same', payload });
+    const mark = github.requests.length;
+    await app.probot.receive({ name: 'push', id: 'same', payload });
+    expect(writesSince(mark)).toEqual([]);
+    expect(threatIssues(repo)).toHaveLength(2);
+  });
+
+  it('one changed field: one edit and one audit comment', async () => {
+    const repo = setup({ threats: 3 });
+    await pushModel({ threats: 3 });
+    const mark = github.requests.length;
+    await pushModel({ threats: 3, overrides: { 1: { status: 'in-progress' } } });
+
+    const writes = writesSince(mark);
+    const issue = threatIssues(repo)[1]!;
+    const issueWrites = writes.filter((w) => !w.path.endsWith(`/issues/${dashboard(repo)[0]!.number}`));
+    expect(issueWrites.map((w) => `${w.method} ${w.path}`)).toEqual([
+      `PATCH /repos/acme/app/issues/${issue.number}`,
+      `POST /repos/acme/app/issues/${issue.number}/comments`,
+    ]);
+    expect(issue.comments[0]!.body).toContain('in-progress');
+  });
+
+  it('status in the closing set closes the issue as completed; removal closes as not planned; a returning threat reopens', async () => {
+    const repo = setup({ threats: 3 });
+    await pushModel({ threats: 3 });
+    await pushModel({ threats: 3, overrides: { 0: { status: 'mitigated' } } });
+    expect(threatIssues(repo)[0]).toMatchObject({ state: 'closed', state_reason: 'completed' });
+
+    await pushModel({ threats: 3, omit: [2], overrides: { 0: { status: 'mitigated' } } });
+    const removed = threatIssues(repo)[2]!;
+    expect(removed).toMatchObject({ state: 'closed', state_reason: 'not_planned' });
+    expect(removed.comments.length).toBeGreaterThan(0);
+
+    await pushModel({ threats: 3, overrides: { 0: { status: 'mitigated' } } });
+    expect(threatIssues(repo)[2]).toMatchObject({ state: 'open' });
+    expect(threatIssues(repo)).toHaveLength(3);
+  });
+
+  it('lint errors: nothing written to issues, the check run fails with annotations on the YAML lines', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const mark = github.requests.length;
+    const broken = threatModelText({ threats: 2 }).replace('    targets: api', '    targets: no-such-component');
+    await pushFiles({ 'threat-model.yml': broken });
+
+    expect(writesSince(mark)).toEqual([]);
+    const check = lastCheck(repo);
+    expect(check.conclusion).toBe('failure');
+    const line = broken.split('\n').findIndex((l) => l.includes('no-such-component')) + 1;
+    expect(check.output.annotations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'threat-model.yml', start_line: line, annotation_level: 'failure' })]),
+    );
+    expect(threatIssues(repo).every((i) => i.state === 'open')).toBe(true);
+  });
+
+  it('a missing model closes nothing and publishes no check run', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const checks = repo.checkRuns.length;
+    const mark = github.requests.length;
+    await pushFiles({ 'threat-model.yml': null });
+    expect(github.writes().slice(0).filter((w) => github.requests.indexOf(w) >= mark)).toEqual([]);
+    expect(repo.checkRuns).toHaveLength(checks);
+    expect(threatIssues(repo).every((i) => i.state === 'open')).toBe(true);
+  });
+
+  it('a push that does not touch the model or config does not sync', async () => {
+    setup({ threats: 2 });
+    const mark = github.requests.length;
+    await pushFiles({ 'README.md': 'changed' });
+    expect(github.requests.slice(mark).filter((r) => /\/issues/.test(r.path))).toEqual([]);
+    expect(github.writes()).toEqual([]);
+  });
+
+  it('a push to another branch does not sync', async () => {
+    const repo = setup({ threats: 2 });
+    const push = github.push(REPO, { 'threat-model.yml': threatModelText({ threats: 2 }) });
+    const payload = { ...github.pushPayload(REPO, push), ref: 'refs/heads/feature' };
+    await app.probot.receive({ name: 'push', id: 'x', payload: payload as never });
+    expect(repo.issues).toEqual([]);
+    expect(github.requests.filter((r) => r.path.startsWith('/repos'))).toEqual([]);
+  });
+
+  it('events sent by the app itself are ignored', async () => {
+    const repo = setup({ threats: 2 });
+    await pushFiles({ 'threat-model.yml': threatModelText({ threats: 2 }) }, { login: 'threatloop[bot]', type: 'Bot' });
+    expect(repo.issues).toEqual([]);
+    expect(app.logs.some((l) => l.fields.outcome === 'ignored-own-event')).toBe(true);
+  });
+
+  it('skips a commit that is no longer the branch head', async () => {
+    const repo = setup({ threats: 2 });
+    const first = github.push(REPO, { 'threat-model.yml': threatModelText({ threats: 2 }) });
+    github.push(REPO, { 'README.md': 'newer' });
+    await app.probot.receive({ name: 'push', id: 'old', payload: github.pushPayload(REPO, first) as never });
+    expect(repo.issues).toEqual([]);
+    expect(lastCheck(repo).output.title).toContain('newer commit');
+  });
+
+  it('an owner who cannot be assigned is reported, not fatal', async () => {
+    const repo = setup({ threats: 2 }, { assignees: ['sec-lead'] });
+    await pushModel({ threats: 2 });
+    expect(threatIssues(repo)).toHaveLength(2);
+    expect(threatIssues(repo)[1]!.assignees).toEqual([]);
+    expect(lastCheck(repo).output.summary).toContain('plat-dev');
+  });
+
+  it('keeps the oldest of duplicate issues and closes the others as duplicates', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const original = threatIssues(repo)[0]!;
+    repo.issues.push({ ...original, number: repo.nextNumber++, comments: [], created_at: new Date(Date.now() + 60_000).toISOString() });
+    await pushModel({ threats: 2, overrides: { 1: { status: 'planned' } } });
+    const copies = threatIssues(repo).filter((i) => i.title === original.title);
+    expect(copies.map((i) => [i.number, i.state])).toEqual([
+      [original.number, 'open'],
+      [copies[1]!.number, 'closed'],
+    ]);
+    expect(copies[1]!.state_reason).toBe('duplicate');
+  });
+
+  it('public repository without opt-in: nothing filed, the check run says how to turn it on', async () => {
+    const repo = setup({ threats: 2 }, { private: false });
+    await pushModel({ threats: 2 });
+    expect(repo.issues).toEqual([]);
+    expect(lastCheck(repo).output.summary).toContain('public_repo');
+  });
+
+  it('pagination: lists every managed issue past 100', async () => {
+    const repo = setup({ threats: 130 }, { config: 'issues:\n  max_writes_per_sync: 1000\n' });
+    await pushModel({ threats: 130 });
+    expect(threatIssues(repo)).toHaveLength(130);
+    const mark = github.requests.length;
+    await pushFiles({ 'threat-model.yml': `${threatModelText({ threats: 130 })}# touch\n` });
+    expect(writesSince(mark)).toEqual([]);
+    const pages = github.requests.slice(mark).filter((r) => /\/issues$/.test(r.path) && r.query.labels === 'threat');
+    expect(pages.map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+  });
+});
+
+describe('issues in another repository', () => {
+  it('files them in the configured repository', async () => {
+    setup({ threats: 2 }, { private: false, config: 'issues:\n  repo: acme/security\n' });
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true, assignees: ['sec-lead', 'plat-dev'] });
+    await pushModel({ threats: 2 });
+    expect(threatIssues(security)).toHaveLength(2);
+    expect(github.repo(REPO).issues).toEqual([]);
+    expect(lastCheck(github.repo(REPO)).conclusion).toBe('success');
+  });
+
+  it('says clearly in the check run when the app cannot write there', async () => {
+    setup({ threats: 2 }, { config: 'issues:\n  repo: acme/security\n' });
+    github.addRepo({ owner: 'acme', name: 'security', private: true, readOnly: true });
+    await pushModel({ threats: 2 });
+    const check = lastCheck(github.repo(REPO));
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toContain('Cannot write threat issues to acme/security');
+  });
+
+  it('and when the app is not installed there at all', async () => {
+    setup({ threats: 2 }, { config: 'issues:\n  repo: acme/elsewhere\n' });
+    await pushModel({ threats: 2 });
+    expect(lastCheck(github.repo(REPO)).output.summary).toContain('Install the app on acme/elsewhere');
+  });
+});
+
+describe('installation', () => {
+  it('syncs every repository it is installed on from its default branch head', async () => {
+    const repo = setup({ threats: 2 });
+    await app.probot.receive({
+      name: 'installation',
+      id: 'inst',
+      payload: {
+        action: 'created',
+        installation: { id: 1, account: { login: 'acme' } },
+        repositories: [{ id: 1, name: 'app', full_name: 'acme/app', private: true }],
+        sender: { login: 'ada', type: 'User' },
+      } as never,
+    });
+    expect(threatIssues(repo)).toHaveLength(2);
+    expect(lastCheck(repo).head_sha).toBe(repo.branches.get('main'));
+  });
+});
+
+describe('write budget', () => {
+  it('500 threats with a budget of 120 writes: stops cleanly, resumes, ends with 500 issues, none doubled', async () => {
+    const repo = setup({ threats: 500 }, { config: 'issues:\n  max_writes_per_sync: 120\n' });
+    await pushModel({ threats: 500 });
+    expect(lastCheck(repo).output.title).toContain('changes left');
+    expect(app.timers.pending.size).toBe(1);
+
+    let syncs = 1;
+    while (app.timers.pending.size > 0 && syncs < 20) {
+      clock = new Date(clock.getTime() + 3_600_000); // an hour later: GitHub's hourly allowance is back
+      app.timers.fireAll();
+      await app.threatloop.runtime()!.scheduler.idle();
+      syncs++;
+    }
+    const issues = threatIssues(repo);
+    expect(issues).toHaveLength(500);
+    expect(new Set(issues.map((i) => i.title)).size).toBe(500);
+    expect(syncs).toBe(5);
+    expect(dashboard(repo)).toHaveLength(1);
+    expect(lastCheck(repo).output.title).toContain('issues synced');
+    // No sync wrote more than its budget.
+    const checkRuns = github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'));
+    let previous = 0;
+    for (const run of checkRuns) {
+      const at = github.requests.indexOf(run);
+      const writes = github.writes().filter((w) => {
+        const i = github.requests.indexOf(w);
+        return i > previous && i < at;
+      });
+      expect(writes.length).toBeLessThanOrEqual(120);
+      previous = at;
+    }
+  });
+});

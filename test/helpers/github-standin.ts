@@ -1,0 +1,506 @@
+/**
+ * A small, stateful stand-in for the GitHub REST API on 127.0.0.1, for tests
+ * and benchmarks that need more than a few scripted answers: the real server
+ * (spawned with GHE_HOST pointing here), multi-sync scenarios (500 threats
+ * with a write budget), request counting.
+ *
+ * It answers what threatloop uses: installation tokens, GET /app, repos,
+ * git refs, contents (raw or base64), compare, issues (list with labels /
+ * state / pagination and Link headers, create, edit, comments), labels,
+ * milestones, assignees and check runs. Every request is recorded. Extend it
+ * for your endpoints (`route`) rather than writing another one.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the /api/v3 prefix and without the query, e.g. /repos/acme/app/issues. */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface StandinIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: string[];
+  assignees: string[];
+  milestone: number | null;
+  created_at: string;
+  comments: { id: number; body: string }[];
+  pull_request?: boolean;
+}
+
+export interface StandinRepo {
+  owner: string;
+  name: string;
+  private: boolean;
+  defaultBranch: string;
+  /** Commit sha -> files at that commit. */
+  commits: Map<string, Record<string, string>>;
+  branches: Map<string, string>;
+  issues: StandinIssue[];
+  labels: { name: string; color: string; description: string | null }[];
+  milestones: { number: number; title: string; due_on: string | null; state: 'open' | 'closed' }[];
+  assignees: string[];
+  checkRuns: { id: number; name: string; head_sha: string; conclusion?: string; output: { title?: string; summary?: string; annotations: unknown[] } }[];
+  /** Writes answer 403 "Resource not accessible by integration". */
+  readOnly: boolean;
+  nextNumber: number;
+}
+
+export interface PushResult {
+  before: string;
+  after: string;
+  added: string[];
+  modified: string[];
+  removed: string[];
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+type Handler = (request: RecordedRequest, match: RegExpMatchArray, url: URL) => Reply | undefined;
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+export class GitHubStandin {
+  readonly requests: RecordedRequest[] = [];
+  readonly repos = new Map<string, StandinRepo>();
+  /** Replies served before the normal handling, first match wins, consumed when `times` reaches 0. */
+  readonly failures: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
+  readonly #server: Server;
+  readonly #prefix: string;
+  readonly #routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
+  #port = 0;
+  #commitCounter = 0;
+  #checkRunCounter = 0;
+  #commentCounter = 0;
+
+  private constructor(prefix: string) {
+    this.#prefix = prefix;
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#installRoutes();
+  }
+
+  /** `prefix: '/api/v3'` serves like GitHub Enterprise Server (what Probot uses with GHE_HOST). */
+  static async start(options: { prefix?: string } = {}): Promise<GitHubStandin> {
+    const standin = new GitHubStandin(options.prefix ?? '');
+    await new Promise<void>((resolve) => standin.#server.listen(0, '127.0.0.1', resolve));
+    standin.#port = (standin.#server.address() as AddressInfo).port;
+    return standin;
+  }
+
+  get host(): string {
+    return `127.0.0.1:${this.#port}`;
+  }
+
+  /** Base URL for Octokit's `baseUrl`. */
+  get url(): string {
+    return `http://${this.host}${this.#prefix}`;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  addRepo(options: {
+    owner: string;
+    name: string;
+    private?: boolean;
+    defaultBranch?: string;
+    files?: Record<string, string>;
+    assignees?: string[];
+    readOnly?: boolean;
+  }): StandinRepo {
+    const repo: StandinRepo = {
+      owner: options.owner,
+      name: options.name,
+      private: options.private ?? true,
+      defaultBranch: options.defaultBranch ?? 'main',
+      commits: new Map(),
+      branches: new Map(),
+      issues: [],
+      labels: [],
+      milestones: [],
+      assignees: options.assignees ?? [],
+      checkRuns: [],
+      readOnly: options.readOnly ?? false,
+      nextNumber: 1,
+    };
+    this.repos.set(key(options.owner, options.name), repo);
+    if (options.files) this.push(`${options.owner}/${options.name}`, options.files);
+    return repo;
+  }
+
+  repo(fullName: string): StandinRepo {
+    const repo = this.repos.get(fullName.toLowerCase());
+    if (!repo) throw new Error(`stand-in has no repository ${fullName}`);
+    return repo;
+  }
+
+  /** A new commit on the default branch: `null` deletes a file. */
+  push(fullName: string, changes: Record<string, string | null>): PushResult {
+    const repo = this.repo(fullName);
+    const before = repo.branches.get(repo.defaultBranch) ?? '0'.repeat(40);
+    const previous = repo.commits.get(before) ?? {};
+    const files = { ...previous };
+    const result: PushResult = { before, after: '', added: [], modified: [], removed: [] };
+    for (const [path, text] of Object.entries(changes)) {
+      if (text === null) {
+        if (path in files) result.removed.push(path);
+        delete files[path];
+      } else {
+        (path in files ? result.modified : result.added).push(path);
+        files[path] = text;
+      }
+    }
+    const sha = createHash('sha1').update(`${fullName}:${++this.#commitCounter}`).digest('hex');
+    repo.commits.set(sha, files);
+    repo.branches.set(repo.defaultBranch, sha);
+    result.after = sha;
+    return result;
+  }
+
+  /** A push webhook payload for a `push()` result. */
+  pushPayload(fullName: string, push: PushResult, options: { installationId?: number; sender?: { login: string; type: string } } = {}) {
+    const repo = this.repo(fullName);
+    return {
+      ref: `refs/heads/${repo.defaultBranch}`,
+      before: push.before,
+      after: push.after,
+      created: false,
+      deleted: false,
+      forced: false,
+      base_ref: null,
+      compare: '',
+      commits: [
+        {
+          id: push.after,
+          tree_id: push.after,
+          distinct: true,
+          message: 'update',
+          timestamp: new Date().toISOString(),
+          url: '',
+          author: { name: 'Ada', email: 'ada@example.com', username: 'ada' },
+          committer: { name: 'Ada', email: 'ada@example.com', username: 'ada' },
+          added: push.added,
+          modified: push.modified,
+          removed: push.removed,
+        },
+      ],
+      head_commit: null,
+      pusher: { name: 'ada', email: 'ada@example.com' },
+      sender: options.sender ?? { login: 'ada', id: 1, type: 'User' },
+      installation: { id: options.installationId ?? 1, node_id: 'x' },
+      repository: this.repositoryJson(repo),
+    };
+  }
+
+  repositoryJson(repo: StandinRepo) {
+    return {
+      id: 1000 + [...this.repos.values()].indexOf(repo),
+      node_id: 'R',
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      private: repo.private,
+      owner: { login: repo.owner, id: 7, type: 'Organization' },
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}`,
+      default_branch: repo.defaultBranch,
+    };
+  }
+
+  /** Requests that change something (POST/PATCH/PUT/DELETE), token requests excluded. */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => WRITE_METHODS.has(r.method) && !r.path.startsWith('/app/'));
+  }
+
+  /** Reads, token requests excluded. */
+  reads(): RecordedRequest[] {
+    return this.requests.filter((r) => !WRITE_METHODS.has(r.method) && !r.path.startsWith('/app'));
+  }
+
+  /** Serve `reply` for the next `times` requests matching. */
+  fail(method: string, path: RegExp, reply: Reply, times = 1): void {
+    this.failures.push({ method, path, reply, times });
+  }
+
+  /** Add or override an endpoint (tests of other features). */
+  route(method: string, pattern: RegExp, handler: Handler): void {
+    this.#routes.unshift({ method, pattern, handler });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', `http://${this.host}`);
+    let path = decodeURIComponent(url.pathname);
+    if (this.#prefix && path.startsWith(this.#prefix)) path = path.slice(this.#prefix.length);
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query: Object.fromEntries(url.searchParams),
+      body: raw ? safeJson(raw) : undefined,
+      headers: req.headers,
+    };
+    this.requests.push(recorded);
+
+    let reply: Reply | undefined;
+    const failure = this.failures.find((f) => f.times > 0 && f.method === recorded.method && f.path.test(path));
+    if (failure) {
+      failure.times--;
+      reply = failure.reply;
+    }
+    for (const route of this.#routes) {
+      if (reply) break;
+      if (route.method !== recorded.method) continue;
+      const match = path.match(route.pattern);
+      if (match) reply = route.handler(recorded, match, url);
+    }
+    reply ??= { status: 404, body: { message: 'Not Found' } };
+    const isText = typeof reply.body === 'string';
+    res.writeHead(reply.status, {
+      'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      ...reply.headers,
+    });
+    res.end(reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body));
+  }
+
+  #installRoutes(): void {
+    const on = (method: string, pattern: RegExp, handler: Handler) => this.#routes.push({ method, pattern, handler });
+    const repoOf = (m: RegExpMatchArray) => this.repos.get(key(m[1]!, m[2]!));
+    const R = '/repos/([^/]+)/([^/]+)';
+    const forbidden: Reply = { status: 403, body: { message: 'Resource not accessible by integration' } };
+    const writable = (m: RegExpMatchArray, act: (repo: StandinRepo) => Reply): Reply | undefined => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      return repo.readOnly ? forbidden : act(repo);
+    };
+
+    on('POST', /^\/app\/installations\/(\d+)\/access_tokens$/, () => ({
+      status: 201,
+      body: { token: 'ghs_standintoken0000000000000000', expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {} },
+    }));
+    on('GET', /^\/app$/, () => ({ status: 200, body: { id: 1, slug: 'threatloop', name: 'threatloop' } }));
+
+    on('GET', new RegExp(`^${R}$`), (_, m) => {
+      const repo = repoOf(m);
+      return repo && { status: 200, body: this.repositoryJson(repo) };
+    });
+    on('GET', new RegExp(`^${R}/git/ref/heads/(.+)$`), (_, m) => {
+      const sha = repoOf(m)?.branches.get(m[3]!);
+      return sha ? { status: 200, body: { ref: `refs/heads/${m[3]}`, object: { sha, type: 'commit' } } } : undefined;
+    });
+    on('GET', new RegExp(`^${R}/contents/(.+)$`), (request, m, url) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const ref = url.searchParams.get('ref') ?? repo.defaultBranch;
+      const sha = repo.branches.get(ref) ?? ref;
+      const text = repo.commits.get(sha)?.[m[3]!];
+      if (text === undefined) return undefined;
+      const accept = String(request.headers.accept ?? '');
+      if (accept.includes('raw')) return { status: 200, body: text, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
+      return { status: 200, body: { type: 'file', path: m[3], encoding: 'base64', content: Buffer.from(text).toString('base64') } };
+    });
+    on('GET', new RegExp(`^${R}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`), (_, m) => {
+      const repo = repoOf(m);
+      const before = repo?.commits.get(m[3]!);
+      const after = repo?.commits.get(m[4]!);
+      if (!before || !after) return undefined;
+      const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+      const files = [...names].filter((n) => before[n] !== after[n]).map((filename) => ({ filename, status: 'modified' }));
+      return { status: 200, body: { files, commits: [] } };
+    });
+
+    on('GET', new RegExp(`^${R}/issues$`), (_, m, url) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean).map((l) => l.toLowerCase());
+      const state = url.searchParams.get('state') ?? 'open';
+      const items = repo.issues.filter(
+        (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)),
+      );
+      return this.#page(url, items.map((i) => this.#issueJson(repo, i)));
+    });
+    on('POST', new RegExp(`^${R}/issues$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { title: string; body?: string; labels?: string[]; assignees?: string[]; milestone?: number };
+        for (const name of body.labels ?? []) this.#ensureLabel(repo, name);
+        const issue: StandinIssue = {
+          number: repo.nextNumber++,
+          title: body.title,
+          body: body.body ?? '',
+          state: 'open',
+          state_reason: null,
+          labels: [...(body.labels ?? [])],
+          assignees: (body.assignees ?? []).filter((a) => repo.assignees.includes(a)),
+          milestone: body.milestone ?? null,
+          created_at: new Date().toISOString(),
+          comments: [],
+        };
+        repo.issues.push(issue);
+        return { status: 201, body: this.#issueJson(repo, issue) };
+      }),
+    );
+    on('PATCH', new RegExp(`^${R}/issues/(\\d+)$`), (request, m) =>
+      writable(m, (repo) => {
+        const issue = repo.issues.find((i) => i.number === Number(m[3]));
+        if (!issue) return { status: 404, body: { message: 'Not Found' } };
+        const body = request.body as Partial<{ title: string; body: string; labels: string[]; assignees: string[]; milestone: number | null; state: 'open' | 'closed'; state_reason: string }>;
+        if (body.title !== undefined) issue.title = body.title;
+        if (body.body !== undefined) issue.body = body.body;
+        if (body.labels !== undefined) {
+          for (const name of body.labels) this.#ensureLabel(repo, name);
+          issue.labels = [...body.labels];
+        }
+        if (body.assignees !== undefined) issue.assignees = body.assignees.filter((a) => repo.assignees.includes(a));
+        if (body.milestone !== undefined) issue.milestone = body.milestone;
+        if (body.state !== undefined) {
+          issue.state = body.state;
+          issue.state_reason = body.state_reason ?? (body.state === 'closed' ? 'completed' : 'reopened');
+        }
+        return { status: 200, body: this.#issueJson(repo, issue) };
+      }),
+    );
+    on('POST', new RegExp(`^${R}/issues/(\\d+)/comments$`), (request, m) =>
+      writable(m, (repo) => {
+        const issue = repo.issues.find((i) => i.number === Number(m[3]));
+        if (!issue) return { status: 404, body: { message: 'Not Found' } };
+        const comment = { id: ++this.#commentCounter, body: (request.body as { body: string }).body };
+        issue.comments.push(comment);
+        return { status: 201, body: comment };
+      }),
+    );
+
+    on('GET', new RegExp(`^${R}/labels$`), (_, m, url) => {
+      const repo = repoOf(m);
+      return repo && this.#page(url, repo.labels);
+    });
+    on('POST', new RegExp(`^${R}/labels$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { name: string; color: string; description?: string };
+        if (repo.labels.some((l) => l.name.toLowerCase() === body.name.toLowerCase())) {
+          return { status: 422, body: { message: 'Validation Failed', errors: [{ code: 'already_exists' }] } };
+        }
+        const label = { name: body.name, color: body.color, description: body.description ?? null };
+        repo.labels.push(label);
+        return { status: 201, body: label };
+      }),
+    );
+    on('GET', new RegExp(`^${R}/milestones$`), (_, m, url) => {
+      const repo = repoOf(m);
+      const state = url.searchParams.get('state') ?? 'open';
+      return repo && this.#page(url, repo.milestones.filter((ms) => state === 'all' || ms.state === state));
+    });
+    on('POST', new RegExp(`^${R}/milestones$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { title: string; due_on?: string };
+        if (repo.milestones.some((ms) => ms.title === body.title)) return { status: 422, body: { message: 'Validation Failed' } };
+        const milestone = { number: repo.milestones.length + 1, title: body.title, due_on: body.due_on ?? null, state: 'open' as const };
+        repo.milestones.push(milestone);
+        return { status: 201, body: milestone };
+      }),
+    );
+    on('GET', new RegExp(`^${R}/assignees$`), (_, m, url) => {
+      const repo = repoOf(m);
+      return repo && this.#page(url, repo.assignees.map((login, id) => ({ login, id, type: 'User' })));
+    });
+    on('POST', new RegExp(`^${R}/check-runs$`), (request, m) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const body = request.body as { name: string; head_sha: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
+      const run = {
+        id: ++this.#checkRunCounter,
+        name: body.name,
+        head_sha: body.head_sha,
+        ...(body.conclusion ? { conclusion: body.conclusion } : {}),
+        output: { title: body.output?.title, summary: body.output?.summary, annotations: [...(body.output?.annotations ?? [])] },
+      };
+      repo.checkRuns.push(run);
+      return { status: 201, body: { id: run.id } };
+    });
+    on('PATCH', new RegExp(`^${R}/check-runs/(\\d+)$`), (request, m) => {
+      const run = repoOf(m)?.checkRuns.find((r) => r.id === Number(m[3]));
+      if (!run) return undefined;
+      const body = request.body as { output?: { annotations?: unknown[] } };
+      run.output.annotations.push(...(body.output?.annotations ?? []));
+      return { status: 200, body: { id: run.id } };
+    });
+  }
+
+  #ensureLabel(repo: StandinRepo, name: string): void {
+    if (!repo.labels.some((l) => l.name.toLowerCase() === name.toLowerCase())) repo.labels.push({ name, color: 'ededed', description: null });
+  }
+
+  #issueJson(repo: StandinRepo, issue: StandinIssue) {
+    const milestone = repo.milestones.find((m) => m.number === issue.milestone);
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      state_reason: issue.state_reason,
+      labels: issue.labels.map((name) => ({ name })),
+      assignees: issue.assignees.map((login) => ({ login })),
+      milestone: milestone ? { number: milestone.number, title: milestone.title } : null,
+      created_at: issue.created_at,
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/issues/${issue.number}`,
+      ...(issue.pull_request ? { pull_request: { url: '' } } : {}),
+    };
+  }
+
+  #page(url: URL, items: unknown[]): Reply {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+    const page = Number(url.searchParams.get('page') ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < items.length) {
+      const next = new URL(url);
+      next.searchParams.set('page', String(page + 1));
+      headers.link = `<${next.href}>; rel="next"`;
+    }
+    return { status: 200, body: slice, headers };
+  }
+}
+
+/**
+ * nock's fetch interception adds ~40 ms to every request with a body, even to
+ * an allowed loopback host (a 600-write sync takes half a minute). Tests that
+ * talk only to the stand-in call this in `beforeAll`: nock steps aside and a
+ * fetch guard keeps the "loopback only" rule of test/setup.ts. Call the
+ * returned function in `afterAll`.
+ */
+export function loopbackOnlyFetch(): () => void {
+  nock.restore();
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+      return Promise.reject(new Error(`test tried to reach ${url.host}: only 127.0.0.1 is allowed`));
+    }
+    return realFetch(input, init);
+  };
+  return () => {
+    globalThis.fetch = realFetch;
+    nock.activate();
+  };
+}
+
+function key(owner: string, name: string): string {
+  return `${owner}/${name}`.toLowerCase();
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
