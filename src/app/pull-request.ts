@@ -191,7 +191,9 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     issue_number: pr.number,
     per_page: PER_PAGE,
   });
-  const plan = planContextComment({ ...inputs, threatIssues, existingComment: findContextComment(comments) }, analysis);
+  // Only an app's comment is ours to edit: a person quoting the marker keeps their comment.
+  const existingComment = findContextComment(comments.filter((c) => c.user?.type === 'Bot'));
+  const plan = planContextComment({ ...inputs, threatIssues, existingComment }, analysis);
   if (plan.action === 'create') {
     await tools.paced(() => octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr.number, body: plan.body }));
   } else if (plan.action === 'update') {
@@ -212,7 +214,8 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     config.pull_requests.request_reviews && !pr.draft ? await requestReviews(tools, owner, repo, pr.number, prRef.author, config, analysis) : [];
 
   return {
-    outcome: plan.action === 'none' ? `comment-${plan.reason.replace(/\s+/g, '-')}` : `comment-${plan.action}d`,
+    outcome: `comment-${plan.action === 'none' ? 'unchanged' : `${plan.action}d`}`,
+    ...(plan.action === 'none' ? { reason: plan.reason } : {}),
     check,
     files: files.length,
     components: analysis.touched.components.length,

@@ -23,7 +23,7 @@ export interface TouchedPart {
 export function touchedPart(graph: ModelGraph, touchedIds: Iterable<string>): TouchedPart {
   const touched = new Set<string>();
   for (const id of touchedIds) if (graph.components.has(id)) touched.add(id);
-  const components = graph.model.components.filter((c, i, all) => touched.has(c.id) && all.findIndex((o) => o.id === c.id) === i);
+  const components = [...graph.components.values()].filter((c) => touched.has(c.id));
   const flowIds = new Set<string>();
   const neighbours = new Set<string>();
   for (const id of touched) {

@@ -80,7 +80,9 @@ threats:
 interface Comment {
   id: number;
   body: string;
+  user?: { login: string; type: 'Bot' | 'User' };
 }
+const APP_USER = { login: 'threatloop[bot]', type: 'Bot' } as const;
 interface Issue {
   number: number;
   body: string;
@@ -136,7 +138,7 @@ class FakeRepo {
     if (method === 'GET' && path === `${repo}/pulls/7/files`) return this.#page(url, this.prFiles);
     if (method === 'GET' && path === `${repo}/issues/7/comments`) return this.#page(url, this.prComments);
     if (method === 'POST' && path === `${repo}/issues/7/comments`) {
-      const comment = { id: this.#nextId++, body: String(json.body) };
+      const comment = { id: this.#nextId++, body: String(json.body), user: APP_USER };
       this.prComments.push(comment);
       return [201, comment];
     }
@@ -157,7 +159,7 @@ class FakeRepo {
       const issue = this.issues.find((i) => i.number === Number(m![1]));
       if (!issue) return [404, { message: 'Not Found' }];
       if (method === 'GET') return this.#page(url, issue.comments);
-      const comment = { id: this.#nextId++, body: String(json.body) };
+      const comment = { id: this.#nextId++, body: String(json.body), user: APP_USER };
       issue.comments.push(comment);
       return [201, comment];
     }
@@ -285,22 +287,30 @@ describe('pull request context comment', () => {
     expect(github.prComments[0]!.body).toContain('<details><summary>1 closed threat (mitigated)</summary>');
 
     const writesBefore = github.writes.length;
-    expect(await receive(pullRequest('synchronize'))).toMatchObject({ outcome: 'comment-comment-is-up-to-date' });
+    expect(await receive(pullRequest('synchronize'))).toMatchObject({ outcome: 'comment-unchanged', reason: 'comment is up to date' });
     // Only the check run for the new event: the comment is untouched.
     expect(github.writes.slice(writesBefore).map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/acme/pay/check-runs']);
   });
 
   it('is not created for a PR that touches no mapped component; an existing one is edited to say so', async () => {
     github.prFiles = [{ filename: 'docs/README.md', status: 'modified' }];
-    expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-no-threat-context' });
+    expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-unchanged', reason: 'no threat context' });
     expect(github.writesTo('/comments')).toEqual([]);
     // The check run still reports on the model.
     expect(github.writesTo('/check-runs')).toHaveLength(1);
 
-    github.prComments = [{ id: 5, body: '<!-- threatloop:pr-context -->\nold context' }];
+    github.prComments = [{ id: 5, body: '<!-- threatloop:pr-context -->\nold context', user: APP_USER }];
     await receive(pullRequest('synchronize'));
     expect(github.prComments[0]!.body).toContain('no longer changes files mapped to components');
     expect(github.writesTo('/issues/7/comments')).toEqual([]);
+  });
+
+  it('never edits a person’s comment that quotes the marker', async () => {
+    github.prComments = [{ id: 5, body: 'Why does <!-- threatloop:pr-context --> say that?', user: { login: 'dave', type: 'User' } }];
+    github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
+    expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-created' });
+    expect(github.prComments[0]!.body).toBe('Why does <!-- threatloop:pr-context --> say that?');
+    expect(github.writesTo('/issues/comments/5', 'PATCH')).toEqual([]);
   });
 
   it('maps a renamed file under its old path', async () => {
