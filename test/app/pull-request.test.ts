@@ -3,13 +3,11 @@
  * played by nock: a small in-memory repository answering the endpoints the
  * handlers use, recording every write.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
+import type { Probot } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createThreatloopApp } from '../../src/app/index.ts';
-import { noDelay } from '../../src/sync/github-client.ts';
 import { renderMarker } from '../../src/sync/marker.ts';
+import { createTestApp, type LogEntry } from '../helpers/probot.ts';
 
 const API = 'https://api.github.com';
 const OWNER = 'acme';
@@ -17,11 +15,6 @@ const REPO = 'pay';
 const BASE_SHA = 'b'.repeat(40);
 const HEAD_SHA = 'c'.repeat(40);
 const MERGE_SHA = 'd'.repeat(40);
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 const MODEL = `version: 1
 system:
@@ -188,48 +181,19 @@ class FakeRepo {
 }
 
 let github: FakeRepo;
-let logs: Record<string, unknown>[];
+let logs: LogEntry[];
 let probot: Probot;
 
-beforeEach(() => {
+beforeEach(async () => {
   github = new FakeRepo();
   github.install();
-  logs = [];
-  const log = recordingLogger(logs);
-  probot = new Probot({
-    appId: 1,
-    privateKey,
-    log,
-    // A function, not an object: Probot passes its own `throttle` options, which would replace
-    // an object default wholesale and leave Bottleneck spacing writes a second apart.
-    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-      ...options,
-      retry: { enabled: false },
-      throttle: { ...(options.throttle as object), enabled: false },
-    })),
-  });
-  const app = createThreatloopApp({ delay: noDelay, writeIntervalMs: 0, now: () => new Date('2026-01-15T12:00:00Z') });
-  void probot.load(app.app);
+  ({ probot, logs } = await createTestApp(API, { now: () => new Date('2026-01-15T12:00:00Z') }));
 });
 
 afterEach(() => {
   expect(github.unexpected).toEqual([]);
-  expect(logs.filter((l) => l.outcome === 'error')).toEqual([]);
+  expect(logs.filter((l) => l.fields.outcome === 'error')).toEqual([]);
 });
-
-/** Just enough of a pino logger for Probot: every line becomes one record (fields + msg). */
-function recordingLogger(into: Record<string, unknown>[], bindings: Record<string, unknown> = {}): never {
-  const write = (level: string) => (fieldsOrMsg: unknown, msg?: string) => {
-    const fields = typeof fieldsOrMsg === 'object' && fieldsOrMsg !== null ? fieldsOrMsg : {};
-    into.push({ level, ...bindings, ...fields, msg: typeof fieldsOrMsg === 'string' ? fieldsOrMsg : msg });
-  };
-  const logger = {
-    level: 'info',
-    ...Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((level) => [level, write(level)])),
-    child: (more: Record<string, unknown>) => recordingLogger(into, { ...bindings, ...more }),
-  };
-  return logger as never;
-}
 
 function pullRequest(
   action: string,
@@ -261,10 +225,11 @@ function pullRequest(
   };
 }
 
+/** Delivers the event; returns the fields of the handler's "done" log line (its outcome). */
 async function receive(event: ReturnType<typeof pullRequest>): Promise<Record<string, unknown>> {
   await probot.receive(event as never);
-  const done = logs.filter((l) => typeof l.handler === 'string' && String(l.msg).endsWith(': done'));
-  return done[done.length - 1] ?? {};
+  const done = logs.filter((l) => typeof l.fields.handler === 'string' && l.msg.endsWith(': done'));
+  return done[done.length - 1]?.fields ?? {};
 }
 
 describe('pull request context comment', () => {
