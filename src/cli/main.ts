@@ -9,6 +9,7 @@ import { lintCommand } from './commands/lint.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { syncCommand } from './commands/sync.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   report: reportCommand,
   schema: schemaCommand,
+  sync: syncCommand,
 };
 
 function help(): string {

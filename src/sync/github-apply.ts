@@ -10,6 +10,7 @@
  * and carries on, so stopping early loses nothing and doubles nothing.
  */
 import { rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from './github-client.ts';
+import { summarisePlan } from './format-plan.ts';
 import type { GithubOperation, GithubPlan, IssueChanges, IssueFields, RepoState } from './github-state.ts';
 
 export interface ApplyOptions {
@@ -54,10 +55,8 @@ export interface ApplyResult {
   resumeAt?: Date;
 }
 
-/** Write requests an operation costs: a create that is closed at once is two. */
-export function writeCost(operation: GithubOperation): number {
-  return operation.op === 'create-issue' && operation.closeAs ? 2 : 1;
-}
+/** Write requests some operations cost (a create that is closed at once is two). */
+const writeCost = (operations: GithubOperation[]) => summarisePlan({ operations, notes: [] }).writes;
 
 const isDashboardOp = (o: GithubOperation) => o.op === 'create-dashboard' || o.op === 'update-dashboard';
 
@@ -96,7 +95,7 @@ export async function applyGithubPlan(
   const main = units(plan.operations.filter((o) => !isDashboardOp(o)));
   const dashboard = plan.operations.filter(isDashboardOp);
   const dashboardCost = dashboard.length;
-  const mainCost = main.flat().reduce((sum, o) => sum + writeCost(o), 0);
+  const mainCost = writeCost(main.flat());
   // Keep room for the dashboard when the plan does not fit, unless that would leave no room for anything else.
   const mainBudget =
     mainCost + dashboardCost <= options.budget || options.budget <= dashboardCost ? options.budget : options.budget - dashboardCost;
@@ -245,7 +244,7 @@ export async function applyGithubPlan(
   ];
   for (const [p, phase] of phases.entries()) {
     for (const [i, unit] of phase.units.entries()) {
-      const cost = unit.reduce((sum, o) => sum + writeCost(o), 0);
+      const cost = writeCost(unit);
       const untouched = () => phase.units.slice(i).flat().length;
       if (spent + cost > phase.budget) {
         result.stoppedBy = 'budget';

@@ -175,12 +175,19 @@ export function countRequests(octokit: GitHubClient): RequestCounter {
 }
 
 /** A client for the CLI: a token, GitHub.com or GHES (`GITHUB_API_URL`). */
-export function createTokenClient(options: { token: string; baseUrl?: string; delay: Delay; onRetry?: RetryOptions['onRetry'] }): GitHubClient {
+export function createTokenClient(options: {
+  token: string;
+  baseUrl?: string;
+  delay: Delay;
+  /** Keep the throttling plugin's write queue (production); tests turn it off and pace with `WritePacer` only. */
+  throttle?: boolean;
+  onRetry?: RetryOptions['onRetry'];
+}): GitHubClient {
   const octokit = new ProbotOctokit({
     auth: { token: options.token },
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
-    // Keep the throttling plugin's write queue, but let withRateLimitRetry decide every retry (bounded).
-    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false },
+    // The throttling plugin's write queue stays; withRateLimitRetry decides every retry (bounded).
+    throttle: { enabled: options.throttle ?? true, onRateLimit: () => false, onSecondaryRateLimit: () => false },
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });

@@ -15,7 +15,8 @@ import { lintModelText } from '../model/lint/index.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 import { resolveIssueRefs } from '../render/dashboard.ts';
-import { applyGithubPlan, writeCost, type ApplyResult } from './github-apply.ts';
+import { applyGithubPlan, type ApplyResult } from './github-apply.ts';
+import { summarisePlan } from './format-plan.ts';
 import { countRequests, type GitHubClient, type WritePacer } from './github-client.ts';
 import { fetchRepoState, RepoAccessError } from './github-fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github-state.ts';
@@ -183,7 +184,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     ...Object.assign({}, ...sides.map((side) => side.planInput ?? {})),
   };
   let plan = planGithubSync(planInput);
-  const cost = plan.operations.reduce((sum, o) => sum + writeCost(o), 0);
+  const cost = summarisePlan(plan).writes;
   const budget = config.issues.max_writes_per_sync;
   if (cost > budget && !request.dryRun) {
     // Say it on the dashboard too: the sync that follows finishes the job.
@@ -384,25 +385,20 @@ function countOf(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Counts by kind of what the plan would do. */
-export function planCounts(plan: GithubPlan): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const operation of plan.operations) {
-    const kind =
-      operation.op === 'update-issue' && operation.changes.state === 'closed'
-        ? 'close-issue'
-        : operation.op === 'update-issue' && operation.changes.state === 'open'
-          ? 'reopen-issue'
-          : operation.op;
-    counts[kind] = (counts[kind] ?? 0) + 1;
-  }
-  return counts;
-}
-
 function planLines(outcome: SyncOutcome): string[] {
   if (!outcome.plan || outcome.plan.operations.length === 0) return [`Issues in ${outcome.issuesRepo} are in sync with the model: nothing to do.`];
-  const counts = Object.entries(planCounts(outcome.plan)).map(([kind, n]) => `${kind} ×${n}`);
-  return [`Planned for ${outcome.issuesRepo}: ${counts.join(', ')}.`];
+  const s = summarisePlan(outcome.plan);
+  const parts = [
+    s.created && `${s.created} created${s.createdClosed ? ` (${s.createdClosed} closed at once)` : ''}`,
+    s.updated && `${s.updated} updated`,
+    s.closed && `${s.closed} closed`,
+    s.reopened && `${s.reopened} reopened`,
+    s.comments && `${countOf(s.comments, 'audit comment')}`,
+    s.labels && `${countOf(s.labels, 'label')} created`,
+    s.milestones && `${countOf(s.milestones, 'milestone')} created`,
+    s.dashboard && `dashboard ${s.dashboard === 'create' ? 'created' : 'updated'}`,
+  ].filter(Boolean);
+  return [`Planned for ${outcome.issuesRepo}: ${parts.join(', ')} (${countOf(s.writes, 'write')}).`];
 }
 
 function applyLines(outcome: SyncOutcome): string[] {

@@ -298,6 +298,11 @@ export class GitHubStandin {
       const sha = repoOf(m)?.branches.get(m[3]!);
       return sha ? { status: 200, body: { ref: `refs/heads/${m[3]}`, object: { sha, type: 'commit' } } } : undefined;
     });
+    on('GET', new RegExp(`^${R}/commits/([^/]+)$`), (_, m) => {
+      const repo = repoOf(m);
+      const sha = repo?.branches.get(m[3]!) ?? (repo?.commits.has(m[3]!) ? m[3] : undefined);
+      return sha ? { status: 200, body: { sha, files: [] } } : { status: 422, body: { message: `No commit found for SHA: ${m[3]}` } };
+    });
     on('GET', new RegExp(`^${R}/contents/(.+)$`), (request, m, url) => {
       const repo = repoOf(m);
       if (!repo) return undefined;

@@ -13,6 +13,7 @@ import { planJiraDryRun } from '../../sync/jira-dry-run.ts';
 import { planGithubSync } from '../../sync/plan.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { readModelCommandInput } from '../model-input.ts';
+import { runRemotePlan } from './sync.ts';
 
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -41,6 +42,8 @@ export const planCommand: Command = {
 export const OFFLINE_REPO = { owner: 'your-org', repo: 'your-repo' };
 
 async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
+  // `--repo owner/name`: plan against the real repository with GITHUB_TOKEN (sync.ts, the remote dry run).
+  if (allArgs.some((arg) => arg === '--repo' || arg.startsWith('--repo='))) return runRemotePlan(allArgs, io);
   const withJira = allArgs.includes('--jira');
   const args = allArgs.filter((arg) => arg !== '--jira');
   const read = readModelCommandInput('plan', USAGE, args, io, { format: { type: 'string', short: 'f' } });

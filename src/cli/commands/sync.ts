@@ -1,0 +1,178 @@
+/**
+ * `threatloop sync --repo owner/name [FILE]`: the app's sync, run with a token
+ * (CI, a GitHub Action, a laptop). Same orchestrator as the app: lint, read
+ * the issues repository, plan, apply within the write budget, report.
+ *
+ * Inputs: by default the model and config from the working tree (the CI use
+ * case: the checkout is the commit being synced); with `--ref REF`, both are
+ * read from the repository at that ref instead (resolved to a commit SHA).
+ * `threatloop plan --repo owner/name` is `sync --dry-run`: `runRemotePlan`.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfigText } from '../../config/load.ts';
+import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
+import { formatFindingsText } from '../../render/findings.ts';
+import { formatPlan } from '../../sync/format-plan.ts';
+import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../sync/github-client.ts';
+import { describeSync, runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
+import { EXIT, type CliIo, type Command } from '../io.ts';
+import { readTextFile } from '../model-input.ts';
+
+const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--dry-run] [--format text|json]';
+
+const HELP = [
+  'Reconciles the threat issues of owner/name with the model, like the app does on a push.',
+  '  --repo     the repository that holds the model (issues go there, or to `issues.repo` from the config)',
+  `  FILE       the model (default: \`model\` from ${CONFIG_PATH}, else threat-model.yml), read from the working tree`,
+  '  --ref      read the model and config from the repository at REF (branch, tag or SHA) instead of the working tree',
+  `  --config   the config file in the working tree (default ${CONFIG_PATH})`,
+  '  --dry-run  print the plan, write nothing (same as `threatloop plan --repo`)',
+  '  --format   text (default) or json',
+  'Environment: GITHUB_TOKEN (issues: write; checks are not written from the CLI), GITHUB_API_URL for',
+  'GitHub Enterprise Server (e.g. https://ghe.example.com/api/v3), GITHUB_SHA/GITHUB_REF_NAME in Actions.',
+  'Exit status: 0 synced (or nothing to do), 1 errors in the model/config, no access, or changes left over',
+  '(run again to continue), 2 usage error.',
+].join('\n');
+
+export interface RemoteOptions {
+  dryRun: boolean;
+  /** Injected in tests (no waiting); real time otherwise. */
+  delay?: Delay;
+  /** Injected in tests: a client against a stand-in. */
+  client?: GitHubClient;
+  /** Gap between writes (default 1000 ms; tests: 0, which also turns off Octokit's own write queue). */
+  writeIntervalMs?: number;
+  now?: Date;
+}
+
+export const syncCommand: Command = {
+  summary: 'apply the GitHub issue sync with a token (GITHUB_TOKEN)',
+  usage: `${USAGE}\n\n${HELP}`,
+  run: (args, io) => runRemoteSync('sync', args, io, { dryRun: false }),
+};
+
+/** `threatloop plan --repo owner/name ...`: the remote dry run, for plan.ts to delegate to. */
+export function runRemotePlan(args: string[], io: CliIo, options: Partial<RemoteOptions> = {}): Promise<number> {
+  return runRemoteSync('plan', args.filter((a) => a !== '--dry-run'), io, { ...options, dryRun: true });
+}
+
+export async function runRemoteSync(command: string, args: string[], io: CliIo, options: RemoteOptions): Promise<number> {
+  const usageError = (message: string) => {
+    io.err(`threatloop ${command}: ${message}\nusage: ${USAGE}`);
+    return EXIT.usage;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: 'string' },
+        ref: { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const dryRun = options.dryRun || values['dry-run'] === true;
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') return usageError(`unknown format "${format}" (use text, json)`);
+  if (!values.repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.repo)) return usageError('--repo owner/name is required');
+  if (positionals.length > 1) return usageError(`expected one FILE, got ${positionals.length}`);
+  if (values.ref && (positionals.length > 0 || values.config)) return usageError('--ref reads the model and config from the repository: leave out FILE and --config');
+  const [owner, repo] = values.repo.split('/') as [string, string];
+
+  const token = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN;
+  if (!options.client && !token) {
+    io.err(`threatloop ${command}: set GITHUB_TOKEN to a token that can read ${values.repo} and write its issues`);
+    return EXIT.usage;
+  }
+  const delay = options.delay ?? realDelay;
+  const baseUrl = io.env.GITHUB_API_URL;
+  const octokit =
+    options.client ??
+    createTokenClient({
+      token: token!,
+      ...(baseUrl ? { baseUrl } : {}),
+      delay,
+      throttle: (options.writeIntervalMs ?? 1000) > 0,
+      onRetry: ({ method, url, waitSeconds }) => io.err(`GitHub rate limit on ${method} ${url}: retrying in ${waitSeconds} s`),
+    });
+
+  let local: SyncRequest['local'];
+  if (!values.ref) {
+    const configFile = values.config ?? CONFIG_PATH;
+    const configText = readTextFile(io.cwd, configFile);
+    if (!configText.ok && (values.config !== undefined || configText.reason !== 'missing')) return usageError(`config ${configText.message}`);
+    // The model path defaults to `model` in the config (an invalid config is reported by the sync itself).
+    const loaded = loadConfigText(configText.ok ? configText.text : undefined, configFile);
+    const modelFile = positionals[0] ?? (loaded.ok ? loaded.config.model : DEFAULT_CONFIG.model);
+    const modelText = readTextFile(io.cwd, modelFile);
+    if (!modelText.ok) return usageError(`model ${modelText.message}`);
+    local = { configText: configText.ok ? configText.text : undefined, configFile, modelFile, modelText: modelText.text };
+  }
+
+  let outcome: SyncOutcome;
+  try {
+    const { data: repository } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+    const branch = values.ref ?? io.env.GITHUB_REF_NAME ?? repository.default_branch;
+    // Links point at a commit: the ref's, or in Actions the checked-out one.
+    const commitOf = async (ref: string) => (await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref, per_page: 1 })).data.sha;
+    const sha = values.ref ? await commitOf(values.ref) : (io.env.GITHUB_SHA ?? (await commitOf(branch)));
+    outcome = await runSync({
+      octokit,
+      owner,
+      repo,
+      sha,
+      branch,
+      actor: io.env.GITHUB_ACTOR ?? 'threatloop CLI',
+      webUrl: webUrlFor(baseUrl),
+      now: options.now ?? new Date(),
+      ...(local ? { local } : {}),
+      dryRun,
+      requireHead: false,
+      pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay }),
+      paceKey: 'token',
+    });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`threatloop ${command}: ${status === 401 ? 'GITHUB_TOKEN was refused (401)' : status === 404 ? `${values.repo} not found, or the token cannot read it` : message}`);
+    return EXIT.failed;
+  }
+  return report(outcome, format, io);
+}
+
+function report(outcome: SyncOutcome, format: string, io: CliIo): number {
+  const summary = describeSync(outcome);
+  if (format === 'json') {
+    io.out(
+      JSON.stringify(
+        {
+          status: outcome.status,
+          title: summary.title,
+          issuesRepo: outcome.issuesRepo,
+          findings: outcome.findings,
+          operations: outcome.plan?.operations ?? [],
+          notes: outcome.notes,
+          applied: outcome.apply?.applied ?? 0,
+          remaining: outcome.apply?.remaining ?? 0,
+          requests: outcome.requests,
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (outcome.findings.length > 0) io.err(formatFindingsText(outcome.findings));
+    if (outcome.status === 'planned' && outcome.plan) io.out(formatPlan(outcome.plan));
+    io.out(`${summary.title}\n\n${summary.summary}`);
+  }
+  const ok = outcome.status === 'applied' || outcome.status === 'planned' || outcome.status === 'disabled';
+  return ok ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,112 @@
+/**
+ * `threatloop sync --repo` / `threatloop plan --repo` with a token, against
+ * the GitHub stand-in (GITHUB_API_URL), the model read from the working tree.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runRemotePlan, runRemoteSync } from '../../src/cli/commands/sync.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+import { noDelay } from '../../src/sync/github-client.ts';
+import { GitHubStandin, loopbackOnlyFetch } from '../helpers/github-standin.ts';
+import { threatModelText } from '../helpers/models.ts';
+
+const FAST = { dryRun: false, delay: noDelay, writeIntervalMs: 0 };
+const TOKEN = 'ghp_cliTokenThatMustNeverBePrinted000';
+let github: GitHubStandin;
+let restoreFetch: () => void;
+let cwd: string;
+
+beforeAll(() => {
+  restoreFetch = loopbackOnlyFetch();
+});
+afterAll(() => restoreFetch());
+beforeEach(async () => {
+  github = await GitHubStandin.start({ prefix: '/api/v3' });
+  github.addRepo({ owner: 'acme', name: 'app', private: true, assignees: ['sec-lead', 'plat-dev'], files: { 'threat-model.yml': threatModelText({ threats: 2 }) } });
+  cwd = mkdtempSync(join(tmpdir(), 'threatloop-cli-'));
+  writeFileSync(join(cwd, 'threat-model.yml'), threatModelText({ threats: 3 }));
+});
+afterEach(async () => {
+  await github.close();
+});
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    cwd,
+    env: { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, ...env },
+  };
+  return { io: value, out, err, all: () => [...out, ...err].join('\n') };
+}
+
+describe('threatloop sync --repo', () => {
+  it('syncs the working-tree model into the repository issues, then a second run writes nothing', async () => {
+    const first = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], first.io, FAST)).toBe(0);
+    const repo = github.repo('acme/app');
+    expect(repo.issues.filter((i) => i.labels.includes('threat'))).toHaveLength(3);
+    expect(first.all()).toContain('issues synced');
+    expect(first.all()).not.toContain(TOKEN);
+    expect(github.requests.find((r) => r.method === 'POST')?.headers.authorization).toBe(`token ${TOKEN}`);
+    expect(repo.checkRuns).toEqual([]);
+
+    const writes = github.writes().length;
+    const second = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], second.io, FAST)).toBe(0);
+    expect(github.writes()).toHaveLength(writes);
+    expect(second.all()).toContain('already in sync');
+  });
+
+  it('--ref reads the model from the repository at that ref', async () => {
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app', '--ref', 'main'], run.io, FAST)).toBe(0);
+    expect(github.repo('acme/app').issues.filter((i) => i.labels.includes('threat'))).toHaveLength(2);
+  });
+
+  it('plan --repo prints the operations and writes nothing', async () => {
+    const run = io();
+    expect(await runRemotePlan(['--repo', 'acme/app'], run.io, FAST)).toBe(0);
+    expect(github.writes()).toEqual([]);
+    expect(run.out.join('\n')).toContain('[TM-3]');
+  });
+
+  it('is routed from the CLI: `threatloop plan --repo` and `threatloop sync` usage errors', async () => {
+    const run = io();
+    expect(await main(['plan', '--repo', 'acme/app', '--format', 'json'], run.io)).toBe(0);
+    expect(JSON.parse(run.out.join('\n'))).toMatchObject({ status: 'planned', issuesRepo: 'acme/app' });
+    const bad = io({ GITHUB_TOKEN: '' });
+    expect(await main(['sync', '--bogus'], bad.io)).toBe(2);
+    expect(await main(['sync'], bad.io)).toBe(2);
+  });
+
+  it('lint errors: exit 1, findings printed, nothing written', async () => {
+    writeFileSync(join(cwd, 'threat-model.yml'), threatModelText({ threats: 2 }).replace('targets: api', 'targets: nowhere'));
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(1);
+    expect(run.err.join('\n')).toMatch(/threat-model\.yml:\d+:\d+ error/);
+    expect(github.writes()).toEqual([]);
+  });
+
+  it('a refused token says so without printing it', async () => {
+    github.fail('GET', /^\/repos\/acme\/app$/, { status: 401, body: { message: 'Bad credentials' } });
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(1);
+    expect(run.all()).toContain('GITHUB_TOKEN was refused');
+    expect(run.all()).not.toContain(TOKEN);
+  });
+
+  it('reads the config from the working tree (issues to another repository)', async () => {
+    mkdirSync(join(cwd, '.github'));
+    writeFileSync(join(cwd, '.github/threatloop.yml'), 'issues:\n  repo: acme/security\n');
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true });
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(0);
+    expect(security.issues.filter((i) => i.labels.includes('threat'))).toHaveLength(3);
+  });
+});
