@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubStandin, loopbackOnlyFetch, type StandinRepo } from '../helpers/github-standin.ts';
+import { GitHubStandin, type StandinRepo } from '../helpers/github-standin.ts';
+import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { threatId, threatModelText, type ModelShape } from '../helpers/models.ts';
 import { createTestApp, type TestApp } from '../helpers/probot.ts';
 

@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubStandin, loopbackOnlyFetch } from '../helpers/github-standin.ts';
+import { GitHubStandin } from '../helpers/github-standin.ts';
+import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { testPrivateKey } from '../helpers/probot.ts';
 

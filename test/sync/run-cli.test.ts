@@ -10,7 +10,8 @@ import { runRemotePlan, runRemoteSync } from '../../src/cli/commands/sync.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { noDelay } from '../../src/sync/github-client.ts';
-import { GitHubStandin, loopbackOnlyFetch } from '../helpers/github-standin.ts';
+import { GitHubStandin } from '../helpers/github-standin.ts';
+import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 
 const FAST = { dryRun: false, delay: noDelay, writeIntervalMs: 0 };

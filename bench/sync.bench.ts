@@ -1,0 +1,82 @@
+// GitHub API requests per sync (a cost benchmark, not a timing): the GenomeWell example and 500
+// generated threats, first sync / no-op resync / one-threat change, next to the naive approach a user
+// would script (one search + one write per threat per sync = 2 requests x threats).
+// Counted against the local GitHub stand-in (test/helpers/github-standin.ts) through the real orchestrator.
+// Run: npx node -e "import('./bench/sync.bench.ts').then(async m=>console.table(await m.benchSync()))"
+import { readFileSync } from 'node:fs';
+import { ProbotOctokit } from 'probot';
+import { noDelay, withRateLimitRetry, WritePacer, type GitHubClient } from '../src/sync/github-client.ts';
+import { runSync, type SyncOutcome } from '../src/sync/run.ts';
+import { GitHubStandin } from '../test/helpers/github-standin.ts';
+import { generateModelText } from './generate-model.ts';
+
+export interface SyncFigure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** Big enough for a first sync of 500 threats in one go: the budget is measured elsewhere (tests). */
+const CONFIG = 'issues:\n  max_writes_per_sync: 5000\n';
+
+async function syncOnce(github: GitHubStandin, octokit: GitHubClient, modelText: string, sha: string): Promise<SyncOutcome> {
+  return runSync({
+    octokit,
+    owner: 'acme',
+    repo: 'bench',
+    sha,
+    branch: 'main',
+    actor: 'bench',
+    webUrl: 'https://github.com',
+    // The stand-in dates issues with the real clock; SLA due dates count from that date.
+    now: new Date(),
+    local: { modelText, modelFile: 'threat-model.yml', configText: CONFIG },
+    pacer: new WritePacer({ minIntervalMs: 0, perHour: Number.POSITIVE_INFINITY, delay: noDelay }),
+    paceKey: 'bench',
+  });
+}
+
+/** The first threat's title changed: one managed field of one threat. */
+function changeOneThreat(text: string): string {
+  const threats = text.indexOf('\nthreats:');
+  const title = text.indexOf('title:', threats);
+  const end = text.indexOf('\n', title);
+  return `${text.slice(0, end)} (revised)${text.slice(end)}`;
+}
+
+async function measure(label: string, modelText: string): Promise<SyncFigure[]> {
+  const github = await GitHubStandin.start();
+  try {
+    github.addRepo({ owner: 'acme', name: 'bench', private: true, assignees: [] });
+    const octokit = withRateLimitRetry(
+      new ProbotOctokit({ auth: { token: 'bench' }, baseUrl: github.url, throttle: { enabled: false }, retry: { enabled: false } }),
+      { delay: noDelay },
+    );
+    const first = await syncOnce(github, octokit, modelText, 'a'.repeat(40));
+    const threats = first.plan?.operations.filter((o) => o.op === 'create-issue').length ?? 0;
+    const resync = await syncOnce(github, octokit, modelText, 'b'.repeat(40));
+    const change = await syncOnce(github, octokit, changeOneThreat(modelText), 'c'.repeat(40));
+    const naive = 2 * threats;
+    const figures = (scenario: string, outcome: SyncOutcome) => [
+      { name: `${label}: ${scenario}, reads`, value: outcome.requests.reads, unit: 'requests' },
+      { name: `${label}: ${scenario}, writes`, value: outcome.requests.writes, unit: 'requests' },
+    ];
+    return [
+      { name: `${label}: threats`, value: threats, unit: 'threats' },
+      ...figures('first sync', first),
+      ...figures('no-op resync', resync),
+      ...figures('one-threat change', change),
+      { name: `${label}: naive script, any sync (search + write per threat)`, value: naive, unit: 'requests' },
+    ];
+  } finally {
+    await github.close();
+  }
+}
+
+export async function benchSync(): Promise<SyncFigure[]> {
+  const genomewell = readFileSync(new URL('../examples/genomewell/threat-model.yml', import.meta.url), 'utf8');
+  return [
+    ...(await measure('GenomeWell', genomewell)),
+    ...(await measure('500 generated threats', generateModelText({ threats: 500, components: 60, flows: 90 }))),
+  ];
+}
