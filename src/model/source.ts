@@ -8,6 +8,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { FILE_START, type Finding, type Position } from './findings.ts';
+import { parseYamlFast, type FastYaml } from './yaml-fast-path.ts';
 
 /** Bigger than any real model (5,000 threats is about 3 MB), small enough to parse quickly. */
 export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
@@ -32,7 +33,12 @@ export type ParsedYaml =
   | { ok: true; value: unknown; source: YamlSource }
   | { ok: false; findings: Finding[]; source: YamlSource };
 
-export function parseYamlSource(text: string, file: string): ParsedYaml {
+export interface ParseOptions {
+  /** Try the fast js-yaml reader first (default). Off only to compare the two readers in tests. */
+  fastPath?: boolean;
+}
+
+export function parseYamlSource(text: string, file: string, options: ParseOptions = {}): ParsedYaml {
   const lineCounter = new LineCounter();
   const fail = (message: string, rule = 'yaml-syntax', start: Position = FILE_START): ParsedYaml => ({
     ok: false,
@@ -52,6 +58,10 @@ export function parseYamlSource(text: string, file: string): ParsedYaml {
   if (text.split('\n').every((line) => /^\s*(?:#.*)?$/.test(line))) {
     return fail('file is empty: expected a YAML mapping starting with `version: 1`');
   }
+
+  // Plain YAML (nearly every model) takes the fast path; anything else is read by `yaml` below.
+  const fast = options.fastPath === false ? undefined : parseYamlFast(text);
+  if (fast) return { ok: true, value: fast.value, source: fastSource(file, text, fast) };
 
   let doc: Document.Parsed;
   try {
@@ -143,6 +153,37 @@ function documentSource(file: string, text: string, doc: Document.Parsed, lineCo
       return { start: toPosition(lineCounter, range[0]), end: toPosition(lineCounter, range[1]) };
     },
   };
+}
+
+/** Same answers as documentSource, from the fast path's offsets. */
+function fastSource(file: string, text: string, fast: FastYaml): YamlSource {
+  let lineStarts: number[] | undefined;
+  const position = (offset: number): Position => {
+    lineStarts ??= lineStartsOf(text);
+    // Last line starting at or before offset.
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low]! + 1 };
+  };
+  return {
+    file,
+    text,
+    locate(path, options = {}) {
+      const [start, end] = fast.locate(path, options.key === true);
+      return { start: position(start), end: position(end) };
+    },
+  };
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
 }
 
 function resolve(doc: Document.Parsed, node: unknown): unknown {

@@ -1,0 +1,478 @@
+/**
+ * The fast way to read a model: js-yaml's event parser (about 10x faster and
+ * far leaner than building a `yaml` Document), plus a compact index from each
+ * node to the source range the `yaml` package would give it, so findings point
+ * at the same line and column whichever path read the file.
+ *
+ * It handles the plain YAML a threat model is written in. Anything else makes
+ * it step aside (return undefined) and source.ts reads the file with `yaml`,
+ * which has the better error messages and the alias-bomb guard:
+ *   - any syntax error, duplicate key or nesting deeper than MAX_DEPTH;
+ *   - anchors, aliases, tags, directives, more than one document, `<<` keys;
+ *   - keys that are not strings once resolved (`1:`, `~:`, `[a]:`), keys over
+ *     1024 characters (an error for `yaml`), empty values inside flow
+ *     collections, implicit pairs in flow sequences (`[a: 1]`), an empty document;
+ *   - block scalar layouts where `yaml` is stricter than js-yaml, and a byte
+ *     order mark before anything but a block mapping (`yaml` misreads those).
+ * Stepping aside is always correct, only slower.
+ */
+import {
+  constructFromEvents,
+  defineScalarTag,
+  EVENT_ID,
+  getScalarValue,
+  mapTag,
+  NOT_RESOLVED,
+  parseEvents,
+  SCALAR_STYLE,
+  Schema,
+  seqTag,
+  strTag,
+  type Event,
+  type ScalarEvent,
+} from 'js-yaml';
+
+/** js-yaml's own default; deeper files go to `yaml`, which reports them. */
+const MAX_DEPTH = 100;
+/** `yaml` rejects implicit keys longer than this. */
+const MAX_IMPLICIT_KEY_LENGTH = 1024;
+
+/** Offsets into the text, as `yaml` gives a node's `range[0]` and `range[1]`. */
+export type OffsetSpan = readonly [start: number, end: number];
+
+export interface FastYaml {
+  value: unknown;
+  /** Same walk as the `yaml` path: the deepest node the path reaches; `key` points at the last mapping key. */
+  locate(path: readonly (string | number)[], key: boolean): OffsetSpan;
+}
+
+/**
+ * YAML 1.2 core schema exactly as the `yaml` package resolves plain scalars
+ * (same patterns, same order, same number parsing), so both paths give equal
+ * values: `2026-03-01`, `on` and `yes` stay strings, `1e999` is Infinity.
+ */
+const NON_STRING_SCALARS = [
+  defineScalarTag('tag:yaml.org,2002:null', {
+    implicit: true,
+    implicitFirstChars: ['', '~', 'n', 'N'],
+    resolve: (source) => (/^(?:~|[Nn]ull|NULL)?$/.test(source) ? null : NOT_RESOLVED),
+    identify: (value) => value === null,
+  }),
+  defineScalarTag('tag:yaml.org,2002:bool', {
+    implicit: true,
+    implicitFirstChars: ['t', 'T', 'f', 'F'],
+    resolve: (source) => (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source) ? source[0] === 't' || source[0] === 'T' : NOT_RESOLVED),
+    identify: (value) => typeof value === 'boolean',
+  }),
+  defineScalarTag('tag:yaml.org,2002:int', {
+    implicit: true,
+    implicitFirstChars: ['-', '+', ...'0123456789'],
+    resolve: (source) => {
+      if (/^0o[0-7]+$/.test(source)) return parseInt(source.substring(2), 8);
+      if (/^[-+]?[0-9]+$/.test(source)) return parseInt(source, 10);
+      if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.substring(2), 16);
+      return NOT_RESOLVED;
+    },
+    identify: (value) => Number.isInteger(value),
+  }),
+  defineScalarTag('tag:yaml.org,2002:float', {
+    implicit: true,
+    implicitFirstChars: ['-', '+', '.', ...'0123456789'],
+    resolve: (source) => {
+      if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) {
+        if (source.slice(-3).toLowerCase() === 'nan') return NaN;
+        return source[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      }
+      if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(source)) return parseFloat(source);
+      if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(source)) return parseFloat(source);
+      return NOT_RESOLVED;
+    },
+    identify: (value) => typeof value === 'number',
+  }),
+];
+const CORE_AS_YAML_RESOLVES = new Schema([strTag, seqTag, mapTag, ...NON_STRING_SCALARS]);
+
+/** Thrown inside the index walk when the file needs the `yaml` path; caught below. */
+class StepAside extends Error {}
+
+export function parseYamlFast(text: string): FastYaml | undefined {
+  let events: Event[];
+  let value: unknown;
+  try {
+    events = parseEvents(text, { maxDepth: MAX_DEPTH });
+    const index = buildIndex(text, events);
+    const documents = constructFromEvents(events, { source: text, schema: CORE_AS_YAML_RESOLVES, maxAliases: 0 });
+    if (documents.length !== 1) return undefined;
+    value = documents[0];
+    return { value, locate: (path, key) => index.locate(path, key) };
+  } catch {
+    // Syntax errors, duplicate keys, too deep, or a construct left to `yaml` (StepAside).
+    return undefined;
+  }
+}
+
+/** One collection of the document: its children's node ids and, for a mapping, its keys. */
+interface Collection {
+  /** Node ids of the items (sequence) or of the values (mapping). */
+  children: number[];
+  /** Mapping only: key strings and key node ids, parallel to `children`. */
+  keys?: string[];
+  keyIds?: number[];
+}
+
+/**
+ * Ranges of every node, by node id (the event's index): `start`/`end` as `yaml`
+ * gives range[0]/range[1]. `collections` holds the structure for the walk.
+ */
+class PositionIndex {
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly collections = new Map<number, Collection>();
+  root = -1;
+
+  constructor(size: number) {
+    this.start = new Int32Array(size);
+    this.end = new Int32Array(size);
+  }
+
+  locate(path: readonly (string | number)[], wantKey: boolean): OffsetSpan {
+    let node = this.root;
+    let keyNode = -1;
+    let lastGood = node;
+    for (const segment of path) {
+      keyNode = -1;
+      const collection = this.collections.get(node);
+      if (collection?.keys) {
+        const at = collection.keys.indexOf(String(segment));
+        if (at === -1) break;
+        keyNode = collection.keyIds![at]!;
+        node = collection.children[at]!;
+      } else if (collection && typeof segment === 'number') {
+        const item = collection.children[segment];
+        if (item === undefined) break;
+        node = item;
+      } else {
+        break;
+      }
+      lastGood = node;
+    }
+    const target = wantKey && keyNode !== -1 ? keyNode : lastGood;
+    return [this.start[target]!, this.end[target]!];
+  }
+}
+
+interface Frame {
+  id: number;
+  kind: 'sequence' | 'mapping';
+  flow: boolean;
+  collection: Collection;
+  /** Mapping: the next child is a key. */
+  expectKey: boolean;
+  /** `yaml`'s range[2] of the last child: where a block collection ends. */
+  lastAfter: number;
+  /** The last child was not a block collection (so trailing comments reach this collection first). */
+  lastChildIsScalarOrFlow: boolean;
+}
+
+const SPACE = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const HASH = 35;
+
+/**
+ * One pass over the events: positions of every node, reproducing the `yaml`
+ * composer's ranges (quotes included, block scalars from their `|`/`>`
+ * header, empty values after their indicator, collections to the end of their
+ * last entry or closing bracket).
+ */
+function buildIndex(text: string, events: Event[]): PositionIndex {
+  const index = new PositionIndex(events.length);
+  const stack: Frame[] = [];
+  /** End of the last node seen (or a collection's start): where the next node's indicators begin. */
+  let cursor = 0;
+  let documents = 0;
+
+  const attach = (id: number, after: number, key: string | undefined, child: 'scalar' | 'flow' | 'block'): void => {
+    const parent = stack[stack.length - 1];
+    if (!parent) {
+      if (index.root !== -1) throw new StepAside();
+      index.root = id;
+      return;
+    }
+    if (parent.kind === 'mapping') {
+      if (parent.expectKey) {
+        if (key === undefined) throw new StepAside(); // a non-string key
+        parent.collection.keys!.push(key);
+        parent.collection.keyIds!.push(id);
+        parent.expectKey = false;
+        return;
+      }
+      parent.collection.children.push(id);
+      parent.expectKey = true;
+    } else {
+      parent.collection.children.push(id);
+    }
+    parent.lastAfter = after;
+    parent.lastChildIsScalarOrFlow = child !== 'block';
+  };
+
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    switch (event.type) {
+      case EVENT_ID.DOCUMENT:
+        if (++documents > 1 || event.directives.length > 0) throw new StepAside();
+        break;
+      case EVENT_ID.ALIAS:
+        throw new StepAside();
+      case EVENT_ID.SEQUENCE:
+      case EVENT_ID.MAPPING: {
+        if (event.anchorStart !== -1 || event.tagStart !== -1) throw new StepAside();
+        const flow = event.style === 2;
+        const mapping = event.type === EVENT_ID.MAPPING;
+        const parent = stack[stack.length - 1];
+        if (parent?.kind === 'mapping' && parent.expectKey) throw new StepAside(); // complex key
+        // `[a: 1]` is a mapping without braces; `yaml` ranges it differently.
+        if (flow && text.charCodeAt(event.start) !== (mapping ? 0x7b : 0x5b)) throw new StepAside();
+        index.start[i] = event.start;
+        const collection: Collection = mapping ? { children: [], keys: [], keyIds: [] } : { children: [] };
+        index.collections.set(i, collection);
+        stack.push({ id: i, kind: mapping ? 'mapping' : 'sequence', flow, collection, expectKey: mapping, lastAfter: event.start, lastChildIsScalarOrFlow: false });
+        cursor = event.start;
+        break;
+      }
+      case EVENT_ID.SCALAR: {
+        const parent = stack[stack.length - 1];
+        const isKey = parent?.kind === 'mapping' && parent.expectKey;
+        const [start, end, after] = scalarRange(text, event, cursor, parent, isKey);
+        index.start[i] = start;
+        index.end[i] = end;
+        let key: string | undefined;
+        if (isKey) {
+          if (end - start > MAX_IMPLICIT_KEY_LENGTH) throw new StepAside();
+          key = keyString(text, event);
+          if (key === '<<') throw new StepAside(); // a merge key in YAML 1.1; leave the reading to `yaml`
+        }
+        attach(i, after, key, 'scalar');
+        cursor = end;
+        break;
+      }
+      case EVENT_ID.POP: {
+        const frame = stack.pop();
+        if (!frame) break; // end of the document
+        if (frame.kind === 'mapping' && !frame.expectKey) throw new StepAside(); // a key without a value event
+        let end: number;
+        let after: number;
+        if (frame.flow) {
+          end = closingBracket(text, cursor, frame) + 1;
+          after = lineRest(text, end);
+        } else {
+          end = after = frame.lastAfter;
+          // Comment lines after the last entry stay with this collection unless all of them are
+          // indented less than it (then `yaml` hands them to the parent), as the `yaml` parser does.
+          const comments = trailingCommentIndents(text, end);
+          if (comments.length > 0) {
+            const indent = columnOf(text, index.start[frame.id]!);
+            // A deeper first comment joins the last value itself: rare, left to `yaml`.
+            if (frame.lastChildIsScalarOrFlow && comments[0]! > indent) throw new StepAside();
+            if (indent !== 0 && comments.some((c) => c >= indent)) after = skipSeparation(text, end);
+          }
+        }
+        index.end[frame.id] = end;
+        attach(frame.id, after, undefined, frame.flow ? 'flow' : 'block');
+        cursor = end;
+        break;
+      }
+    }
+  }
+  if (index.root === -1) throw new StepAside();
+  // After a byte order mark, `yaml` misreads anything but a block mapping (`- a` is an error there).
+  if (text.charCodeAt(0) === 0xfeff && (index.collections.get(index.root)?.keys === undefined || text.charCodeAt(index.start[index.root]!) === 0x7b)) {
+    throw new StepAside();
+  }
+  return index;
+}
+
+/** The key as a string, or undefined when it resolves to something else (number, bool, null). */
+function keyString(text: string, event: ScalarEvent): string | undefined {
+  const source = getScalarValue(text, event);
+  if (event.style !== SCALAR_STYLE.PLAIN) return source;
+  return NON_STRING_SCALARS.every((tag) => tag.resolve(source, false, tag.tagName) === NOT_RESOLVED) ? source : undefined;
+}
+
+/** `yaml`'s [range[0], range[1], range[2]] of a scalar. */
+function scalarRange(text: string, event: ScalarEvent, cursor: number, parent: Frame | undefined, isKey: boolean): [number, number, number] {
+  if (event.anchorStart !== -1 || event.tagStart !== -1) throw new StepAside();
+  const flow = parent?.flow === true;
+  switch (event.style) {
+    case SCALAR_STYLE.PLAIN: {
+      if (event.valueStart === -1) {
+        // An empty value: `yaml` puts it just after its `:` or `-` and any blanks.
+        if (flow || !parent || isKey) throw new StepAside();
+        const at = skipBlanks(text, afterIndicator(text, cursor, parent));
+        // With comments before the next node, `yaml` stretches the empty value over them.
+        const commented = text.charCodeAt(at) === HASH || trailingCommentIndents(text, at).length > 0;
+        const after = commented ? skipSeparation(text, at) : at;
+        return [at, at, after];
+      }
+      return [event.valueStart, event.valueEnd, flow ? event.valueEnd : lineRest(text, event.valueEnd)];
+    }
+    case SCALAR_STYLE.SINGLE_QUOTED:
+    case SCALAR_STYLE.DOUBLE_QUOTED: {
+      const end = event.valueEnd + 1;
+      return [event.valueStart - 1, end, flow ? end : lineRest(text, end)];
+    }
+    default: {
+      const start = blockScalarHeader(text, cursor, parent);
+      const end = blockScalarEnd(text, event);
+      return [start, end, end];
+    }
+  }
+}
+
+/**
+ * Where the empty value of a pair or item sits: after the `:` that follows
+ * the key (cursor = key end), or after the `-` of the item (cursor = the
+ * sequence start or the end of the previous item).
+ */
+function afterIndicator(text: string, cursor: number, parent: Frame): number {
+  let at: number;
+  if (parent.kind === 'mapping') at = skipBlanks(text, cursor);
+  else at = parent.collection.children.length === 0 ? cursor : skipSeparation(text, cursor);
+  if (text.charCodeAt(at) !== (parent.kind === 'mapping' ? 0x3a : 0x2d)) throw new StepAside();
+  return at + 1;
+}
+
+/** The `|` or `>` that opens a block scalar: the first character after the separation from the previous node. */
+function blockScalarHeader(text: string, cursor: number, parent: Frame | undefined): number {
+  let at = cursor;
+  for (;;) {
+    at = skipSeparation(text, at);
+    const ch = text.charCodeAt(at);
+    if (ch === 0x7c || ch === 0x3e) return at;
+    // the `:` of the pair or `-` of the item (or `?`), then more separation
+    if (parent && (ch === 0x3a || ch === 0x2d || ch === 0x3f) && at < text.length) {
+      at++;
+      continue;
+    }
+    throw new StepAside();
+  }
+}
+
+/**
+ * Port of the `yaml` lexer's block scalar end: its last newline, less
+ * trailing lines that hold no more than the content's indentation in spaces
+ * (unless `|+` keeps them).
+ */
+function blockScalarEnd(text: string, event: ScalarEvent): number {
+  const contentStart = event.valueStart;
+  let nl = event.valueEnd > 0 && text.charCodeAt(event.valueEnd - 1) === LF ? event.valueEnd - 1 : event.valueEnd;
+  if (nl === text.length && event.valueEnd !== text.length) throw new StepAside();
+  // Indentation of the first line with content.
+  let indent = 0;
+  for (let i = contentStart; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === SPACE) indent++;
+    else if (ch === LF) indent = 0;
+    else if (ch !== CR) break;
+  }
+  // `yaml` treats spaces-then-tab after the scalar specially; leave those files to it.
+  let next = nl + 1;
+  while (text.charCodeAt(next) === SPACE) next++;
+  if (text.charCodeAt(next) === TAB) throw new StepAside();
+  if (event.chomping !== 3) {
+    for (;;) {
+      let i = nl - 1;
+      let ch = text.charCodeAt(i);
+      if (ch === CR) ch = text.charCodeAt(--i);
+      const lastChar = i;
+      while (ch === SPACE) ch = text.charCodeAt(--i);
+      if (ch === LF && i >= contentStart && i + 1 + indent > lastChar) nl = i;
+      else break;
+    }
+  }
+  // `yaml` is stricter than js-yaml about leading blank lines indented deeper than the content.
+  for (let i = contentStart, lineIndent = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === SPACE) lineIndent++;
+    else if (ch === LF) {
+      if (lineIndent > indent) throw new StepAside();
+      lineIndent = 0;
+    } else if (ch !== CR) break;
+  }
+  return Math.min(nl + 1, text.length);
+}
+
+/** The `]` or `}` closing a flow collection, after its last entry (cursor). */
+function closingBracket(text: string, cursor: number, frame: Frame): number {
+  const close = frame.kind === 'mapping' ? 0x7d : 0x5d;
+  let at = frame.collection.children.length === 0 ? cursor + 1 : cursor;
+  for (;;) {
+    at = skipSeparation(text, at);
+    const ch = text.charCodeAt(at);
+    if (ch === close) return at;
+    if (ch === 0x2c && at < text.length) {
+      at++;
+      continue;
+    }
+    throw new StepAside();
+  }
+}
+
+function skipBlanks(text: string, at: number): number {
+  let ch = text.charCodeAt(at);
+  while (ch === SPACE || ch === TAB) ch = text.charCodeAt(++at);
+  return at;
+}
+
+/** Skips blanks, line breaks and comments. */
+function skipSeparation(text: string, at: number): number {
+  for (;;) {
+    const ch = text.charCodeAt(at);
+    if (ch === SPACE || ch === TAB || ch === LF || ch === CR) at++;
+    else if (ch === HASH) at = endOfLine(text, at);
+    else return at;
+  }
+}
+
+/** `yaml`'s range[2] in block context: past trailing blanks, a comment and one line break. */
+function lineRest(text: string, at: number): number {
+  at = skipBlanks(text, at);
+  if (text.charCodeAt(at) === HASH) at = endOfLine(text, at);
+  else if (text.charCodeAt(at) === CR && text.charCodeAt(at + 1) === LF) at++;
+  return text.charCodeAt(at) === LF ? at + 1 : at;
+}
+
+/** Indentations of the comment lines between `at` (the end of a node) and the next node. */
+function trailingCommentIndents(text: string, at: number): number[] {
+  const indents: number[] = [];
+  if (at > 0 && text.charCodeAt(at - 1) !== LF) {
+    // Finish the node's own line first.
+    at = skipBlanks(text, at);
+    if (text.charCodeAt(at) === CR) at++;
+    if (text.charCodeAt(at) !== LF) return indents;
+    at++;
+  }
+  for (;;) {
+    const lineStart = at;
+    at = skipBlanks(text, at);
+    let ch = text.charCodeAt(at);
+    if (ch === HASH) {
+      indents.push(at - lineStart);
+      at = endOfLine(text, at);
+      ch = text.charCodeAt(at);
+    }
+    if (ch === CR) ch = text.charCodeAt(++at);
+    if (ch !== LF) return indents;
+    at++;
+  }
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+function endOfLine(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl === -1 ? text.length : nl;
+}
