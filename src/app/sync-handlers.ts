@@ -10,7 +10,7 @@
 import type { Context } from 'probot';
 import { CONFIG_PATH } from '../config/schema.ts';
 import { RateLimitedError, type GitHubClient } from '../sync/github-client.ts';
-import { BUDGET_RESUME_MS, branchHead, describeSync, readRepoConfig, runSync, type ConfigRead, type SyncOutcome } from '../sync/run.ts';
+import { BUDGET_RESUME_MS, branchHead, describeSync, readRepoConfig, runSync, type SyncOutcome, type SyncRequest } from '../sync/run.ts';
 import { publishCheckRun } from './check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
@@ -90,16 +90,10 @@ export async function syncDefaultBranch(
   });
 }
 
-interface SyncTarget {
+/** Where and what to sync; `installationId` lets a resume authenticate again later. */
+type SyncTarget = Pick<SyncRequest, 'owner' | 'repo' | 'sha' | 'branch' | 'actor' | 'webUrl' | 'config'> & {
   installationId: number | undefined;
-  config?: ConfigRead;
-  owner: string;
-  repo: string;
-  sha: string;
-  branch: string;
-  actor?: string;
-  webUrl: string;
-}
+};
 
 /** Runs the sync in the repository's queue, publishes the check run, schedules a resume if needed. */
 export function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, target: SyncTarget): Promise<SyncOutcome> {
@@ -108,19 +102,14 @@ export function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, target
     runtime.scheduler.cancel(key);
     let outcome: SyncOutcome;
     try {
+      const { installationId, ...request } = target;
       outcome = await runSync({
+        ...request,
         octokit,
-        owner: target.owner,
-        repo: target.repo,
-        sha: target.sha,
-        branch: target.branch,
-        ...(target.actor ? { actor: target.actor } : {}),
-        webUrl: target.webUrl,
-        ...(target.config ? { config: target.config } : {}),
         now: runtime.now(),
         requireHead: true,
         pacer: runtime.pacer,
-        paceKey: `installation:${target.installationId ?? 'none'}`,
+        paceKey: `installation:${installationId ?? 'none'}`,
       });
     } catch (error) {
       if (error instanceof RateLimitedError) {

@@ -29,9 +29,9 @@ function pushPayload() {
 
 const MODEL = threatModelText({ threats: 1 });
 
-/** The reads every sync of acme/app does before planning. */
-function scriptReads(scope: nock.Scope, issues: unknown[] = []) {
-  return scope
+/** Token, config (none in the repo, none in the org's .github) and the model at the commit. */
+function scriptInputs(scope: nock.Scope, model: string | undefined) {
+  const config = scope
     .post('/app/installations/7/access_tokens')
     .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
     .get('/repos/acme/app/contents/.github%2Fthreatloop.yml')
@@ -40,8 +40,13 @@ function scriptReads(scope: nock.Scope, issues: unknown[] = []) {
     .get('/repos/acme/.github/contents/.github%2Fthreatloop.yml')
     .reply(404)
     .get('/repos/acme/app/contents/threat-model.yml')
-    .query({ ref: SHA })
-    .reply(200, MODEL, { 'content-type': 'application/vnd.github.raw; charset=utf-8' })
+    .query({ ref: SHA });
+  return model === undefined ? config.reply(404) : config.reply(200, model, { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+}
+
+/** The reads every sync of acme/app does before planning. */
+function scriptReads(scope: nock.Scope, issues: unknown[] = []) {
+  return scriptInputs(scope, MODEL)
     .get('/repos/acme/app')
     .reply(200, { private: true, default_branch: 'main', html_url: 'https://github.com/acme/app' })
     .get('/repos/acme/app/issues')
@@ -117,17 +122,7 @@ describe('exact requests of a first sync (one threat)', () => {
     const { probot } = await createTestApp(API);
     const broken = MODEL.replace('targets: api', 'targets: nowhere');
     let check: any;
-    const scope = nock(API)
-      .post('/app/installations/7/access_tokens')
-      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
-      .get('/repos/acme/app/contents/.github%2Fthreatloop.yml')
-      .query({ ref: SHA })
-      .reply(404)
-      .get('/repos/acme/.github/contents/.github%2Fthreatloop.yml')
-      .reply(404)
-      .get('/repos/acme/app/contents/threat-model.yml')
-      .query({ ref: SHA })
-      .reply(200, broken, { 'content-type': 'application/vnd.github.raw; charset=utf-8' })
+    const scope = scriptInputs(nock(API), broken)
       .post('/repos/acme/app/check-runs', (body) => {
         check = body;
         return true;
@@ -143,17 +138,7 @@ describe('exact requests of a first sync (one threat)', () => {
 
   it('a missing model: no check run, no write', async () => {
     const { probot } = await createTestApp(API);
-    const scope = nock(API)
-      .post('/app/installations/7/access_tokens')
-      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' })
-      .get('/repos/acme/app/contents/.github%2Fthreatloop.yml')
-      .query({ ref: SHA })
-      .reply(404)
-      .get('/repos/acme/.github/contents/.github%2Fthreatloop.yml')
-      .reply(404)
-      .get('/repos/acme/app/contents/threat-model.yml')
-      .query({ ref: SHA })
-      .reply(404);
+    const scope = scriptInputs(nock(API), undefined);
     await probot.receive({ name: 'push', id: '3', payload: pushPayload() as never });
     expect(scope.isDone()).toBe(true);
     expect(nock.pendingMocks()).toEqual([]);

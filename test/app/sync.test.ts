@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubStandin, type StandinRepo } from '../helpers/github-standin.ts';
-import { loopbackOnlyFetch } from '../helpers/loopback.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GitHubStandin, StandinRepo } from '../helpers/github-standin.ts';
+import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatId, threatModelText, type ModelShape } from '../helpers/models.ts';
 import { createTestApp, type TestApp } from '../helpers/probot.ts';
 
@@ -10,21 +10,16 @@ let app: TestApp;
 let clock: Date;
 let delivery = 0;
 
-let restoreFetch: () => void;
-beforeAll(() => {
-  restoreFetch = loopbackOnlyFetch();
-});
-afterAll(() => restoreFetch());
+const standin = useGitHubStandin();
 
 beforeEach(async () => {
-  github = await GitHubStandin.start();
+  github = standin.github;
   clock = new Date('2030-01-01T12:00:00Z');
   app = await createTestApp(github.url, { now: () => clock });
 });
 
-afterEach(async () => {
+afterEach(() => {
   app.threatloop.stop();
-  await github.close();
 });
 
 function setup(shape: ModelShape, options: { config?: string; private?: boolean; assignees?: string[] } = {}): StandinRepo {

@@ -1,5 +1,7 @@
 /** Tests that talk only to the GitHub stand-in (test/helpers/github-standin.ts). */
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { GitHubStandin } from './github-standin.ts';
 
 /**
  * nock's fetch interception adds ~40 ms to every request with a body, even to
@@ -22,4 +24,24 @@ export function loopbackOnlyFetch(): () => void {
     globalThis.fetch = realFetch;
     nock.activate();
   };
+}
+
+/**
+ * A fresh stand-in per test, nock stepped aside for the file:
+ * `const standin = useGitHubStandin(); ... standin.github.addRepo(...)`.
+ */
+export function useGitHubStandin(options: { prefix?: string } = {}): { readonly github: GitHubStandin } {
+  let restore: () => void = () => undefined;
+  const holder = { github: undefined as unknown as GitHubStandin };
+  beforeAll(() => {
+    restore = loopbackOnlyFetch();
+  });
+  afterAll(() => restore());
+  beforeEach(async () => {
+    holder.github = await GitHubStandin.start(options);
+  });
+  afterEach(async () => {
+    await holder.github.close();
+  });
+  return holder;
 }

@@ -1,26 +1,19 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { applyGithubPlan } from '../../src/sync/github-apply.ts';
 import { noDelay, WritePacer } from '../../src/sync/github-client.ts';
 import { fetchRepoState } from '../../src/sync/github-fetch.ts';
 import type { GithubOperation, IssueFields } from '../../src/sync/github-state.ts';
 import { renderMarker } from '../../src/sync/marker.ts';
-import { GitHubStandin, type StandinRepo } from '../helpers/github-standin.ts';
-import { loopbackOnlyFetch } from '../helpers/loopback.ts';
+import type { GitHubStandin, StandinRepo } from '../helpers/github-standin.ts';
+import { useGitHubStandin } from '../helpers/loopback.ts';
 import { TestOctokit } from '../helpers/probot.ts';
 
+const standin = useGitHubStandin();
 let github: GitHubStandin;
 let repo: StandinRepo;
-let restoreFetch: () => void;
-beforeAll(() => {
-  restoreFetch = loopbackOnlyFetch();
-});
-afterAll(() => restoreFetch());
-beforeEach(async () => {
-  github = await GitHubStandin.start();
+beforeEach(() => {
+  github = standin.github;
   repo = github.addRepo({ owner: 'acme', name: 'sec', assignees: ['Ada'] });
-});
-afterEach(async () => {
-  await github.close();
 });
 
 const client = () => new TestOctokit({ auth: { token: 't' }, baseUrl: github.url });

@@ -5,33 +5,26 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runRemotePlan, runRemoteSync } from '../../src/cli/commands/sync.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { noDelay } from '../../src/sync/github-client.ts';
-import { GitHubStandin } from '../helpers/github-standin.ts';
-import { loopbackOnlyFetch } from '../helpers/loopback.ts';
+import type { GitHubStandin } from '../helpers/github-standin.ts';
+import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 
 const FAST = { dryRun: false, delay: noDelay, writeIntervalMs: 0 };
 const TOKEN = 'ghp_cliTokenThatMustNeverBePrinted000';
+const standin = useGitHubStandin({ prefix: '/api/v3' });
 let github: GitHubStandin;
-let restoreFetch: () => void;
 let cwd: string;
 
-beforeAll(() => {
-  restoreFetch = loopbackOnlyFetch();
-});
-afterAll(() => restoreFetch());
-beforeEach(async () => {
-  github = await GitHubStandin.start({ prefix: '/api/v3' });
+beforeEach(() => {
+  github = standin.github;
   github.addRepo({ owner: 'acme', name: 'app', private: true, assignees: ['sec-lead', 'plat-dev'], files: { 'threat-model.yml': threatModelText({ threats: 2 }) } });
   cwd = mkdtempSync(join(tmpdir(), 'threatloop-cli-'));
   writeFileSync(join(cwd, 'threat-model.yml'), threatModelText({ threats: 3 }));
-});
-afterEach(async () => {
-  await github.close();
 });
 
 function io(env: Record<string, string> = {}) {

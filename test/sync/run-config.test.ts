@@ -1,22 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { describeError, redactSecrets } from '../../src/app/handler.ts';
 import { rateLimitWait } from '../../src/sync/github-client.ts';
 import { mergeConfigs, readRepoConfig } from '../../src/sync/run.ts';
-import { GitHubStandin } from '../helpers/github-standin.ts';
-import { loopbackOnlyFetch } from '../helpers/loopback.ts';
+import type { GitHubStandin } from '../helpers/github-standin.ts';
+import { useGitHubStandin } from '../helpers/loopback.ts';
 import { TestOctokit } from '../helpers/probot.ts';
 
+const standin = useGitHubStandin();
 let github: GitHubStandin;
-let restoreFetch: () => void;
-beforeAll(() => {
-  restoreFetch = loopbackOnlyFetch();
-});
-afterAll(() => restoreFetch());
-beforeEach(async () => {
-  github = await GitHubStandin.start();
-});
-afterEach(async () => {
-  await github.close();
+beforeEach(() => {
+  github = standin.github;
 });
 const client = () => new TestOctokit({ auth: { token: 't' }, baseUrl: github.url });
 
