@@ -5,6 +5,11 @@
  *
  * Hostile input is refused with a finding, never a throw or a hang: oversized
  * files, binary data, alias bombs, YAML syntax errors, an empty document.
+ *
+ * Two readers give the same value and the same positions: plain YAML (nearly
+ * every model) goes through the fast one (yaml-fast-path.ts, ~10x faster and
+ * far leaner); errors, anchors/aliases, tags and unusual layouts go through
+ * the `yaml` package, whose messages and alias limit the findings rely on.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { FILE_START, type Finding, type Position } from './findings.ts';

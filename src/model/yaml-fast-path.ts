@@ -111,28 +111,36 @@ export function parseYamlFast(text: string): FastYaml | undefined {
   }
 }
 
-/** One collection of the document: its children's node ids and, for a mapping, its keys. */
-interface Collection {
-  /** Node ids of the items (sequence) or of the values (mapping). */
-  children: number[];
-  /** Mapping only: key strings and key node ids, parallel to `children`. */
-  keys?: string[];
-  keyIds?: number[];
-}
+const SCALAR = 0;
+const SEQUENCE = 1;
+const MAPPING = 2;
 
 /**
- * Ranges of every node, by node id (the event's index): `start`/`end` as `yaml`
- * gives range[0]/range[1]. `collections` holds the structure for the walk.
+ * Ranges of every node by node id (the event's index), `start`/`end` as `yaml`
+ * gives range[0]/range[1], and the document's structure, in typed arrays (a
+ * 5,000-threat model has ~200,000 nodes): a collection's children are
+ * `childCount` ids from `childList[childStart]`, keys and values alternating
+ * in a mapping. A key is compared in the text itself unless it had to be
+ * decoded (quotes, escapes, folding): those are in `decodedKeys`.
  */
 class PositionIndex {
   readonly start: Int32Array;
   readonly end: Int32Array;
-  readonly collections = new Map<number, Collection>();
+  readonly kind: Uint8Array;
+  readonly childStart: Int32Array;
+  readonly childCount: Int32Array;
+  childList = new Int32Array(0);
+  readonly decodedKeys = new Map<number, string>();
   root = -1;
+  readonly text: string;
 
-  constructor(size: number) {
+  constructor(text: string, size: number) {
+    this.text = text;
     this.start = new Int32Array(size);
     this.end = new Int32Array(size);
+    this.kind = new Uint8Array(size);
+    this.childStart = new Int32Array(size);
+    this.childCount = new Int32Array(size);
   }
 
   locate(path: readonly (string | number)[], wantKey: boolean): OffsetSpan {
@@ -141,16 +149,19 @@ class PositionIndex {
     let lastGood = node;
     for (const segment of path) {
       keyNode = -1;
-      const collection = this.collections.get(node);
-      if (collection?.keys) {
-        const at = collection.keys.indexOf(String(segment));
-        if (at === -1) break;
-        keyNode = collection.keyIds![at]!;
-        node = collection.children[at]!;
-      } else if (collection && typeof segment === 'number') {
-        const item = collection.children[segment];
-        if (item === undefined) break;
-        node = item;
+      const kind = this.kind[node];
+      const first = this.childStart[node]!;
+      const count = this.childCount[node]!;
+      if (kind === MAPPING) {
+        const wanted = String(segment);
+        let at = first;
+        while (at < first + count && !this.keyIs(this.childList[at]!, wanted)) at += 2;
+        if (at >= first + count) break;
+        keyNode = this.childList[at]!;
+        node = this.childList[at + 1]!;
+      } else if (kind === SEQUENCE && typeof segment === 'number') {
+        if (!Number.isInteger(segment) || segment < 0 || segment >= count) break;
+        node = this.childList[first + segment]!;
       } else {
         break;
       }
@@ -159,13 +170,21 @@ class PositionIndex {
     const target = wantKey && keyNode !== -1 ? keyNode : lastGood;
     return [this.start[target]!, this.end[target]!];
   }
+
+  private keyIs(key: number, wanted: string): boolean {
+    const decoded = this.decodedKeys.get(key);
+    if (decoded !== undefined) return decoded === wanted;
+    const start = this.start[key]!;
+    return this.end[key]! - start === wanted.length && this.text.startsWith(wanted, start);
+  }
 }
 
 interface Frame {
   id: number;
   kind: 'sequence' | 'mapping';
   flow: boolean;
-  collection: Collection;
+  /** Children ids so far (keys and values alternating in a mapping). */
+  children: number[];
   /** Mapping: the next child is a key. */
   expectKey: boolean;
   /** `yaml`'s range[2] of the last child: where a block collection ends. */
@@ -187,12 +206,13 @@ const HASH = 35;
  * last entry or closing bracket).
  */
 function buildIndex(text: string, events: Event[]): PositionIndex {
-  const index = new PositionIndex(events.length);
+  const index = new PositionIndex(text, events.length);
   const stack: Frame[] = [];
   /** End of the last node seen (or a collection's start): where the next node's indicators begin. */
   let cursor = 0;
   let documents = 0;
 
+  const childList: number[] = [];
   const attach = (id: number, after: number, key: string | undefined, child: 'scalar' | 'flow' | 'block'): void => {
     const parent = stack[stack.length - 1];
     if (!parent) {
@@ -200,18 +220,13 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
       index.root = id;
       return;
     }
+    parent.children.push(id);
     if (parent.kind === 'mapping') {
-      if (parent.expectKey) {
+      parent.expectKey = !parent.expectKey;
+      if (!parent.expectKey) {
         if (key === undefined) throw new StepAside(); // a non-string key
-        parent.collection.keys!.push(key);
-        parent.collection.keyIds!.push(id);
-        parent.expectKey = false;
         return;
       }
-      parent.collection.children.push(id);
-      parent.expectKey = true;
-    } else {
-      parent.collection.children.push(id);
     }
     parent.lastAfter = after;
     parent.lastChildIsScalarOrFlow = child !== 'block';
@@ -235,9 +250,8 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
         // `[a: 1]` is a mapping without braces; `yaml` ranges it differently.
         if (flow && text.charCodeAt(event.start) !== (mapping ? 0x7b : 0x5b)) throw new StepAside();
         index.start[i] = event.start;
-        const collection: Collection = mapping ? { children: [], keys: [], keyIds: [] } : { children: [] };
-        index.collections.set(i, collection);
-        stack.push({ id: i, kind: mapping ? 'mapping' : 'sequence', flow, collection, expectKey: mapping, lastAfter: event.start, lastChildIsScalarOrFlow: false });
+        index.kind[i] = mapping ? MAPPING : SEQUENCE;
+        stack.push({ id: i, kind: mapping ? 'mapping' : 'sequence', flow, children: [], expectKey: mapping, lastAfter: event.start, lastChildIsScalarOrFlow: false });
         cursor = event.start;
         break;
       }
@@ -251,6 +265,7 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
         if (isKey) {
           if (end - start > MAX_IMPLICIT_KEY_LENGTH) throw new StepAside();
           key = keyString(text, event);
+          if (key !== undefined && (!event.fast || event.style !== SCALAR_STYLE.PLAIN)) index.decodedKeys.set(i, key);
           if (key === '<<') throw new StepAside(); // a merge key in YAML 1.1; leave the reading to `yaml`
         }
         attach(i, after, key, 'scalar');
@@ -279,6 +294,9 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
           }
         }
         index.end[frame.id] = end;
+        index.childStart[frame.id] = childList.length;
+        index.childCount[frame.id] = frame.children.length;
+        for (const child of frame.children) childList.push(child);
         attach(frame.id, after, undefined, frame.flow ? 'flow' : 'block');
         cursor = end;
         break;
@@ -286,8 +304,9 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
     }
   }
   if (index.root === -1) throw new StepAside();
+  index.childList = Int32Array.from(childList);
   // After a byte order mark, `yaml` misreads anything but a block mapping (`- a` is an error there).
-  if (text.charCodeAt(0) === 0xfeff && (index.collections.get(index.root)?.keys === undefined || text.charCodeAt(index.start[index.root]!) === 0x7b)) {
+  if (text.charCodeAt(0) === 0xfeff && (index.kind[index.root] !== MAPPING || text.charCodeAt(index.start[index.root]!) === 0x7b)) {
     throw new StepAside();
   }
   return index;
@@ -338,7 +357,7 @@ function scalarRange(text: string, event: ScalarEvent, cursor: number, parent: F
 function afterIndicator(text: string, cursor: number, parent: Frame): number {
   let at: number;
   if (parent.kind === 'mapping') at = skipBlanks(text, cursor);
-  else at = parent.collection.children.length === 0 ? cursor : skipSeparation(text, cursor);
+  else at = parent.children.length === 0 ? cursor : skipSeparation(text, cursor);
   if (text.charCodeAt(at) !== (parent.kind === 'mapping' ? 0x3a : 0x2d)) throw new StepAside();
   return at + 1;
 }
@@ -406,7 +425,7 @@ function blockScalarEnd(text: string, event: ScalarEvent): number {
 /** The `]` or `}` closing a flow collection, after its last entry (cursor). */
 function closingBracket(text: string, cursor: number, frame: Frame): number {
   const close = frame.kind === 'mapping' ? 0x7d : 0x5d;
-  let at = frame.collection.children.length === 0 ? cursor + 1 : cursor;
+  let at = frame.children.length === 0 ? cursor + 1 : cursor;
   for (;;) {
     at = skipSeparation(text, at);
     const ch = text.charCodeAt(at);
