@@ -16,21 +16,7 @@
  *     order mark before anything but a block mapping (`yaml` misreads those).
  * Stepping aside is always correct, only slower.
  */
-import {
-  constructFromEvents,
-  defineScalarTag,
-  EVENT_ID,
-  getScalarValue,
-  mapTag,
-  NOT_RESOLVED,
-  parseEvents,
-  SCALAR_STYLE,
-  Schema,
-  seqTag,
-  strTag,
-  type Event,
-  type ScalarEvent,
-} from 'js-yaml';
+import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
 
 /** js-yaml's own default; deeper files go to `yaml`, which reports them. */
 const MAX_DEPTH = 100;
@@ -47,63 +33,35 @@ export interface FastYaml {
 }
 
 /**
- * YAML 1.2 core schema exactly as the `yaml` package resolves plain scalars
- * (same patterns, same order, same number parsing), so both paths give equal
- * values: `2026-03-01`, `on` and `yes` stay strings, `1e999` is Infinity.
+ * A plain scalar's value under the YAML 1.2 core schema exactly as the `yaml`
+ * package resolves it (same patterns, same order, same number parsing), so
+ * both readers give equal values: `2026-03-01`, `on` and `yes` stay strings,
+ * `1e999` is Infinity, `1_000` and `0b11` are strings.
  */
-const NON_STRING_SCALARS = [
-  defineScalarTag('tag:yaml.org,2002:null', {
-    implicit: true,
-    implicitFirstChars: ['', '~', 'n', 'N'],
-    resolve: (source) => (/^(?:~|[Nn]ull|NULL)?$/.test(source) ? null : NOT_RESOLVED),
-    identify: (value) => value === null,
-  }),
-  defineScalarTag('tag:yaml.org,2002:bool', {
-    implicit: true,
-    implicitFirstChars: ['t', 'T', 'f', 'F'],
-    resolve: (source) => (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source) ? source[0] === 't' || source[0] === 'T' : NOT_RESOLVED),
-    identify: (value) => typeof value === 'boolean',
-  }),
-  defineScalarTag('tag:yaml.org,2002:int', {
-    implicit: true,
-    implicitFirstChars: ['-', '+', ...'0123456789'],
-    resolve: (source) => {
-      if (/^0o[0-7]+$/.test(source)) return parseInt(source.substring(2), 8);
-      if (/^[-+]?[0-9]+$/.test(source)) return parseInt(source, 10);
-      if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.substring(2), 16);
-      return NOT_RESOLVED;
-    },
-    identify: (value) => Number.isInteger(value),
-  }),
-  defineScalarTag('tag:yaml.org,2002:float', {
-    implicit: true,
-    implicitFirstChars: ['-', '+', '.', ...'0123456789'],
-    resolve: (source) => {
-      if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) {
-        if (source.slice(-3).toLowerCase() === 'nan') return NaN;
-        return source[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-      }
-      if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(source)) return parseFloat(source);
-      if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(source)) return parseFloat(source);
-      return NOT_RESOLVED;
-    },
-    identify: (value) => typeof value === 'number',
-  }),
-];
-const CORE_AS_YAML_RESOLVES = new Schema([strTag, seqTag, mapTag, ...NON_STRING_SCALARS]);
+function resolvePlain(source: string): unknown {
+  const first = source.charCodeAt(0);
+  // Only these first characters can start a null, bool or number: most scalars return at once.
+  if (source !== '' && !'~nNtTfF-+.0123456789'.includes(source[0]!)) return source;
+  if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
+  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) return first === 0x74 || first === 0x54;
+  if (/^0o[0-7]+$/.test(source)) return parseInt(source.substring(2), 8);
+  if (/^[-+]?[0-9]+$/.test(source)) return parseInt(source, 10);
+  if (/^0x[0-9a-fA-F]+$/.test(source)) return parseInt(source.substring(2), 16);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(source)) {
+    if (source.slice(-3).toLowerCase() === 'nan') return NaN;
+    return first === 0x2d ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  }
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(source)) return parseFloat(source);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(source)) return parseFloat(source);
+  return source;
+}
 
-/** Thrown inside the index walk when the file needs the `yaml` path; caught below. */
+/** Thrown inside the walk when the file needs the `yaml` path; caught below. */
 class StepAside extends Error {}
 
 export function parseYamlFast(text: string): FastYaml | undefined {
-  let events: Event[];
-  let value: unknown;
   try {
-    events = parseEvents(text, { maxDepth: MAX_DEPTH });
-    const index = buildIndex(text, events);
-    const documents = constructFromEvents(events, { source: text, schema: CORE_AS_YAML_RESOLVES, maxAliases: 0 });
-    if (documents.length !== 1) return undefined;
-    value = documents[0];
+    const { index, value } = readEvents(text, parseEvents(text, { maxDepth: MAX_DEPTH }));
     return { value, locate: (path, key) => index.locate(path, key) };
   } catch {
     // Syntax errors, duplicate keys, too deep, or a construct left to `yaml` (StepAside).
@@ -185,6 +143,9 @@ interface Frame {
   flow: boolean;
   /** Children ids so far (keys and values alternating in a mapping). */
   children: number[];
+  value: unknown[] | Record<string, unknown>;
+  /** Mapping: the key waiting for its value. */
+  pendingKey: string;
   /** Mapping: the next child is a key. */
   expectKey: boolean;
   /** `yaml`'s range[2] of the last child: where a block collection ends. */
@@ -200,33 +161,42 @@ const CR = 13;
 const HASH = 35;
 
 /**
- * One pass over the events: positions of every node, reproducing the `yaml`
- * composer's ranges (quotes included, block scalars from their `|`/`>`
- * header, empty values after their indicator, collections to the end of their
- * last entry or closing bracket).
+ * One pass over the events builds the value and the positions of every node,
+ * reproducing the `yaml` composer's ranges (quotes included, block scalars
+ * from their `|`/`>` header, empty values after their indicator, collections
+ * to the end of their last entry or closing bracket). Each event is dropped
+ * once read, so the event list does not stay whole next to the value.
  */
-function buildIndex(text: string, events: Event[]): PositionIndex {
+function readEvents(text: string, events: (Event | undefined)[]): { index: PositionIndex; value: unknown } {
   const index = new PositionIndex(text, events.length);
   const stack: Frame[] = [];
   /** End of the last node seen (or a collection's start): where the next node's indicators begin. */
   let cursor = 0;
   let documents = 0;
+  let root: unknown;
 
   const childList: number[] = [];
-  const attach = (id: number, after: number, key: string | undefined, child: 'scalar' | 'flow' | 'block'): void => {
+  const attach = (id: number, value: unknown, after: number, child: 'scalar' | 'flow' | 'block'): void => {
     const parent = stack[stack.length - 1];
     if (!parent) {
       if (index.root !== -1) throw new StepAside();
       index.root = id;
+      root = value;
       return;
     }
     parent.children.push(id);
-    if (parent.kind === 'mapping') {
-      parent.expectKey = !parent.expectKey;
-      if (!parent.expectKey) {
-        if (key === undefined) throw new StepAside(); // a non-string key
-        return;
-      }
+    if (Array.isArray(parent.value)) {
+      parent.value.push(value);
+    } else if (parent.expectKey) {
+      // Only string keys: `yaml` and js-yaml stringify others differently.
+      if (typeof value !== 'string' || Object.hasOwn(parent.value, value)) throw new StepAside(); // duplicates: `yaml` reports them
+      parent.pendingKey = value;
+      parent.expectKey = false;
+      return;
+    } else {
+      // `__proto__` must become an own property, as `yaml` makes it.
+      Object.defineProperty(parent.value, parent.pendingKey, { value, writable: true, enumerable: true, configurable: true });
+      parent.expectKey = true;
     }
     parent.lastAfter = after;
     parent.lastChildIsScalarOrFlow = child !== 'block';
@@ -234,6 +204,7 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
 
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
+    events[i] = undefined;
     switch (event.type) {
       case EVENT_ID.DOCUMENT:
         if (++documents > 1 || event.directives.length > 0) throw new StepAside();
@@ -251,7 +222,17 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
         if (flow && text.charCodeAt(event.start) !== (mapping ? 0x7b : 0x5b)) throw new StepAside();
         index.start[i] = event.start;
         index.kind[i] = mapping ? MAPPING : SEQUENCE;
-        stack.push({ id: i, kind: mapping ? 'mapping' : 'sequence', flow, children: [], expectKey: mapping, lastAfter: event.start, lastChildIsScalarOrFlow: false });
+        stack.push({
+          id: i,
+          kind: mapping ? 'mapping' : 'sequence',
+          flow,
+          children: [],
+          value: mapping ? {} : [],
+          pendingKey: '',
+          expectKey: mapping,
+          lastAfter: event.start,
+          lastChildIsScalarOrFlow: false,
+        });
         cursor = event.start;
         break;
       }
@@ -261,14 +242,14 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
         const [start, end, after] = scalarRange(text, event, cursor, parent, isKey);
         index.start[i] = start;
         index.end[i] = end;
-        let key: string | undefined;
+        const source = getScalarValue(text, event);
+        const value = event.style === SCALAR_STYLE.PLAIN ? resolvePlain(source) : source;
         if (isKey) {
           if (end - start > MAX_IMPLICIT_KEY_LENGTH) throw new StepAside();
-          key = keyString(text, event);
-          if (key !== undefined && (!event.fast || event.style !== SCALAR_STYLE.PLAIN)) index.decodedKeys.set(i, key);
-          if (key === '<<') throw new StepAside(); // a merge key in YAML 1.1; leave the reading to `yaml`
+          if (value === '<<') throw new StepAside(); // a merge key in YAML 1.1; leave the reading to `yaml`
+          if (typeof value === 'string' && (!event.fast || event.style !== SCALAR_STYLE.PLAIN)) index.decodedKeys.set(i, value);
         }
-        attach(i, after, key, 'scalar');
+        attach(i, value, after, 'scalar');
         cursor = end;
         break;
       }
@@ -297,7 +278,7 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
         index.childStart[frame.id] = childList.length;
         index.childCount[frame.id] = frame.children.length;
         for (const child of frame.children) childList.push(child);
-        attach(frame.id, after, undefined, frame.flow ? 'flow' : 'block');
+        attach(frame.id, frame.value, after, frame.flow ? 'flow' : 'block');
         cursor = end;
         break;
       }
@@ -309,14 +290,7 @@ function buildIndex(text: string, events: Event[]): PositionIndex {
   if (text.charCodeAt(0) === 0xfeff && (index.kind[index.root] !== MAPPING || text.charCodeAt(index.start[index.root]!) === 0x7b)) {
     throw new StepAside();
   }
-  return index;
-}
-
-/** The key as a string, or undefined when it resolves to something else (number, bool, null). */
-function keyString(text: string, event: ScalarEvent): string | undefined {
-  const source = getScalarValue(text, event);
-  if (event.style !== SCALAR_STYLE.PLAIN) return source;
-  return NON_STRING_SCALARS.every((tag) => tag.resolve(source, false, tag.tagName) === NOT_RESOLVED) ? source : undefined;
+  return { index, value: root };
 }
 
 /** `yaml`'s [range[0], range[1], range[2]] of a scalar. */
