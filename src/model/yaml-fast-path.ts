@@ -12,8 +12,10 @@
  *   - keys that are not strings once resolved (`1:`, `~:`, `[a]:`), keys over
  *     1024 characters (an error for `yaml`), empty values inside flow
  *     collections, implicit pairs in flow sequences (`[a: 1]`), an empty document;
- *   - block scalar layouts where `yaml` is stricter than js-yaml, and a byte
- *     order mark before anything but a block mapping (`yaml` misreads those).
+ *   - block scalar layouts where `yaml` is stricter than js-yaml, a comment
+ *     line indented deeper than the entry it follows at the end of a
+ *     collection, and a byte order mark before anything but a block mapping
+ *     (`yaml` misreads those).
  * Stepping aside is always correct, only slower.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
@@ -69,7 +71,7 @@ export function parseYamlFast(text: string): FastYaml | undefined {
   }
 }
 
-const SCALAR = 0;
+/** `kind` of a node; 0 is a scalar. */
 const SEQUENCE = 1;
 const MAPPING = 2;
 
