@@ -6,6 +6,8 @@
  */
 import type { Probot } from 'probot';
 import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../sync/github-client.ts';
+import { jiraSyncExtension } from '../sync/jira-extension.ts';
+import type { SyncExtension } from '../sync/run.ts';
 import { nodeTimers, RepoQueue, ResumeScheduler, type Timers } from './repo-queue.ts';
 
 export interface AppOptions {
@@ -28,6 +30,8 @@ export interface AppRuntime {
   delay: Delay;
   now: () => Date;
   env: Readonly<Record<string, string | undefined>>;
+  /** Systems kept in step beside GitHub (Jira, when a repository's config asks for it). */
+  extensions: readonly SyncExtension[];
   /** The client a handler uses: the event's Octokit with our bounded rate-limit retries. */
   client(octokit: GitHubClient): GitHubClient;
   /** `<app-slug>[bot]`, looked up once (GET /app). */
@@ -46,6 +50,7 @@ export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
     delay,
     now,
     env: options.env ?? process.env,
+    extensions: [jiraSyncExtension({ env: options.env ?? process.env, retry: { delay } })],
     client: (octokit) =>
       withRateLimitRetry(octokit, {
         delay,

@@ -110,6 +110,7 @@ export function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, target
         requireHead: true,
         pacer: runtime.pacer,
         paceKey: `installation:${installationId ?? 'none'}`,
+        extensions: runtime.extensions,
       });
     } catch (error) {
       if (error instanceof RateLimitedError) {

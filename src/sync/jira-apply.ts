@@ -74,8 +74,7 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
                 properties: [{ key: JIRA_PROPERTY_KEY, value: op.property }],
               }),
             retry,
-            // A create that timed out may have happened: the next sync's lookup finds it instead of creating twice.
-            { retryTimeouts: false },
+            { idempotent: false },
           );
           created.set(op.threatId, result.key);
           issues.set(op.threatId, createdIssue(result, op, input.now ?? new Date().toISOString()));

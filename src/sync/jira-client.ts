@@ -159,6 +159,12 @@ export interface RetryPolicy {
   delay: (ms: number) => Promise<void>;
 }
 
+/** Rejected before Jira acted on it: rate limited, or no connection was ever made. */
+function certainlyUnprocessed(error: unknown): boolean {
+  if (isRateLimitError(error)) return true;
+  return isNetworkError(error) && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.code ?? '');
+}
+
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 1_000,
@@ -175,15 +181,18 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export async function withJiraRetry<T>(
   call: () => Promise<T>,
   policy: RetryPolicy,
-  options: { retryTimeouts?: boolean } = {},
+  options: { idempotent?: boolean } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       const kind = classifyJiraError(error);
-      const timeoutBlocked = error instanceof JiraTimeoutError && options.retryTimeouts === false;
-      if (!kind.retryable || timeoutBlocked || attempt >= policy.maxAttempts) throw error;
+      // A create that failed with a 5xx or a timeout may still have happened: retrying could file a
+      // second Jira issue. Only a request Jira certainly did not process is retried; the next sync's
+      // lookup finds an issue that was created after all.
+      const unsafe = options.idempotent === false && !certainlyUnprocessed(error);
+      if (!kind.retryable || unsafe || attempt >= policy.maxAttempts) throw error;
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const wait = kind.retryAfterMs ?? backoff;
       if (wait > policy.maxDelayMs) throw error;

@@ -22,6 +22,7 @@ export interface JiraExtensionOptions {
 export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension {
   return {
     name: 'jira',
+    appliesTo: (config) => config.jira !== undefined,
     async begin({ model, config, context, state, source }) {
       const githubIssues = githubIssuesOf(state, context.webUrl);
       const phase = await beginJiraSync({

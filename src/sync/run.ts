@@ -53,6 +53,8 @@ export interface SyncRequest {
 /** A side of the sync that runs around the GitHub side (e.g. Jira), never stopping it. */
 export interface SyncExtension {
   name: string;
+  /** Whether this repository's config asks for this side at all (e.g. a `jira:` section). */
+  appliesTo(config: Config): boolean;
   begin(input: {
     model: ThreatModel;
     config: Config;
@@ -172,7 +174,16 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     webUrl: request.webUrl,
     today,
   };
-  const sides = await Promise.all((request.extensions ?? []).map((extension) => extension.begin({ model, config, context, state, source: lint.source })));
+  // Extensions write to other systems (Jira) before the GitHub side: never in a dry run, and never for a
+  // commit that is no longer the branch head.
+  const extensions = request.dryRun ? [] : (request.extensions ?? []).filter((extension) => extension.appliesTo(config));
+  if (request.requireHead && extensions.length > 0) {
+    const headSha = await branchHead(octokit, owner, repo, request.branch);
+    if (headSha !== undefined && headSha !== sha) {
+      return finish({ ...common, status: 'stale', findings: warnings, plan: { operations: [], notes: [] }, notes: [], headSha });
+    }
+  }
+  const sides = await Promise.all(extensions.map((extension) => extension.begin({ model, config, context, state, source: lint.source })));
   const planInput: GithubPlanInput = {
     model,
     config,

@@ -14,6 +14,7 @@ import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
 import { formatFindingsText } from '../../render/findings.ts';
 import { formatPlan } from '../../sync/format-plan.ts';
 import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../sync/github-client.ts';
+import { jiraSyncExtension } from '../../sync/jira-extension.ts';
 import { describeSync, runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { readTextFile } from '../model-input.ts';
@@ -138,6 +139,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       requireHead: false,
       pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay }),
       paceKey: 'token',
+      extensions: [jiraSyncExtension({ env: io.env, retry: { delay } })],
     });
   } catch (error) {
     const status = (error as { status?: number }).status;
