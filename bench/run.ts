@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every figure the README quotes, measured on this machine.
+ * Speed lives here, never in tests. Each bench returns `{ name, value, unit }` rows.
+ */
+import { benchCvss } from './cvss.bench.ts';
+import { benchLint } from './lint.bench.ts';
+import { benchPrMatch } from './pr-match.bench.ts';
+import { benchSync } from './sync.bench.ts';
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
+  ['CVSS scoring (target: over 1,000,000 scores per second)', benchCvss],
+  ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
+  ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
+  ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
+];
+
+const only = process.argv.slice(2);
+for (const [title, bench] of BENCHES) {
+  if (only.length > 0 && !only.some((word) => title.toLowerCase().includes(word.toLowerCase()))) continue;
+  console.log(`\n## ${title}`);
+  for (const figure of await bench()) {
+    const value = Number.isInteger(figure.value) ? figure.value.toLocaleString('en-US') : figure.value.toLocaleString('en-US', { maximumFractionDigits: 1 });
+    console.log(`${figure.name.padEnd(110)} ${value.padStart(12)} ${figure.unit}`);
+  }
+}
