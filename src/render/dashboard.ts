@@ -45,10 +45,40 @@ const LIST_LIMIT = 50;
 const BODY_LIMIT = 60_000;
 
 export function renderDashboard(input: DashboardInput): string {
+  // The size check measures every issue reference at a width that does not depend on its number
+  // (nor on whether it is still a placeholder): a first sync, whose body holds placeholders the
+  // applier fills in, then decides exactly as the next sync, which sees real numbers, and a no-op
+  // resync has nothing to rewrite.
+  const measured = composeDashboard(input, (entry) => 'x'.repeat(issueRefWidth(entry.threat.id)));
+  const shown = composeDashboard(input, (entry) => issueRef(entry.threat.id, entry.issue));
+  const fits = (parts: DashboardParts) => [...parts.head, ...parts.matrix, ...parts.tail];
+  if (fits(measured).join('\n').length <= BODY_LIMIT) return `${fits(shown).join('\n').trimEnd()}\n`;
+  // Too big for one issue body: the lists matter more than the matrix (the report has it).
+  const short = (parts: DashboardParts) => [...parts.head, ...TOO_LARGE_MATRIX, ...parts.tail];
+  // Whole lines, counted on the measured text, so the cut falls at the same line in both syncs.
+  let kept = 0;
+  let length = 0;
+  for (const line of short(measured)) {
+    length += line.length + 1;
+    if (length > BODY_LIMIT) break;
+    kept += 1;
+  }
+  return `${short(shown).slice(0, kept).join('\n').trimEnd()}\n`;
+}
+
+const TOO_LARGE_MATRIX = ['### STRIDE matrix', '', 'Too large to show here: run `threatloop report` for the full matrix.', ''];
+
+interface DashboardParts {
+  head: string[];
+  matrix: string[];
+  tail: string[];
+}
+
+/** The dashboard's lines, with `ref` writing each reference to a threat's issue. */
+function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) => string): DashboardParts {
   const { graph, threats, today } = input;
-  const ref = (entry: DashboardThreat) => issueRef(entry.threat.id, entry.issue);
   const open = threats.filter((t) => !t.closed);
-  const lines: string[] = [
+  const head: string[] = [
     renderMarker({ kind: 'dashboard' }),
     '',
     `Threat model of **${inline(graph.model.system.name)}** (\`${input.modelPath}\`): ${count(threats.length, 'threat')}, ${open.length} open. Kept current by threatloop on every change to the model; edit the model, not this issue.`,
@@ -56,22 +86,22 @@ export function renderDashboard(input: DashboardInput): string {
   ];
 
   if (input.notices?.length) {
-    lines.push('### Notices', '', ...input.notices.map((n) => `- ⚠️ ${inline(n)}`), '');
+    head.push('### Notices', '', ...input.notices.map((n) => `- ⚠️ ${inline(n)}`), '');
   }
 
-  lines.push('### By severity', '', '| Severity | Open | Closed | Total |', '|---|---:|---:|---:|');
+  head.push('### By severity', '', '| Severity | Open | Closed | Total |', '|---|---:|---:|---:|');
   for (const rating of RATINGS) {
     const all = threats.filter((t) => t.rating.rating === rating);
     if (all.length === 0) continue;
     const openCount = all.filter((t) => !t.closed).length;
-    lines.push(`| ${capitalise(rating)} | ${openCount} | ${all.length - openCount} | ${all.length} |`);
+    head.push(`| ${capitalise(rating)} | ${openCount} | ${all.length - openCount} | ${all.length} |`);
   }
-  lines.push('', '### By status', '', '| Status | Threats |', '|---|---:|');
+  head.push('', '### By status', '', '| Status | Threats |', '|---|---:|');
   for (const status of STATUSES) {
     const n = threats.filter((t) => t.threat.status === status).length;
-    if (n > 0) lines.push(`| ${status} | ${n} |`);
+    if (n > 0) head.push(`| ${status} | ${n} |`);
   }
-  lines.push('');
+  head.push('');
 
   const matrix = strideMatrix(graph, threats, ref);
   const overdue = open.filter((t) => t.due && t.due.date < today);
@@ -91,12 +121,7 @@ export function renderDashboard(input: DashboardInput): string {
     warnings.map((f) => `\`${f.file}:${f.start.line}\` ${f.rule}: ${inline(f.message)}`),
     'No lint warnings.',
   );
-
-  const full = [...lines, ...matrix, ...tail].join('\n');
-  if (full.length <= BODY_LIMIT) return `${full.trimEnd()}\n`;
-  // Too big for one issue body: the lists matter more than the matrix (the report has it).
-  const short = [...lines, '### STRIDE matrix', '', 'Too large to show here: run `threatloop report` for the full matrix.', '', ...tail].join('\n');
-  return `${short.slice(0, BODY_LIMIT).trimEnd()}\n`;
+  return { head, matrix, tail };
 }
 
 function strideMatrix(graph: ModelGraph, threats: readonly DashboardThreat[], ref: (t: DashboardThreat) => string): string[] {
@@ -146,6 +171,14 @@ function count(n: number, noun: string): string {
 }
 
 const ISSUE_REF_PATTERN = /\{\{threatloop:issue:([A-Za-z0-9._:-]+)\}\}/g;
+
+/** Widest issue number the size check allows for (`#9999999`); GitHub repositories stay far below it. */
+const ISSUE_NUMBER_WIDTH = '#9999999'.length;
+
+/** The most characters a reference to a threat's issue can take once resolved: a number or the bare id. */
+function issueRefWidth(threatId: string): number {
+  return Math.max(ISSUE_NUMBER_WIDTH, issueRef(threatId, undefined).length);
+}
 
 /** `#12`, or a placeholder for an issue being created in this sync, or the bare id when there is no issue. */
 export function issueRef(threatId: string, issue: number | 'pending' | undefined): string {

@@ -5,7 +5,7 @@ import { issueRef, pendingIssueRefs, renderDashboard, resolveIssueRefs, type Das
 import { parseMarker } from '../../src/sync/marker.ts';
 import { model, SMALL_MODEL } from '../sync/plan-simulator.ts';
 
-function dashboard(overrides: { issues?: (number | 'pending')[]; today?: string; closed?: string[] } = {}) {
+function dashboard(overrides: { issues?: (number | 'pending')[]; today?: string; closed?: string[]; notices?: string[] } = {}) {
   const { model: m } = model(SMALL_MODEL);
   const graph = buildGraph(m);
   const threats: DashboardThreat[] = m.threats.map((threat, i) => ({
@@ -21,7 +21,7 @@ function dashboard(overrides: { issues?: (number | 'pending')[]; today?: string;
     today: overrides.today ?? '2026-03-01',
     modelPath: 'threat-model.yml',
     lintWarnings: [{ rule: 'unscored', level: 'warning', message: 'TM-40 is unscored', file: 'threat-model.yml', start: { line: 48, column: 5 } }],
-    notices: ['3 of 40 changes wait for the next sync'],
+    notices: overrides.notices ?? ['3 of 40 changes wait for the next sync'],
   });
 }
 
@@ -73,5 +73,34 @@ describe('dashboard', () => {
 
   test('the same inputs render the same text', () => {
     expect(dashboard()).toBe(body);
+  });
+});
+
+describe('dashboard size limit', () => {
+  const numbers = new Map([
+    ['TM-22', 10],
+    ['TM-31', 11],
+    ['TM-40', 12],
+  ]);
+
+  test('placeholders resolve to the body the next sync renders, on either side of the size limit', () => {
+    const fitting = dashboard().length;
+    // A notice long enough to bring the body to the limit, give or take the width of the references.
+    for (const extra of [-400, -60, -20, -1, 0, 1, 20, 60, 400]) {
+      const notices = ['x'.repeat(60_000 - fitting + extra)];
+      const pending = dashboard({ issues: ['pending', 'pending', 'pending'], notices });
+      const numbered = dashboard({ notices });
+      expect(resolveIssueRefs(pending, numbers), `extra ${extra}`).toBe(numbered);
+      expect(numbered.length).toBeLessThanOrEqual(65_536);
+    }
+  });
+
+  test('over the limit the matrix gives way to the lists, cut at a whole line', () => {
+    const body = dashboard({ notices: ['x'.repeat(59_000)] });
+    expect(body).toContain('Too large to show here');
+    expect(body).not.toContain('| Target |');
+    expect(body.length).toBeLessThanOrEqual(60_001);
+    expect(body.endsWith('\n')).toBe(true);
+    expect(body.trimEnd().split('\n').at(-1)).toMatch(/^(### |- |Nothing|Every|No lint)/);
   });
 });

@@ -440,3 +440,15 @@ test('operations are deterministic', () => {
   const text = SMALL_MODEL.replace('status: planned', 'status: mitigated').replace('due: 2026-03-31', 'due: 2026-05-01');
   expect(plan(text, state, newCommit)).toEqual(plan(text, state, newCommit));
 });
+
+describe('dashboard size', () => {
+  test('a first sync of 500 threats plans the dashboard the next sync renders: the no-op resync writes nothing', async () => {
+    const { generateModelText } = await import('../../bench/generate-model.ts');
+    const text = generateModelText({ threats: 500, components: 60, flows: 90 });
+    const first = plan(text, emptyState());
+    const after = applyPlan(emptyState(), first, FIRST_DAY).state;
+    const dashboard = after.issues.find((i) => i.marker.kind === 'dashboard')!;
+    expect(dashboard.body.length).toBeLessThanOrEqual(65_536);
+    expect(plan(text, after, newCommit).operations).toEqual([]);
+  });
+});
