@@ -154,8 +154,15 @@ function connectFromEnv(env: JiraEnv, options: JiraClientOptions | undefined): J
   }
   try {
     return connectJira(credentials.credentials, options);
-  } catch {
-    return { failure: 'JIRA_HOST is not a valid URL (expected e.g. https://your-domain.atlassian.net); no Jira issues were synced' };
+  } catch (error) {
+    // jira.js validates its config (host a URL, email an address); name the variable, never its value.
+    const paths = ((error as { issues?: { path?: PropertyKey[] }[] }).issues ?? []).map((issue) => (issue.path ?? []).join('.'));
+    const problems = [
+      paths.includes('host') && 'JIRA_HOST is not a valid URL (expected e.g. https://your-domain.atlassian.net)',
+      paths.includes('auth.email') && 'JIRA_EMAIL is not an email address (the Atlassian account the API token belongs to)',
+    ].filter((p): p is string => !!p);
+    const what = problems.length ? problems.join('; ') : 'the Jira client refused JIRA_HOST, JIRA_EMAIL or JIRA_API_TOKEN';
+    return { failure: `${what}; no Jira issues were synced` };
   }
 }
 
