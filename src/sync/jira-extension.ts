@@ -45,7 +45,8 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
         async finish(created) {
           const all = new Map(githubIssues);
           for (const [threatId, issue] of created) if (!all.has(threatId)) all.set(threatId, { ...issue, createdAt: `${context.today}T00:00:00Z` });
-          return { notes: formatJiraReport(await phase.finish(all)) };
+          const report = await phase.finish(all);
+          return { notes: formatJiraReport(report), failures: report.failures };
         },
       };
     },

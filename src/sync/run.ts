@@ -66,7 +66,7 @@ export interface SyncExtension {
     /** Extra planner input (e.g. `jira` links). */
     planInput?: Partial<GithubPlanInput>;
     /** After the GitHub side: `created` maps threat ids to issues created in this sync. */
-    finish(created: ReadonlyMap<string, { number: number; url: string }>): Promise<{ notes: string[] }>;
+    finish(created: ReadonlyMap<string, { number: number; url: string }>): Promise<{ notes: string[]; failures: string[] }>;
   }>;
 }
 
@@ -100,6 +100,8 @@ export interface SyncOutcome {
   plan?: GithubPlan;
   apply?: ApplyResult;
   notes: string[];
+  /** What another side (Jira) could not do; the GitHub side completed regardless. One line each, no secrets. */
+  extensionFailures?: string[];
   /** Requests this sync sent. */
   requests: { reads: number; writes: number };
   /** `stale`: the branch head now. */
@@ -223,17 +225,22 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
   const created = new Map(
     [...apply.created].map(([threatId, number]) => [threatId, { number, url: `${request.webUrl}/${issuesRepo}/issues/${number}` }]),
   );
-  for (const side of sides) notes.push(...(await side.finish(created)).notes);
+  const extensionFailures: string[] = [];
+  for (const side of sides) {
+    const report = await side.finish(created);
+    notes.push(...report.notes);
+    extensionFailures.push(...report.failures);
+  }
   for (const error of apply.errors) notes.push(`${error.op} ${error.subject} failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`);
 
   if (apply.stoppedBy === 'no-access') {
-    return finish({ ...common, status: 'no-access', findings: warnings, plan, apply, notes, accessError: apply.errors.at(-1)?.message ?? 'no write access' });
+    return finish({ ...common, status: 'no-access', findings: warnings, plan, apply, notes, extensionFailures, accessError: apply.errors.at(-1)?.message ?? 'no write access' });
   }
   if (apply.stoppedBy) {
     const resumeAt = apply.resumeAt ?? new Date(request.now.getTime() + BUDGET_RESUME_MS);
-    return finish({ ...common, status: 'incomplete', findings: warnings, plan, apply, notes, resumeAt });
+    return finish({ ...common, status: 'incomplete', findings: warnings, plan, apply, notes, extensionFailures, resumeAt });
   }
-  return finish({ ...common, status: 'applied', findings: warnings, plan, apply, notes });
+  return finish({ ...common, status: 'applied', findings: warnings, plan, apply, notes, extensionFailures });
 }
 
 /** GitHub logins of every owner the model names (the assignee list is read only if there are some). */

@@ -88,7 +88,8 @@ describe('threatloop sync --repo with Jira', () => {
   it('Jira down: the GitHub issues are created and the output names the failure, without credentials', async () => {
     jira.unreachable = true;
     const run = io();
-    await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST);
+    // Exit 1 so CI flags the Jira outage, although the GitHub side completed.
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(1);
     expect(github.repo('acme/app').issues.filter((i) => i.labels.includes('threat'))).toHaveLength(2);
     expect(run.all()).toContain('Jira failure: reading the Jira issues: Jira unreachable (ECONNREFUSED)');
     for (const secret of [JIRA_TOKEN, JIRA_EMAIL, Buffer.from(`${JIRA_EMAIL}:${JIRA_TOKEN}`).toString('base64')]) {

@@ -31,8 +31,8 @@ const HELP = [
   '  --format   text (default) or json',
   'Environment: GITHUB_TOKEN (issues: write; checks are not written from the CLI), GITHUB_API_URL for',
   'GitHub Enterprise Server (e.g. https://ghe.example.com/api/v3), GITHUB_SHA/GITHUB_REF_NAME in Actions.',
-  'Exit status: 0 synced (or nothing to do), 1 errors in the model/config, no access, or changes left over',
-  '(run again to continue), 2 usage error.',
+  'Exit status: 0 synced (or nothing to do), 1 errors in the model/config, no access, changes left over',
+  '(run again to continue) or a Jira failure (the GitHub side still completed), 2 usage error.',
 ].join('\n');
 
 export interface RemoteOptions {
@@ -175,6 +175,7 @@ function report(outcome: SyncOutcome, format: string, io: CliIo): number {
     if (outcome.status === 'planned' && outcome.plan) io.out(formatPlan(outcome.plan));
     io.out(`${summary.title}\n\n${summary.summary}`);
   }
-  const ok = outcome.status === 'applied' || outcome.status === 'planned' || outcome.status === 'disabled';
+  // A Jira failure fails the run too, so CI flags it (the GitHub side completed regardless).
+  const ok = (outcome.status === 'applied' || outcome.status === 'planned' || outcome.status === 'disabled') && !outcome.extensionFailures?.length;
   return ok ? EXIT.ok : EXIT.failed;
 }
