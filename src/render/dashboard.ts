@@ -18,7 +18,8 @@ import type { ThreatRating } from '../model/rating.ts';
 import { RATINGS, STATUSES, STRIDE_CATEGORIES, STRIDE_LETTER, type Threat } from '../model/schema.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
-import { capitalise, cell, inline } from './issue-body.ts';
+import { capitalise } from './issue-body.ts';
+import { code, escapeCell, escapeLine, escapeText } from './markdown.ts';
 
 export interface DashboardThreat {
   threat: Threat;
@@ -81,12 +82,12 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
   const head: string[] = [
     renderMarker({ kind: 'dashboard' }),
     '',
-    `Threat model of **${inline(graph.model.system.name)}** (\`${input.modelPath}\`): ${count(threats.length, 'threat')}, ${open.length} open. Kept current by threatloop on every change to the model; edit the model, not this issue.`,
+    `Threat model of **${escapeLine(graph.model.system.name)}** (${code(input.modelPath)}): ${count(threats.length, 'threat')}, ${open.length} open. Kept current by threatloop on every change to the model; edit the model, not this issue.`,
     '',
   ];
 
   if (input.notices?.length) {
-    head.push('### Notices', '', ...input.notices.map((n) => `- ⚠️ ${inline(n)}`), '');
+    head.push('### Notices', '', ...input.notices.map((n) => `- ⚠️ ${escapeLine(n)}`), '');
   }
 
   head.push('### By severity', '', '| Severity | Open | Closed | Total |', '|---|---:|---:|---:|');
@@ -108,7 +109,7 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
   const unowned = open.filter((t) => !t.threat.owner?.length);
   const unscored = threats.filter((t) => t.rating.rating === 'unscored');
   const describe = (t: DashboardThreat) =>
-    `${ref(t)} **${t.threat.id}** ${inline(t.threat.title)} (${t.rating.rating}, ${t.threat.status}${t.due ? `, due ${t.due.date}` : ''})`;
+    `${ref(t)} **${escapeText(t.threat.id)}** ${escapeLine(t.threat.title)} (${t.rating.rating}, ${t.threat.status}${t.due ? `, due ${t.due.date}` : ''})`;
 
   const tail: string[] = [];
   section(tail, `Overdue (${overdue.length})`, overdue.map(describe), 'Nothing is overdue.');
@@ -118,7 +119,7 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
   section(
     tail,
     `Lint warnings (${warnings.length})`,
-    warnings.map((f) => `\`${f.file}:${f.start.line}\` ${f.rule}: ${inline(f.message)}`),
+    warnings.map((f) => `${code(`${f.file}:${f.start.line}`)} ${escapeText(f.rule)}: ${escapeLine(f.message)}`),
     'No lint warnings.',
   );
   return { head, matrix, tail };
@@ -143,7 +144,7 @@ function strideMatrix(graph: ModelGraph, threats: readonly DashboardThreat[], re
     const cells = STRIDE_CATEGORIES.map((category) =>
       against.filter((t) => t.threat.stride.includes(category)).map((t) => (t.closed ? `~~${ref(t)}~~` : ref(t))).join(' '),
     );
-    rows.push(`| ${cell(name)} (\`${id}\`) | ${cells.join(' | ')} |`);
+    rows.push(`| ${escapeCell(name)} (${code(id)}) | ${cells.join(' | ')} |`);
   }
   if (rows.length === 0) return [];
   return [

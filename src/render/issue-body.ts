@@ -14,6 +14,7 @@ import type { Owner, Threat } from '../model/schema.ts';
 import type { IssueMarker } from '../sync/github-state.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
+import { code, escapeCell, escapeLine, escapeText, link, mention } from './markdown.ts';
 
 export interface ModelPermalink {
   /** Path of the model in its repository, e.g. `threat-model.yml`. */
@@ -45,21 +46,21 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
 
   const severity = rating.cvss ? `**${capitalise(rating.rating)}** (CVSS ${rating.cvss.score.toFixed(1)})` : `**${capitalise(rating.rating)}**`;
   lines.push(
-    `> **${inline(graph.model.system.name)}** threat \`${threat.id}\` · ${severity} · status **${threat.status}**${input.closing ? ' (closed)' : ''}${due ? ` · due **${due.date}**` : ''}`,
+    `> **${escapeLine(graph.model.system.name)}** threat ${code(threat.id)} · ${severity} · status **${threat.status}**${input.closing ? ' (closed)' : ''}${due ? ` · due **${due.date}**` : ''}`,
     '',
   );
-  if (threat.description?.trim()) lines.push(block(threat.description), '');
+  if (threat.description?.trim()) lines.push(escapeText(threat.description.trim()), '');
 
   const rows: [string, string][] = [];
   rows.push(['STRIDE', threat.stride.map(strideName).join(', ')]);
   rows.push(['Severity', severityCell(rating)]);
-  if (rating.cvss) rows.push(['CVSS', `${rating.cvss.version} \`${rating.cvss.vector}\` → ${rating.cvss.score.toFixed(1)} (${capitalise(rating.cvss.severity)})`]);
-  else if (threat.cvss) rows.push(['CVSS', `\`${code(threat.cvss.vector)}\` does not parse${rating.cvssError ? `: ${cell(rating.cvssError.message)}` : ''}`]);
+  if (rating.cvss) rows.push(['CVSS', `${rating.cvss.version} ${code(rating.cvss.vector)} → ${rating.cvss.score.toFixed(1)} (${capitalise(rating.cvss.severity)})`]);
+  else if (threat.cvss) rows.push(['CVSS', `${code(threat.cvss.vector)} does not parse${rating.cvssError ? `: ${escapeCell(rating.cvssError.message)}` : ''}`]);
   rows.push(['Status', `${threat.status}${input.closing ? ' (closes this issue)' : ''}`]);
   rows.push(['Strategy', threat.strategy?.join(', ') ?? '—']);
   rows.push(['Owner', ownerCell(threat, graph, input.webUrl)]);
   rows.push(['Due', dueCell(due)]);
-  if (input.jira) rows.push(['Jira', input.jira.url ? `[${cell(input.jira.key)}](${input.jira.url})` : `\`${code(input.jira.key)}\``]);
+  if (input.jira) rows.push(['Jira', input.jira.url ? link(input.jira.key, input.jira.url) : code(input.jira.key)]);
   lines.push('| | |', '|---|---|', ...rows.map(([name, value]) => `| **${name}** | ${value} |`), '');
 
   lines.push('### Targets', '', ...threat.targets.map((target) => `- ${describeTarget(target, graph)}`), '');
@@ -69,7 +70,7 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
     ['Residual risk', threat.residual_risk],
     ['Rationale', threat.rationale],
   ];
-  for (const [heading, text] of sections) if (text?.trim()) lines.push(`### ${heading}`, '', block(text), '');
+  for (const [heading, text] of sections) if (text?.trim()) lines.push(`### ${heading}`, '', escapeText(text.trim()), '');
   if (threat.refs?.length) lines.push('### References', '', ...threat.refs.map((ref) => `- ${reference(ref)}`), '');
 
   lines.push('---', `<sub>Source: ${permalinkText(input.permalink)}. Edit the threat model, not this issue: threatloop rewrites this description when the threat changes.</sub>`);
@@ -79,7 +80,7 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
 const PERMALINK_PATTERN = /\[`([^`\n]*)`(?: line \d+)? at `[0-9a-f]{7,40}`\]\([^)\s]*\)/g;
 
 function permalinkText(link: ModelPermalink): string {
-  const where = link.line === undefined ? `\`${code(link.path)}\`` : `\`${code(link.path)}\` line ${link.line}`;
+  const where = link.line === undefined ? code(link.path) : `${code(link.path)} line ${link.line}`;
   return `[${where} at \`${link.sha.slice(0, 7)}\`](${link.url})`;
 }
 
@@ -146,11 +147,11 @@ function ownerCell(threat: Threat, graph: ModelGraph, webUrl: string): string {
 }
 
 function describeOwner(key: string, owner: Owner | undefined, webUrl: string): string {
-  if (!owner) return `\`${code(key)}\` (not in \`owners\`)`;
-  const parts = [owner.name ? cell(owner.name) : `\`${code(key)}\``];
+  if (!owner) return `${code(key)} (not in \`owners\`)`;
+  const parts = [owner.name ? escapeCell(owner.name) : code(key)];
   // The team is @-mentioned so it is notified; people are linked, not mentioned (they are assignees).
-  if (owner.team) parts.push(`@${owner.team}`);
-  if (owner.github?.length) parts.push(owner.github.map((login) => `[${login}](${webUrl.replace(/\/+$/, '')}/${login})`).join(', '));
+  if (owner.team) parts.push(mention(owner.team));
+  if (owner.github?.length) parts.push(owner.github.map((login) => link(login, `${webUrl.replace(/\/+$/, '')}/${encodeURIComponent(login)}`)).join(', '));
   return parts.join(' · ');
 }
 
@@ -163,15 +164,15 @@ function dueCell(due: EffectiveDue | undefined): string {
 function describeTarget(id: string, graph: ModelGraph): string {
   const component = graph.components.get(id);
   if (component) {
-    return `**${inline(component.name)}** (\`${code(id)}\`, ${component.type})${zoneText(component.boundary, graph)}`;
+    return `**${escapeLine(component.name)}** (${code(id)}, ${component.type})${zoneText(component.boundary, graph)}`;
   }
   const flow = graph.flows.get(id);
   if (flow) {
     const from = graph.components.get(flow.from);
     const to = graph.components.get(flow.to);
     const arrow = flow.bidirectional ? '↔' : '→';
-    const name = flow.name ? `**${inline(flow.name)}**` : `flow \`${code(id)}\``;
-    const ends = `${inline(from?.name ?? flow.from)} ${arrow} ${inline(to?.name ?? flow.to)}`;
+    const name = flow.name ? `**${escapeLine(flow.name)}**` : `flow ${code(id)}`;
+    const ends = `${escapeLine(from?.name ?? flow.from)} ${arrow} ${escapeLine(to?.name ?? flow.to)}`;
     const boundaries = [from?.boundary, to?.boundary];
     const crossing =
       boundaries[0] !== boundaries[1]
@@ -179,10 +180,10 @@ function describeTarget(id: string, graph: ModelGraph): string {
         : from?.boundary
           ? `, inside ${boundaryText(from.boundary, graph)}`
           : '';
-    const data = flow.data?.length ? `; data: ${flow.data.map(inline).join(', ')}` : '';
-    return `${name} (\`${code(id)}\`, flow ${ends}${flow.protocol ? ` over ${inline(flow.protocol)}` : ''}${crossing}${data})`;
+    const data = flow.data?.length ? `; data: ${flow.data.map(escapeLine).join(', ')}` : '';
+    return `${name} (${code(id)}, flow ${ends}${flow.protocol ? ` over ${escapeLine(flow.protocol)}` : ''}${crossing}${data})`;
   }
-  return `\`${code(id)}\` (not in the model)`;
+  return `${code(id)} (not in the model)`;
 }
 
 function zoneText(boundaryId: string | undefined, graph: ModelGraph): string {
@@ -192,17 +193,19 @@ function zoneText(boundaryId: string | undefined, graph: ModelGraph): string {
 function boundaryText(boundaryId: string | undefined, graph: ModelGraph): string {
   if (!boundaryId) return 'no boundary';
   const boundary = graph.boundaries.get(boundaryId);
-  return boundary ? `*${inline(boundary.name)}* (${boundary.trust})` : `\`${code(boundaryId)}\``;
+  return boundary ? `*${escapeLine(boundary.name)}* (${boundary.trust})` : code(boundaryId);
 }
 
 function reference(ref: string): string {
-  const text = inline(ref);
-  if (/^https?:\/\/\S+$/.test(ref)) return `<${ref}>`;
-  const cwe = /^CWE-(\d+)$/i.exec(ref);
-  if (cwe) return `[${text}](https://cwe.mitre.org/data/definitions/${cwe[1]}.html)`;
-  const capec = /^CAPEC-(\d+)$/i.exec(ref);
-  if (capec) return `[${text}](https://capec.mitre.org/data/definitions/${capec[1]}.html)`;
-  return text;
+  const trimmed = ref.trim();
+  // An autolink cannot hold `<`, `>` or spaces; any other URL goes through `link` (which encodes them).
+  if (/^https?:\/\/[^\s<>]+$/i.test(trimmed)) return `<${trimmed}>`;
+  if (/^https?:\/\//i.test(trimmed)) return link(trimmed, trimmed);
+  const cwe = /^CWE-(\d+)$/i.exec(trimmed);
+  if (cwe) return link(trimmed, `https://cwe.mitre.org/data/definitions/${cwe[1]}.html`);
+  const capec = /^CAPEC-(\d+)$/i.exec(trimmed);
+  if (capec) return link(trimmed, `https://capec.mitre.org/data/definitions/${capec[1]}.html`);
+  return escapeLine(trimmed);
 }
 
 const STRIDE_NAMES: Record<string, string> = {
@@ -220,27 +223,4 @@ export function strideName(category: string): string {
 
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/**
- * Model text placed in markdown: an HTML comment opener is defused so no text
- * can forge or hide a threatloop marker.
- */
-export function block(text: string): string {
-  return text.trim().replace(/<!--/g, '&lt;!--');
-}
-
-/** One-line text (names, titles): newlines folded, markers defused. */
-export function inline(text: string): string {
-  return block(text).replace(/\s*\n\s*/g, ' ');
-}
-
-/** Text inside a table cell: one line, `|` escaped. */
-export function cell(text: string): string {
-  return inline(text).replace(/\|/g, '\\|');
-}
-
-/** Text inside a code span: no backticks, one line. */
-function code(text: string): string {
-  return text.replace(/`/g, "'").replace(/\s*\n\s*/g, ' ');
 }

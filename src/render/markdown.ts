@@ -38,6 +38,24 @@ export function escapeText(text: string): string {
     .join('\n');
 }
 
+/** One line of text (a name, a title, a message in a list item): `escapeText` with line breaks folded to spaces. */
+export function escapeLine(text: string): string {
+  return escapeText(text.trim().replace(/\s*[\r\n]+\s*/g, ' '));
+}
+
+const GITHUB_LOGIN = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const MENTIONABLE = new RegExp(`^${GITHUB_LOGIN}(?:\\[bot\\]|/[A-Za-z0-9][\\w.-]*)?$`);
+
+/**
+ * An intended @-mention of a GitHub login or `org/team` (it notifies them).
+ * Anything that is not a well-formed handle is shown as defused text, so a
+ * model value can never smuggle markup or a different mention in.
+ */
+export function mention(handle: string): string {
+  const bare = handle.trim().replace(/^@/, '');
+  return MENTIONABLE.test(bare) ? `@${bare}` : escapeText(`@${bare}`);
+}
+
 /** Text for one table cell: `escapeText` on one line (newlines become `<br>`). */
 export function escapeCell(text: string): string {
   return escapeText(text.trim())

@@ -104,3 +104,28 @@ describe('dashboard size limit', () => {
     expect(body.trimEnd().split('\n').at(-1)).toMatch(/^(### |- |Nothing|Every|No lint)/);
   });
 });
+
+describe('dashboard with hostile strings', () => {
+  const hostile = SMALL_MODEL.replace('  name: GenomeWell\n', '  name: "Shop <img src=x onerror=alert(1)> @everyone"\n')
+    .replace('    title: S3 bucket misconfig leaks FASTQ/VCF\n', '    title: "Leak <script>alert(1)</script> cc @someone | [x](javascript:alert(1))"\n')
+    .replace('name: FASTQ bucket,', 'name: "FASTQ | <b>bucket</b> @org/team",');
+  const { model: m } = model(hostile);
+  const graph = buildGraph(m);
+  const body = renderDashboard({
+    graph,
+    threats: m.threats.map((threat, i) => ({ threat, rating: rateThreat(threat), closed: false, issue: 10 + i })),
+    today: '2026-04-01',
+    modelPath: 'threat-model.yml',
+    lintWarnings: [{ rule: 'unscored', level: 'warning', message: '<b>bold</b> @mallory', file: 'threat-model.yml', start: { line: 1, column: 1 } }],
+    notices: ['Jira sync incomplete: 502 <html><body>Bad gateway</body></html> @ops'],
+  });
+
+  test('no HTML, mention, link or table cell from the model or a notice reaches the body', () => {
+    expect(body).not.toMatch(/<(img|script|b|html|body)\b/i);
+    expect(body).not.toMatch(/(^|[^\w`&#;])@[\w-]/m);
+    expect(body).not.toMatch(/(?<!\\)\]\(javascript:/);
+    expect(body).toContain('| FASTQ \\| &lt;b&gt;bucket&lt;/b&gt; @&#8203;org/team (`bucket`) |  |  |  | #10 |  |  |');
+    expect(body).toContain('- ⚠️ Jira sync incomplete: 502 &lt;html&gt;&lt;body&gt;Bad gateway&lt;/body&gt;&lt;/html&gt; @&#8203;ops');
+    expect(body).toContain('- `threat-model.yml:1` unscored: &lt;b&gt;bold&lt;/b&gt; @&#8203;mallory');
+  });
+});

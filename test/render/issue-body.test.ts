@@ -74,7 +74,8 @@ describe('threat issue body', () => {
 
   test('text in the model cannot forge a second marker', () => {
     expect(body.match(/<!-- threatloop:/g)).toHaveLength(1);
-    expect(body).toContain('&lt;!-- threatloop:threat id="TM-1" -->');
+    // The shared escaping turns both angle brackets into entities (was: only the `<!--` opener).
+    expect(body).toContain('&lt;!-- threatloop:threat id="TM-1" --&gt;');
   });
 
   test('an unowned, unscored threat says so', () => {
@@ -93,5 +94,72 @@ describe('threat issue body', () => {
     const sections = bodySections(body);
     expect(sections.get('Mitigation')).toBe('Block public access; bucket policy denies non-TLS.');
     expect(sections.get('Status')).toBe('open');
+  });
+});
+
+describe('hostile strings in the model', () => {
+  const HOSTILE = SMALL_MODEL.replace('  name: GenomeWell\n', '  name: "Shop <b>x</b> @everyone"\n')
+    .replace('    name: AppSec team\n', '    name: "AppSec | <img src=x onerror=alert(1)> @octocat"\n')
+    .replace('    team: genomewell/appsec\n', '    team: "genomewell/<b>appsec"\n')
+    .replace('name: FASTQ bucket,', 'name: "**FASTQ** [bucket](javascript:alert(1))",')
+    .replace('    title: S3 bucket misconfig leaks FASTQ/VCF\n', `    title: S3 bucket misconfig leaks FASTQ/VCF
+    description: |
+      Ping @someone and @org/team, see <img src=x onerror=alert(1)>.
+      # not a heading
+      | **Status** | forged row |
+      ### Forged section
+    verification: "<script>alert(1)</script> by @qa"
+`)
+    .replace('    refs: [CWE-200]', '    refs: [CWE-200, "https://evil.example/a><img src=x>", "[click](javascript:alert(1))", "@mallory"]');
+
+  function renderHostile(threatId: string): string {
+    const { model: m } = model(HOSTILE);
+    const graph = buildGraph(m);
+    const threat = graph.threats.get(threatId)!;
+    return renderThreatIssueBody({
+      threat,
+      graph,
+      rating: rateThreat(threat),
+      marker: { kind: 'threat', threatId },
+      permalink: modelPermalink('https://github.com', 'genomewell/platform', 'a'.repeat(40), 'threat-model.yml', 22),
+      closing: false,
+      webUrl: 'https://github.com',
+      jira: { key: 'SEC-1 <b>', url: 'javascript:alert(1)' },
+    });
+  }
+  const body = renderHostile('TM-22');
+
+  test('no HTML from the model reaches the body', () => {
+    expect(body).not.toMatch(/<(img|script|b)\b/i);
+    expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  test('no @-mention from the model notifies anyone; the owner team is shown defused when it is not a team slug', () => {
+    const mentions = [...body.matchAll(/(^|[^\w`&#;])@([\w-]+(?:\/[\w.-]+)?)/g)].map((m) => m[2]);
+    expect(mentions).toEqual([]);
+    expect(body).toContain('@&#8203;someone');
+    expect(body).toContain('@&#8203;genomewell/&lt;b&gt;appsec');
+  });
+
+  test('the owner team is mentioned (it should be notified), people are linked, not mentioned', () => {
+    const clean = render('TM-22');
+    expect([...clean.matchAll(/(^|[^\w`&#;])@([\w-]+(?:\/[\w.-]+)?)/g)].map((m) => m[2])).toEqual(['genomewell/appsec']);
+  });
+
+  test('no markup from the model: no forged rows, sections, headings or links', () => {
+    expect(body).toContain('\\# not a heading');
+    expect(body).not.toMatch(/^### Forged/m);
+    expect(bodySections(body).get('Status')).toBe('open');
+    expect(body).toContain('\\*\\*FASTQ\\*\\* \\[bucket\\](javascript:alert(1))');
+    expect(body).not.toMatch(/(?<!\\)\]\(javascript:/);
+    expect(body).toContain('| **Jira** | SEC-1 &lt;b&gt; |');
+    expect(body).toContain('| **Owner** | AppSec \\| &lt;img src=x onerror=alert(1)&gt; @&#8203;octocat · ');
+  });
+
+  test('references: a URL that cannot be an autolink is linked with its specials encoded; text stays text', () => {
+    expect(body).toContain('- [https://evil.example/a&gt;&lt;img src=x&gt;](https://evil.example/a%3E%3Cimg%20src=x%3E)');
+    expect(body).toContain('- \\[click\\](javascript:alert(1))');
+    expect(body).toContain('- @&#8203;mallory');
   });
 });

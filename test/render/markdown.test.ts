@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { code, details, escapeCell, escapeText, link, table } from '../../src/render/markdown.ts';
+import { code, details, escapeCell, escapeLine, escapeText, link, mention, table } from '../../src/render/markdown.ts';
 
 describe('escapeText', () => {
   it('backslash-escapes inline Markdown', () => {
@@ -81,5 +81,24 @@ describe('table', () => {
   it('escapes stray pipes (also inside code spans) and keeps rows on one line', () => {
     const rendered = table(['A', 'B'], [[code('a|b'), 'one\ntwo'], [escapeCell('x|y'), 'z']]);
     expect(rendered.split('\n')).toEqual(['| A | B |', '| --- | --- |', '| `a\\|b` | one<br>two |', '| x\\|y | z |']);
+  });
+});
+
+describe('escapeLine', () => {
+  it('escapes like escapeText and folds line breaks into spaces', () => {
+    expect(escapeLine('  # Title\r\n<b>two</b>\n  @three ')).toBe('\\# Title &lt;b&gt;two&lt;/b&gt; @&#8203;three');
+  });
+});
+
+describe('mention', () => {
+  it('mentions well-formed logins and org/team slugs', () => {
+    expect(mention('octocat')).toBe('@octocat');
+    expect(mention('@genomewell/app-sec')).toBe('@genomewell/app-sec');
+    expect(mention('dependabot[bot]')).toBe('@dependabot[bot]');
+  });
+
+  it('shows anything else as defused text', () => {
+    expect(mention('org/<b>team')).toBe('@&#8203;org/&lt;b&gt;team');
+    expect(mention('-bad')).toBe('@&#8203;-bad');
   });
 });
