@@ -54,6 +54,16 @@ export const STRIDE_LETTER: Record<StrideCategory, string> = {
   'elevation-of-privilege': 'E',
 };
 
+/** Display name of a STRIDE category, for people (legends, issue bodies, reports). */
+export const STRIDE_NAME: Record<StrideCategory, string> = {
+  spoofing: 'Spoofing',
+  tampering: 'Tampering',
+  repudiation: 'Repudiation',
+  'information-disclosure': 'Information disclosure',
+  'denial-of-service': 'Denial of service',
+  'elevation-of-privilege': 'Elevation of privilege',
+};
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'none'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 /** A threat's rating: a severity, or `unscored` when it has neither vector nor severity. */
@@ -63,6 +73,7 @@ export const RATINGS: readonly Rating[] = [...SEVERITIES, 'unscored'];
 export const TRUST_LEVELS = ['untrusted', 'partner', 'restricted', 'trusted'] as const;
 export const COMPONENT_TYPES = ['external-entity', 'process', 'data-store'] as const;
 export const STRATEGIES = ['eliminate', 'mitigate', 'accept', 'transfer'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
 export const STATUSES = [
   'open',
   'planned',

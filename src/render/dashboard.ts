@@ -18,7 +18,7 @@ import type { ThreatRating } from '../model/rating.ts';
 import { RATINGS, STATUSES, STRIDE_CATEGORIES, STRIDE_LETTER, type Threat } from '../model/schema.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
-import { capitalise } from './issue-body.ts';
+import { RATING_NAME } from './display-names.ts';
 import { code, escapeCell, escapeLine, escapeText } from './markdown.ts';
 
 export interface DashboardThreat {
@@ -95,7 +95,7 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
     const all = threats.filter((t) => t.rating.rating === rating);
     if (all.length === 0) continue;
     const openCount = all.filter((t) => !t.closed).length;
-    head.push(`| ${capitalise(rating)} | ${openCount} | ${all.length - openCount} | ${all.length} |`);
+    head.push(`| ${RATING_NAME[rating]} | ${openCount} | ${all.length - openCount} | ${all.length} |`);
   }
   head.push('', '### By status', '', '| Status | Threats |', '|---|---:|');
   for (const status of STATUSES) {

@@ -10,10 +10,11 @@
  */
 import type { ModelGraph } from '../model/graph.ts';
 import type { ThreatRating } from '../model/rating.ts';
-import type { Owner, Threat } from '../model/schema.ts';
+import { STRIDE_NAME, type Owner, type Threat } from '../model/schema.ts';
 import type { IssueMarker } from '../sync/github-state.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
+import { RATING_NAME } from './display-names.ts';
 import { code, escapeCell, escapeLine, escapeText, link, mention } from './markdown.ts';
 
 export interface ModelPermalink {
@@ -44,7 +45,7 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   const { threat, graph, rating, due } = input;
   const lines: string[] = [renderMarker(input.marker), ''];
 
-  const severity = rating.cvss ? `**${capitalise(rating.rating)}** (CVSS ${rating.cvss.score.toFixed(1)})` : `**${capitalise(rating.rating)}**`;
+  const severity = rating.cvss ? `**${RATING_NAME[rating.rating]}** (CVSS ${rating.cvss.score.toFixed(1)})` : `**${RATING_NAME[rating.rating]}**`;
   lines.push(
     `> **${escapeLine(graph.model.system.name)}** threat ${code(threat.id)} · ${severity} · status **${threat.status}**${input.closing ? ' (closed)' : ''}${due ? ` · due **${due.date}**` : ''}`,
     '',
@@ -52,9 +53,9 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   if (threat.description?.trim()) lines.push(escapeText(threat.description.trim()), '');
 
   const rows: [string, string][] = [];
-  rows.push(['STRIDE', threat.stride.map(strideName).join(', ')]);
+  rows.push(['STRIDE', threat.stride.map((c) => STRIDE_NAME[c]).join(', ')]);
   rows.push(['Severity', severityCell(rating)]);
-  if (rating.cvss) rows.push(['CVSS', `${rating.cvss.version} ${code(rating.cvss.vector)} → ${rating.cvss.score.toFixed(1)} (${capitalise(rating.cvss.severity)})`]);
+  if (rating.cvss) rows.push(['CVSS', `${rating.cvss.version} ${code(rating.cvss.vector)} → ${rating.cvss.score.toFixed(1)} (${RATING_NAME[rating.cvss.severity]})`]);
   else if (threat.cvss) rows.push(['CVSS', `${code(threat.cvss.vector)} does not parse${rating.cvssError ? `: ${escapeCell(rating.cvssError.message)}` : ''}`]);
   rows.push(['Status', `${threat.status}${input.closing ? ' (closes this issue)' : ''}`]);
   rows.push(['Strategy', threat.strategy?.join(', ') ?? '—']);
@@ -136,9 +137,9 @@ export function bodySections(body: string): Map<string, string> {
 }
 
 function severityCell(rating: ThreatRating): string {
-  if (rating.cvss) return `${capitalise(rating.rating)} (CVSS ${rating.cvss.score.toFixed(1)})`;
+  if (rating.cvss) return `${RATING_NAME[rating.rating]} (CVSS ${rating.cvss.score.toFixed(1)})`;
   if (rating.rating === 'unscored') return 'Unscored: add a CVSS vector or a severity to the model';
-  return `${capitalise(rating.rating)} (stated, no CVSS vector)`;
+  return `${RATING_NAME[rating.rating]} (stated, no CVSS vector)`;
 }
 
 function ownerCell(threat: Threat, graph: ModelGraph, webUrl: string): string {
@@ -206,21 +207,4 @@ function reference(ref: string): string {
   const capec = /^CAPEC-(\d+)$/i.exec(trimmed);
   if (capec) return link(trimmed, `https://capec.mitre.org/data/definitions/${capec[1]}.html`);
   return escapeLine(trimmed);
-}
-
-const STRIDE_NAMES: Record<string, string> = {
-  spoofing: 'Spoofing',
-  tampering: 'Tampering',
-  repudiation: 'Repudiation',
-  'information-disclosure': 'Information disclosure',
-  'denial-of-service': 'Denial of service',
-  'elevation-of-privilege': 'Elevation of privilege',
-};
-
-export function strideName(category: string): string {
-  return STRIDE_NAMES[category] ?? category;
-}
-
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

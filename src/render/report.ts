@@ -15,14 +15,13 @@ import {
   STATUSES,
   STRIDE_CATEGORIES,
   STRIDE_LETTER,
-  type Component,
+  STRIDE_NAME,
   type Flow,
   type Rating,
   type Threat,
   type ThreatModel,
-  type ThreatStatus,
 } from '../model/schema.ts';
-import { capitalise, strideName } from './issue-body.ts';
+import { COMPONENT_TYPE_NAME, RATING_LABEL, RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 import { code, escapeCell, escapeText, link, table } from './markdown.ts';
 import { dataFlowDiagram } from './mermaid.ts';
 
@@ -37,31 +36,6 @@ export interface ReportInput {
   /** YYYY-MM-DD the report is generated on; also the day "overdue" is measured against. */
   generatedAt?: string;
 }
-
-export const RATING_LABEL: Record<Rating, string> = {
-  critical: '🔴 Critical',
-  high: '🟠 High',
-  medium: '🟡 Medium',
-  low: '🟢 Low',
-  none: '⚪ None',
-  unscored: '❔ Unscored',
-};
-
-export const STATUS_LABEL: Record<ThreatStatus, string> = {
-  open: 'Open',
-  planned: 'Planned',
-  'in-progress': 'In progress',
-  mitigated: 'Mitigated',
-  verified: 'Verified',
-  accepted: 'Accepted',
-  transferred: 'Transferred',
-};
-
-const TYPE_LABEL: Record<Component['type'], string> = {
-  'external-entity': 'External entity',
-  process: 'Process',
-  'data-store': 'Data store',
-};
 
 /** Finding messages shown per checklist item before "and N more". */
 const CHECKLIST_NOTES = 5;
@@ -194,7 +168,7 @@ function componentsSection(ctx: Context): string {
     model.components.map((c) => [
       code(c.id),
       `**${escapeCell(c.name)}**${c.out_of_scope ? ' _(out of scope)_' : ''}${c.description ? `<br>${escapeCell(c.description)}` : ''}`,
-      TYPE_LABEL[c.type],
+      COMPONENT_TYPE_NAME[c.type],
       c.boundary ? escapeCell(graph.boundaries.get(c.boundary)?.name ?? c.boundary) : '',
       escapeCell((c.tech ?? []).join(', ')),
       c.owner ? ownerLabel(ctx, c.owner) : '',
@@ -233,7 +207,7 @@ function strideSection(ctx: Context): string {
     ...model.flows.filter((f) => !f.out_of_scope || hasThreats(f.id)).map((f) => row(`Flow: ${escapeCell(flowLabel(graph, f))}`, f.id)),
   ];
   if (rows.length === 0) return '_The model has no components or flows._';
-  const legend = STRIDE_CATEGORIES.map((c) => `**${STRIDE_LETTER[c]}** ${strideName(c)}`).join(' · ');
+  const legend = STRIDE_CATEGORIES.map((c) => `**${STRIDE_LETTER[c]}** ${STRIDE_NAME[c]}`).join(' · ');
   const matrix = table(['Component / data flow', ...STRIDE_CATEGORIES.map((c) => STRIDE_LETTER[c])], rows, [
     'left',
     ...STRIDE_CATEGORIES.map(() => 'center' as const),
@@ -248,7 +222,7 @@ function threatsSection(ctx: Context): string {
     ['ID', 'STRIDE', 'Component / data flow', 'Threat', 'Rating', 'Status'],
     model.threats.map((t) => [
       `<a id="${anchor(t.id)}"></a>${escapeCell(t.id)}`,
-      t.stride.map(strideName).join(', '),
+      t.stride.map((c) => STRIDE_NAME[c]).join(', '),
       t.targets.map((id) => escapeCell(targetName(graph, id))).join('<br>'),
       [
         `**${escapeCell(t.title)}**`,
@@ -287,8 +261,8 @@ function mitigationSection(ctx: Context): string {
     const due = t.due ? `${t.due}${isOverdue(ctx, t) ? ' ⚠️ overdue' : ''}` : '';
     return [
       threatLink(t),
-      r.cvss ? `${r.cvss.score.toFixed(1)} (${capitalise(r.rating)})` : RATING_LABEL[r.rating],
-      (t.strategy ?? []).map(capitalise).join(' + '),
+      r.cvss ? `${r.cvss.score.toFixed(1)} (${RATING_NAME[r.rating]})` : RATING_LABEL[r.rating],
+      (t.strategy ?? []).map((s) => STRATEGY_NAME[s]).join(' + '),
       t.mitigation?.trim() ? escapeCell(t.mitigation) : '—',
       (t.owner ?? []).map((o) => ownerLabel(ctx, o)).join('<br>'),
       STATUS_LABEL[t.status],
@@ -442,8 +416,10 @@ function contextValue(value: unknown): string {
   return String(value);
 }
 
+/** A context key as a label: `data_residency` → `Data residency`. */
 function humanise(key: string): string {
-  return capitalise(key.replace(/[_-]+/g, ' ').trim());
+  const words = key.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function plural(n: number, word: string): string {

@@ -1,5 +1,6 @@
 // `threatloop cvss VECTOR...`: score CVSS v3.0/v3.1/v4.0 vectors from the command line.
-import { scoreCvss, severityLabel, type CvssResult } from '../../model/cvss/index.ts';
+import { scoreCvss, type CvssResult } from '../../model/cvss/index.ts';
+import { RATING_NAME } from '../../render/display-names.ts';
 import { EXIT, type Command } from '../io.ts';
 
 export const CVSS_USAGE = 'threatloop cvss VECTOR [VECTOR...]';
@@ -35,7 +36,7 @@ export function runCvss(args: string[], io: { out: (line: string) => void; err: 
   results.forEach((r, i) => {
     if (r.ok) {
       const { vector, version, score, severity } = r.value;
-      io.out(`${vector.padEnd(width)}  ${version}  ${score.toFixed(1).padStart(4)}  ${severityLabel(severity)}`);
+      io.out(`${vector.padEnd(width)}  ${version}  ${score.toFixed(1).padStart(4)}  ${RATING_NAME[severity]}`);
     } else {
       failed = true;
       io.err(`${args[i]}: ${r.error.message}`);

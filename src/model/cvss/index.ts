@@ -22,11 +22,6 @@ export function severityOf(score: number): SeverityRating {
   return 'critical';
 }
 
-/** Display form of a rating: `Critical`, `High`, ... */
-export function severityLabel(severity: SeverityRating): string {
-  return severity.charAt(0).toUpperCase() + severity.slice(1);
-}
-
 /**
  * Parses `vector` strictly and scores it.
  *

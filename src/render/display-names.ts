@@ -1,0 +1,51 @@
+/**
+ * How the model's enumerated values read to people, one table per value set,
+ * shared by every renderer (issue bodies, dashboard, report, CLI). STRIDE
+ * letters and names live with the categories in `src/model/schema.ts`.
+ */
+import { RATINGS, type Component, type Rating, type Strategy, type ThreatStatus } from '../model/schema.ts';
+
+/** `Critical`, `High`, ..., `Unscored`. */
+export const RATING_NAME: Record<Rating, string> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  none: 'None',
+  unscored: 'Unscored',
+};
+
+const RATING_ICON: Record<Rating, string> = {
+  critical: '🔴',
+  high: '🟠',
+  medium: '🟡',
+  low: '🟢',
+  none: '⚪',
+  unscored: '❔',
+};
+
+/** The rating with a coloured marker, for tables a person scans (`🔴 Critical`). */
+export const RATING_LABEL = Object.fromEntries(RATINGS.map((r) => [r, `${RATING_ICON[r]} ${RATING_NAME[r]}`])) as Record<Rating, string>;
+
+export const STATUS_LABEL: Record<ThreatStatus, string> = {
+  open: 'Open',
+  planned: 'Planned',
+  'in-progress': 'In progress',
+  mitigated: 'Mitigated',
+  verified: 'Verified',
+  accepted: 'Accepted',
+  transferred: 'Transferred',
+};
+
+export const STRATEGY_NAME: Record<Strategy, string> = {
+  eliminate: 'Eliminate',
+  mitigate: 'Mitigate',
+  accept: 'Accept',
+  transfer: 'Transfer',
+};
+
+export const COMPONENT_TYPE_NAME: Record<Component['type'], string> = {
+  'external-entity': 'External entity',
+  process: 'Process',
+  'data-store': 'Data store',
+};
