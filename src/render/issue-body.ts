@@ -16,6 +16,7 @@ import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
 import { RATING_NAME } from './display-names.ts';
 import { code, escapeCell, escapeLine, escapeText, link, mention } from './markdown.ts';
+import { referenceLink } from './references.ts';
 
 export interface ModelPermalink {
   /** Path of the model in its repository, e.g. `threat-model.yml`. */
@@ -72,7 +73,7 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
     ['Rationale', threat.rationale],
   ];
   for (const [heading, text] of sections) if (text?.trim()) lines.push(`### ${heading}`, '', escapeText(text.trim()), '');
-  if (threat.refs?.length) lines.push('### References', '', ...threat.refs.map((ref) => `- ${reference(ref)}`), '');
+  if (threat.refs?.length) lines.push('### References', '', ...threat.refs.map((ref) => `- ${referenceLink(ref)}`), '');
 
   lines.push('---', `<sub>Source: ${permalinkText(input.permalink)}. Edit the threat model, not this issue: threatloop rewrites this description when the threat changes.</sub>`);
   return `${lines.join('\n')}\n`;
@@ -195,16 +196,4 @@ function boundaryText(boundaryId: string | undefined, graph: ModelGraph): string
   if (!boundaryId) return 'no boundary';
   const boundary = graph.boundaries.get(boundaryId);
   return boundary ? `*${escapeLine(boundary.name)}* (${boundary.trust})` : code(boundaryId);
-}
-
-function reference(ref: string): string {
-  const trimmed = ref.trim();
-  // An autolink cannot hold `<`, `>` or spaces; any other URL goes through `link` (which encodes them).
-  if (/^https?:\/\/[^\s<>]+$/i.test(trimmed)) return `<${trimmed}>`;
-  if (/^https?:\/\//i.test(trimmed)) return link(trimmed, trimmed);
-  const cwe = /^CWE-(\d+)$/i.exec(trimmed);
-  if (cwe) return link(trimmed, `https://cwe.mitre.org/data/definitions/${cwe[1]}.html`);
-  const capec = /^CAPEC-(\d+)$/i.exec(trimmed);
-  if (capec) return link(trimmed, `https://capec.mitre.org/data/definitions/${capec[1]}.html`);
-  return escapeLine(trimmed);
 }

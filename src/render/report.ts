@@ -22,8 +22,9 @@ import {
   type ThreatModel,
 } from '../model/schema.ts';
 import { COMPONENT_TYPE_NAME, RATING_LABEL, RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
-import { code, escapeCell, escapeText, link, table } from './markdown.ts';
+import { code, escapeCell, escapeText, table } from './markdown.ts';
 import { dataFlowDiagram } from './mermaid.ts';
+import { referenceLink } from './references.ts';
 
 export interface ReportInput {
   model: ThreatModel;
@@ -227,7 +228,7 @@ function threatsSection(ctx: Context): string {
       [
         `**${escapeCell(t.title)}**`,
         ...(t.description ? [escapeCell(t.description)] : []),
-        ...(t.refs?.length ? [`Refs: ${t.refs.map(refLabel).join(' · ')}`] : []),
+        ...(t.refs?.length ? [`Refs: ${t.refs.map(referenceLink).join(' · ')}`] : []),
       ].join('<br>'),
       RATING_LABEL[rating(ctx, t)],
       STATUS_LABEL[t.status],
@@ -382,11 +383,6 @@ function ownerLabel(ctx: Context, key: string): string {
   if (!owner) return code(key);
   const handle = owner.team ? `@${owner.team}` : owner.github?.[0] ? `@${owner.github[0]}` : undefined;
   return `${escapeCell(owner.name ?? key)}${handle ? ` ${code(handle)}` : ''}`;
-}
-
-/** A reference: links stay links, anything else is text. */
-function refLabel(ref: string): string {
-  return /^https?:\/\//i.test(ref.trim()) ? link(ref.trim(), ref.trim()) : escapeCell(ref);
 }
 
 function componentName(graph: ModelGraph, id: string): string {

@@ -109,7 +109,7 @@ describe('renderReport', () => {
 
   it('details threats with anchors, refs as links, and scores most severe first', () => {
     expect(lines).toContain(
-      '| <a id="threat-T-4"></a>T-4 | Information disclosure | API | **Verbose errors**<br>Refs: CWE-209 · [https://cwe.mitre.org/data/definitions/209.html](https://cwe.mitre.org/data/definitions/209.html) | ❔ Unscored | Open |',
+      '| <a id="threat-T-4"></a>T-4 | Information disclosure | API | **Verbose errors**<br>Refs: [CWE-209](https://cwe.mitre.org/data/definitions/209.html) · <https://cwe.mitre.org/data/definitions/209.html> | ❔ Unscored | Open |',
     );
     const cvss = lines.slice(lines.indexOf('## CVSS scoring'), lines.indexOf('## Mitigation tracking')).filter((l) => l.startsWith('| ['));
     expect(cvss).toEqual([
