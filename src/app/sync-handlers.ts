@@ -95,54 +95,70 @@ type SyncTarget = Pick<SyncRequest, 'owner' | 'repo' | 'sha' | 'branch' | 'actor
   installationId: number | undefined;
 };
 
-/** Runs the sync in the repository's queue, publishes the check run, schedules a resume if needed. */
+/** Hand-overs from a stale commit to the branch head within one queued sync (the head may keep moving). */
+const MAX_HEAD_HANDOVERS = 3;
+
+/**
+ * Runs the sync in the repository's queue, publishes the check run, schedules a resume if needed.
+ * A commit that is no longer the head hands over to the head: the push of the head may have been
+ * filtered out (it touched neither model nor config), and the model change must not be lost.
+ */
 export function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, target: SyncTarget): Promise<SyncOutcome> {
   const key = `${target.owner}/${target.repo}`.toLowerCase();
   return runtime.queue.run(key, async () => {
     runtime.scheduler.cancel(key);
-    let outcome: SyncOutcome;
-    try {
-      const { installationId, ...request } = target;
-      outcome = await runSync({
-        ...request,
-        octokit,
-        now: runtime.now(),
-        requireHead: true,
-        pacer: runtime.pacer,
-        paceKey: `installation:${installationId ?? 'none'}`,
-        extensions: runtime.extensions,
-      });
-    } catch (error) {
-      if (error instanceof RateLimitedError) {
-        scheduleResume(runtime, key, target, error.resumeAt);
-        throw error;
-      }
-      // Tell the people looking at the commit; the wrapper logs the details.
-      await publishCheckRun(octokit, {
-        owner: target.owner,
-        repo: target.repo,
-        headSha: target.sha,
-        findings: [],
-        conclusion: 'failure',
-        title: 'Threat model sync failed',
-        summary: `The sync stopped on an unexpected error: ${describeError(error).message}\n\nNo issue was closed because of it; the next push retries.`,
-      }).catch(() => undefined);
-      throw error;
-    }
-    if (outcome.status !== 'no-model') {
-      await publishCheckRun(octokit, {
-        owner: target.owner,
-        repo: target.repo,
-        headSha: target.sha,
-        findings: outcome.findings,
-        ...describeSync(outcome),
-      });
-    }
-    if (outcome.status === 'incomplete') {
-      scheduleResume(runtime, key, target, outcome.resumeAt ?? new Date(runtime.now().getTime() + BUDGET_RESUME_MS));
+    let outcome = await syncCommit(runtime, octokit, key, target);
+    for (let handovers = 0; outcome.status === 'stale' && outcome.headSha && handovers < MAX_HEAD_HANDOVERS; handovers++) {
+      const { config: _staleConfig, ...rest } = target;
+      outcome = await syncCommit(runtime, octokit, key, { ...rest, sha: outcome.headSha });
     }
     return outcome;
   });
+}
+
+async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: string, target: SyncTarget): Promise<SyncOutcome> {
+  let outcome: SyncOutcome;
+  try {
+    const { installationId, ...request } = target;
+    outcome = await runSync({
+      ...request,
+      octokit,
+      now: runtime.now(),
+      requireHead: true,
+      pacer: runtime.pacer,
+      paceKey: `installation:${installationId ?? 'none'}`,
+      extensions: runtime.extensions,
+    });
+  } catch (error) {
+    if (error instanceof RateLimitedError) {
+      scheduleResume(runtime, key, target, error.resumeAt);
+      throw error;
+    }
+    // Tell the people looking at the commit; the wrapper logs the details.
+    await publishCheckRun(octokit, {
+      owner: target.owner,
+      repo: target.repo,
+      headSha: target.sha,
+      findings: [],
+      conclusion: 'failure',
+      title: 'Threat model sync failed',
+      summary: `The sync stopped on an unexpected error: ${describeError(error).message}\n\nNo issue was closed because of it; the next push retries.`,
+    }).catch(() => undefined);
+    throw error;
+  }
+  if (outcome.status !== 'no-model') {
+    await publishCheckRun(octokit, {
+      owner: target.owner,
+      repo: target.repo,
+      headSha: target.sha,
+      findings: outcome.findings,
+      ...describeSync(outcome),
+    });
+  }
+  if (outcome.status === 'incomplete') {
+    scheduleResume(runtime, key, target, outcome.resumeAt ?? new Date(runtime.now().getTime() + BUDGET_RESUME_MS));
+  }
+  return outcome;
 }
 
 /** Resume = sync the branch head again: the plan is recomputed from GitHub's state, so nothing is lost or doubled. */
@@ -168,6 +184,9 @@ type PushPayload = Context<'push'>['payload'];
 
 /** Paths the push added, modified or removed; `unknown` when the payload cannot say (new branch, truncated, huge). */
 async function changedPaths(octokit: GitHubClient, owner: string, repo: string, payload: PushPayload): Promise<Set<string> | 'unknown'> {
+  // A force push can drop commits that changed the model: the new commits' file lists cannot show a
+  // revert to an older model (and a compare from `before` goes through the merge base), so sync.
+  if (payload.forced) return 'unknown';
   const commits = payload.commits ?? [];
   // A push webhook lists at most 2048 commits (and none for a push that only moves the branch back).
   const listed = commits.length > 0 && commits.length < 2048;

@@ -177,13 +177,38 @@ describe('push to the default branch', () => {
     expect(app.logs.some((l) => l.fields.outcome === 'ignored-own-event')).toBe(true);
   });
 
-  it('skips a commit that is no longer the branch head', async () => {
+  it('skips a commit that is no longer the branch head and syncs the head instead, even when the head push did not touch the model', async () => {
     const repo = setup({ threats: 2 });
-    const first = github.push(REPO, { 'threat-model.yml': threatModelText({ threats: 2 }) });
-    github.push(REPO, { 'README.md': 'newer' });
-    await app.probot.receive({ name: 'push', id: 'old', payload: github.pushPayload(REPO, first) as never });
-    expect(repo.issues).toEqual([]);
-    expect(lastCheck(repo).output.title).toContain('newer commit');
+    // Two pushes in quick succession: the model change, then a README edit, delivered in that order.
+    const model = github.push(REPO, { 'threat-model.yml': threatModelText({ threats: 2 }) });
+    const readme = github.push(REPO, { 'README.md': 'newer' });
+    await app.probot.receive({ name: 'push', id: 'model', payload: github.pushPayload(REPO, model) as never });
+    await app.probot.receive({ name: 'push', id: 'readme', payload: github.pushPayload(REPO, readme) as never });
+    await app.threatloop.runtime()!.queue.idle();
+
+    // The README push is rightly filtered out, so the model change must not be lost with the stale sync.
+    expect(threatIssues(repo)).toHaveLength(2);
+    const issueWrites = github.writes().filter((w) => /\/issues/.test(w.path));
+    expect(issueWrites.every((w) => github.requests.indexOf(w) > github.requests.findIndex((r) => r.method === 'POST' && r.path.endsWith('/check-runs')))).toBe(true);
+    expect(repo.checkRuns.find((c) => c.head_sha === model.after)!.output.title).toContain('newer commit');
+    expect(repo.checkRuns.find((c) => c.head_sha === readme.after)!.output.title).toContain('issues synced');
+  });
+
+  it('a force push that drops a model change syncs, even when its new commits touch only other files', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const original = repo.branches.get('main')!;
+    const changed = await pushModel({ threats: 2, overrides: { 0: { status: 'mitigated' } } });
+    expect(threatIssues(repo)[0]).toMatchObject({ state: 'closed' });
+
+    // `git reset --hard <original> && edit README && git push --force`: the model is back to the original.
+    repo.branches.set('main', original);
+    const rewritten = github.push(REPO, { 'README.md': 'rewritten' });
+    const payload = { ...github.pushPayload(REPO, rewritten), before: changed.after, forced: true };
+    await app.probot.receive({ name: 'push', id: 'forced', payload: payload as never });
+
+    expect(threatIssues(repo)[0]).toMatchObject({ state: 'open' });
+    expect(lastCheck(repo).head_sha).toBe(rewritten.after);
   });
 
   it('an owner who cannot be assigned is reported, not fatal', async () => {
