@@ -253,6 +253,10 @@ export async function applyGithubPlan(
       }
       spent += cost;
       try {
+        // A rate limit between an edit and its audit comment would lose the comment for good (the next
+        // sync sees the edit done): start a unit only when the hour has room for all of it.
+        const resumeAt = cost > 1 ? options.pacer.roomFor(options.paceKey, cost) : undefined;
+        if (resumeAt) throw new StopApplying('rate-limit', 'hourly write allowance used up', resumeAt);
         await run(unit);
       } catch (error) {
         if (!(error instanceof StopApplying)) throw error;

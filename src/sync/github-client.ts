@@ -134,12 +134,22 @@ export class WritePacer {
     this.#options = { perHour: 500, now: Date.now, ...options };
   }
 
+  /**
+   * Whether `writes` more fit in this hour's allowance: `undefined` = yes, a Date = not before then.
+   * Lets a caller keep writes that belong together (an edit and its audit comment) from being split.
+   */
+  roomFor(key: string, writes: number): Date | undefined {
+    const recent = this.#recentWrites(key);
+    const excess = recent.length + writes - this.#options.perHour;
+    if (excess <= 0) return undefined;
+    const freedBy = recent[Math.min(excess, recent.length) - 1];
+    return new Date((freedBy ?? this.#options.now()) + 3_600_000);
+  }
+
   /** Waits for the gap; `undefined` = go, a Date = the hourly allowance is used up until then. */
   async beforeWrite(key: string): Promise<Date | undefined> {
     const { minIntervalMs, perHour, delay, now } = this.#options;
-    const hourAgo = now() - 3_600_000;
-    const recent = (this.#recent.get(key) ?? []).filter((t) => t > hourAgo);
-    this.#recent.set(key, recent);
+    const recent = this.#recentWrites(key);
     if (recent.length >= perHour) return new Date(recent[0]! + 3_600_000);
     const last = this.#last.get(key);
     if (last !== undefined && minIntervalMs > 0) {
@@ -150,6 +160,14 @@ export class WritePacer {
     this.#last.set(key, at);
     recent.push(at);
     return undefined;
+  }
+
+  /** This key's writes within the last hour, oldest first. */
+  #recentWrites(key: string): number[] {
+    const hourAgo = this.#options.now() - 3_600_000;
+    const recent = (this.#recent.get(key) ?? []).filter((t) => t > hourAgo);
+    this.#recent.set(key, recent);
+    return recent;
   }
 }
 

@@ -90,6 +90,24 @@ describe('applyGithubPlan', () => {
     const result = await applyGithubPlan(client(), plan, { milestones: [] }, options(10, 2));
     expect(result).toMatchObject({ applied: 2, remaining: 1, stoppedBy: 'rate-limit', resumeAt: new Date(3_600_000) });
   });
+
+  it('does not start an edit whose audit comment the hourly allowance has no room for', async () => {
+    repo.issues.push({ number: 1, title: 'x', body: '', state: 'open', state_reason: null, labels: [], assignees: [], milestone: null, created_at: '', comments: [] });
+    repo.nextNumber = 2;
+    const plan = {
+      notes: [],
+      operations: [
+        { op: 'create-issue', threatId: 'T2', fields: fields('T2') },
+        { op: 'update-issue', number: 1, threatId: 'T1', changes: { title: 'y' }, changed: ['title'] },
+        { op: 'comment', number: 1, threatId: 'T1', body: 'changed' },
+      ] satisfies GithubOperation[],
+    };
+    // Two writes left this hour: the issue, then the edit would fit but its comment would not. The next
+    // sync sees the edit done and plans no comment, so the audit log would lose the change for good.
+    const result = await applyGithubPlan(client(), plan, { milestones: [] }, options(10, 2));
+    expect(result).toMatchObject({ applied: 1, writes: 1, remaining: 2, stoppedBy: 'rate-limit' });
+    expect(repo.issues.find((i) => i.number === 1)!.title).toBe('x');
+  });
 });
 
 describe('fetchRepoState', () => {
