@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { cvssCommand } from './commands/cvss.ts';
+import { importCommand } from './commands/import.ts';
 import { lintCommand } from './commands/lint.ts';
 import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
@@ -14,6 +15,7 @@ import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
   cvss: cvssCommand,
+  import: importCommand,
   lint: lintCommand,
   plan: planCommand,
   report: reportCommand,
