@@ -80,6 +80,8 @@ interface EventTools {
   now: Date;
   /** Spaces a content-creating request within the installation's quota; false = quota used up, skipped. */
   paced(write: () => Promise<unknown>): Promise<boolean>;
+  /** This app's bot login (`<slug>[bot]`), undefined when it cannot be looked up. */
+  botLogin(): Promise<string | undefined>;
 }
 
 /** `pull_request` opened/synchronize/reopened/ready_for_review/edited: check run, context comment, cross-links. */
@@ -103,6 +105,7 @@ function inPullRequestQueue(
     octokit: runtime.client(context.octokit as GitHubClient),
     log: context.log,
     now: runtime.now(),
+    botLogin: runtime.botLogin,
     paced: async (write) => {
       const exhaustedUntil = await runtime.pacer.beforeWrite(paceKey);
       if (exhaustedUntil) {
@@ -191,8 +194,12 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     issue_number: pr.number,
     per_page: PER_PAGE,
   });
-  // Only an app's comment is ours to edit: a person quoting the marker keeps their comment.
-  const existingComment = findContextComment(comments.filter((c) => c.user?.type === 'Bot'));
+  // Only this app's comment is ours to edit: a person quoting the marker keeps their comment, and another
+  // app's (a staging install, a bot echoing comments) cannot be edited by us at all (403).
+  const ownLogin = await tools.botLogin();
+  const existingComment = findContextComment(
+    comments.filter((c) => c.user?.type === 'Bot' && (ownLogin === undefined || c.user.login === ownLogin)),
+  );
   const plan = planContextComment({ ...inputs, threatIssues, existingComment }, analysis);
   if (plan.action === 'create') {
     await tools.paced(() => octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr.number, body: plan.body }));

@@ -120,6 +120,7 @@ class FakeRepo {
     else if (!path.startsWith('/app/')) this.writes.push({ method, path, body: json });
     const repo = `/repos/${OWNER}/${REPO}`;
     let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/app') return [200, { id: 1, slug: 'threatloop', name: 'threatloop' }];
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
       return [201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }];
     }
@@ -276,6 +277,16 @@ describe('pull request context comment', () => {
     expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-created' });
     expect(github.prComments[0]!.body).toBe('Why does <!-- threatloop:pr-context --> say that?');
     expect(github.writesTo('/issues/comments/5', 'PATCH')).toEqual([]);
+  });
+
+  it('never edits another app’s comment that carries the marker (it could not, and the PR would get no context)', async () => {
+    // E.g. a staging install of threatloop, or a bot that echoes comments. GitHub answers 403 to an edit of another app's comment.
+    github.prComments = [{ id: 5, body: '<!-- threatloop:pr-context -->\nfrom another app', user: { login: 'threatloop-staging[bot]', type: 'Bot' } }];
+    github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
+    expect(await receive(pullRequest('opened'))).toMatchObject({ outcome: 'comment-created' });
+    expect(github.writesTo('/issues/comments/5', 'PATCH')).toEqual([]);
+    expect(github.prComments[0]!.body).toBe('<!-- threatloop:pr-context -->\nfrom another app');
+    expect(github.prComments[1]!.body).toContain('Payments API');
   });
 
   it('maps a renamed file under its old path', async () => {
