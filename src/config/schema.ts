@@ -3,6 +3,7 @@
  * The app reads it with Probot's config loader (org defaults, `_extends`);
  * the CLI reads the file from the working tree. Both validate with this schema.
  */
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { SEVERITIES, STATUSES, type Rating } from '../model/schema.ts';
 
@@ -112,7 +113,13 @@ export const JiraConfigSchema = z.strictObject({
 export const ConfigSchema = z
   .strictObject({
     _extends: z.string().optional().meta({ description: 'Inherit from another repository’s config (Probot)' }),
-    model: z.string().min(1).default('threat-model.yml').meta({ description: 'Path of the threat model in the repository' }),
+    model: z
+      .string()
+      .min(1)
+      // As GitHub names files (a push's file lists, annotations): `./docs/tm.yml` and `/docs/tm.yml` are `docs/tm.yml`.
+      .transform((path) => posix.normalize(path).replace(/^(?:\.\/|\/)+/, ''))
+      .default('threat-model.yml')
+      .meta({ description: 'Path of the threat model in the repository' }),
     lint: z
       .strictObject({
         /** Rule id -> off | warning | error. */

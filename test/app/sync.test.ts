@@ -211,6 +211,14 @@ describe('push to the default branch', () => {
     expect(lastCheck(repo).head_sha).toBe(rewritten.after);
   });
 
+  it('a model path written as ./path in the config still recognises a push that changes the model', async () => {
+    const repo = setup({ threats: 2 }, { config: 'model: ./threat-model.yml\n' });
+    await pushModel({ threats: 2 });
+    expect(threatIssues(repo)).toHaveLength(2);
+    await pushModel({ threats: 2, overrides: { 0: { status: 'mitigated' } } });
+    expect(threatIssues(repo)[0]).toMatchObject({ state: 'closed' });
+  });
+
   it('an owner who cannot be assigned is reported, not fatal', async () => {
     const repo = setup({ threats: 2 }, { assignees: ['sec-lead'] });
     await pushModel({ threats: 2 });
