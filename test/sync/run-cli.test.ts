@@ -87,6 +87,24 @@ describe('threatloop sync --repo', () => {
     expect(github.writes()).toEqual([]);
   });
 
+  it('an invalid working-tree config is reported (exit 1) even when the model it would name is unknown; nothing written', async () => {
+    mkdirSync(join(cwd, '.github'), { recursive: true });
+    writeFileSync(join(cwd, '.github/threatloop.yml'), 'model: elsewhere.yml\nissues: [\n');
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(1);
+    expect(run.err.join('\n')).toMatch(/\.github\/threatloop\.yml:\d+:\d+ error config /);
+    expect(github.writes()).toEqual([]);
+  });
+
+  it('a model over the size limit is refused before reading: exit 1 with the finding, no request made', async () => {
+    writeFileSync(join(cwd, 'threat-model.yml'), Buffer.alloc(9 * 1024 * 1024, 0x23));
+    const run = io();
+    const before = github.requests.length;
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(1);
+    expect(run.err.join('\n')).toMatch(/^threat-model\.yml:1:1 error file-too-large /);
+    expect(github.requests.length).toBe(before);
+  });
+
   it('a refused token says so without printing it', async () => {
     github.fail('GET', /^\/repos\/acme\/app$/, { status: 401, body: { message: 'Bad credentials' } });
     const run = io();

@@ -12,7 +12,7 @@ import type { RepoState, SyncContext } from '../../sync/github-state.ts';
 import { planJiraDryRun } from '../../sync/jira-dry-run.ts';
 import { planGithubSync } from '../../sync/plan.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { readModelCommandInput } from '../model-input.ts';
+import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
 import { runRemotePlan } from './sync.ts';
 
 const FORMATS = ['text', 'json'] as const;
@@ -47,14 +47,13 @@ async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
   const withJira = allArgs.includes('--jira');
   const args = allArgs.filter((arg) => arg !== '--jira');
   const read = readModelCommandInput('plan', USAGE, args, io, { format: { type: 'string', short: 'f' } });
-  if (!read.ok) return read.configFindings ? refuse(io, read.configFindings, read.configFile ?? CONFIG_PATH) : read.exit;
-  const { values, config, configFile, file, text, today } = read.input;
+  if (!read.ok) return read.exit;
+  const { values, config, modelFile: file, today } = read.input;
   const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) {
-    io.err(`threatloop plan: unknown format "${values.format}" (use ${FORMATS.join(', ')})\nusage: ${USAGE}`);
-    return EXIT.usage;
-  }
-  const { findings, model, source } = lintModelText(text, file, { today, rules: config.lint.rules, config: { file: configFile } });
+  if (!FORMATS.includes(format)) return usageError(io, 'plan', USAGE, `unknown format "${values.format}" (use ${FORMATS.join(', ')})`);
+  const usable = requireModelText(read.input);
+  if (!usable.ok) return refuse(io, usable.findings, usable.file);
+  const { findings, model, source } = lintModelText(usable.text, file, lintOptions(read.input));
   if (!model || hasErrors(findings)) return refuse(io, findings, file);
 
   const state: RepoState = { ...OFFLINE_REPO, issues: [], labels: [], milestones: [], private: true };

@@ -11,7 +11,7 @@ import { lintModelText } from '../../model/lint/index.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { renderReport } from '../../render/report.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { readModelCommandInput } from '../model-input.ts';
+import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
 
 const USAGE = 'threatloop report [FILE] [--output PATH] [--config PATH] [--today YYYY-MM-DD]';
 
@@ -31,13 +31,12 @@ export const reportCommand: Command = {
 
 function runReport(args: string[], io: CliIo): number {
   const read = readModelCommandInput('report', USAGE, args, io, { output: { type: 'string', short: 'o' } });
-  if (!read.ok) return read.configFindings ? refuse(io, read.configFindings, read.configFile ?? CONFIG_PATH) : read.exit;
-  const { values, config, configFile, file, text, today } = read.input;
-  if (values.output === '') {
-    io.err(`threatloop report: --output needs a path\nusage: ${USAGE}`);
-    return EXIT.usage;
-  }
-  const { findings, model } = lintModelText(text, file, { today, rules: config.lint.rules, config: { file: configFile } });
+  if (!read.ok) return read.exit;
+  const { values, modelFile: file, today } = read.input;
+  if (values.output === '') return usageError(io, 'report', USAGE, '--output needs a path');
+  const usable = requireModelText(read.input);
+  if (!usable.ok) return refuse(io, usable.findings, usable.file);
+  const { findings, model } = lintModelText(usable.text, file, lintOptions(read.input));
   if (!model || hasErrors(findings)) return refuse(io, findings, file);
 
   const report = renderReport({ model, findings, file, generatedAt: today });

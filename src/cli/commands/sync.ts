@@ -8,16 +8,14 @@
  * read from the repository at that ref instead (resolved to a commit SHA).
  * `threatloop plan --repo owner/name` is `sync --dry-run`: `runRemotePlan`.
  */
-import { parseArgs } from 'node:util';
-import { loadConfigText } from '../../config/load.ts';
-import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
+import { CONFIG_PATH } from '../../config/schema.ts';
 import { formatFindingsText } from '../../render/findings.ts';
 import { formatPlan } from '../../sync/format-plan.ts';
 import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../sync/github-client.ts';
 import { jiraSyncExtension } from '../../sync/jira-extension.ts';
 import { describeSync, runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { readTextFile } from '../model-input.ts';
+import { parseCommandArgs, readWorkingTree, usageError } from '../model-input.ts';
 
 const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--dry-run] [--format text|json]';
 
@@ -58,34 +56,21 @@ export function runRemotePlan(args: string[], io: CliIo, options: Partial<Remote
 }
 
 export async function runRemoteSync(command: string, args: string[], io: CliIo, options: RemoteOptions): Promise<number> {
-  const usageError = (message: string) => {
-    io.err(`threatloop ${command}: ${message}\nusage: ${USAGE}`);
-    return EXIT.usage;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        repo: { type: 'string' },
-        ref: { type: 'string' },
-        config: { type: 'string' },
-        format: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const usage = (message: string) => usageError(io, command, USAGE, message);
+  const parsed = parseCommandArgs(command, USAGE, args, io, {
+    repo: { type: 'string' },
+    ref: { type: 'string' },
+    config: { type: 'string' },
+    format: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  });
+  if (!parsed.ok) return parsed.exit;
+  const { values, file } = parsed;
   const dryRun = options.dryRun || values['dry-run'] === true;
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') return usageError(`unknown format "${format}" (use text, json)`);
-  if (!values.repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.repo)) return usageError('--repo owner/name is required');
-  if (positionals.length > 1) return usageError(`expected one FILE, got ${positionals.length}`);
-  if (values.ref && (positionals.length > 0 || values.config)) return usageError('--ref reads the model and config from the repository: leave out FILE and --config');
+  if (format !== 'text' && format !== 'json') return usage(`unknown format "${format}" (use text, json)`);
+  if (!values.repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(values.repo)) return usage('--repo owner/name is required');
+  if (values.ref && (file !== undefined || values.config)) return usage('--ref reads the model and config from the repository: leave out FILE and --config');
   const [owner, repo] = values.repo.split('/') as [string, string];
 
   const token = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN;
@@ -107,15 +92,15 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
 
   let local: SyncRequest['local'];
   if (!values.ref) {
-    const configFile = values.config ?? CONFIG_PATH;
-    const configText = readTextFile(io.cwd, configFile);
-    if (!configText.ok && (values.config !== undefined || configText.reason !== 'missing')) return usageError(`config ${configText.message}`);
-    // The model path defaults to `model` in the config (an invalid config is reported by the sync itself).
-    const loaded = loadConfigText(configText.ok ? configText.text : undefined, configFile);
-    const modelFile = positionals[0] ?? (loaded.ok ? loaded.config.model : DEFAULT_CONFIG.model);
-    const modelText = readTextFile(io.cwd, modelFile);
-    if (!modelText.ok) return usageError(`model ${modelText.message}`);
-    local = { configText: configText.ok ? configText.text : undefined, configFile, modelFile, modelText: modelText.text };
+    // An invalid config is reported by the sync itself (with no model read when its path is unknown).
+    const read = readWorkingTree(io.cwd, { file, config: values.config });
+    if (!read.ok) return usage(read.message);
+    const { configText, configFile, modelFile, modelText, modelFindings } = read.input;
+    if (modelFindings.length > 0) {
+      io.err(formatFindingsText(modelFindings));
+      return EXIT.failed;
+    }
+    local = { configText, configFile, modelFile, modelText };
   }
 
   let outcome: SyncOutcome;
