@@ -98,6 +98,31 @@ export function dataFlowDiagram(model: ThreatModel, options: DiagramOptions = {}
   return lines.join('\n');
 }
 
+/**
+ * Mermaid's defaults (which GitHub renders with): more edges than `maxEdges` is
+ * a parse error (GitHub's red error box); longer source than `maxTextSize` is
+ * drawn as a "Maximum text size in diagram exceeded" box instead of the diagram.
+ */
+export const MERMAID_LIMITS = { maxEdges: 500, maxTextSize: 50_000 } as const;
+
+/**
+ * Why Mermaid would not draw `source` (a `dataFlowDiagram` result), or
+ * undefined when it fits Mermaid's limits. Callers show this instead of a
+ * diagram that would render as an error.
+ */
+export function diagramLimitProblem(source: string): string | undefined {
+  const edges = source.split('\n').filter((line) => EDGE_LINE.test(line)).length;
+  if (edges > MERMAID_LIMITS.maxEdges) {
+    return `${edges} flows to draw, more than the ${MERMAID_LIMITS.maxEdges} Mermaid accepts`;
+  }
+  if (source.length > MERMAID_LIMITS.maxTextSize) {
+    return `the diagram source is ${source.length} characters, more than the ${MERMAID_LIMITS.maxTextSize} Mermaid accepts`;
+  }
+  return undefined;
+}
+
+const EDGE_LINE = /^ {2}n\d+ <?-/;
+
 const SHAPE: Record<Component['type'], readonly [string, string]> = {
   'external-entity': ['[', ']'],
   process: ['([', '])'],

@@ -16,7 +16,7 @@ import { PR_COMMENT_MARKER, crossLinkMarker, mergedMarker, type PullRequestRef, 
 import type { ReferenceVerb, ResolvedReferences } from '../pull-request/references.ts';
 import type { TouchedPart } from '../pull-request/touched.ts';
 import { code, details, escapeCell, escapeText, link, table } from './markdown.ts';
-import { dataFlowDiagram } from './mermaid.ts';
+import { dataFlowDiagram, diagramLimitProblem } from './mermaid.ts';
 
 /** GitHub rejects issue and PR comments longer than this (characters; we count UTF-8 bytes to be safe). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -333,6 +333,8 @@ function diagramSection(input: PrCommentInput): string | undefined {
   }
   const highlight = new Set(input.touched.components.map((c) => c.id));
   const source = dataFlowDiagram(input.graph.model, { include, highlight });
+  const problem = diagramLimitProblem(source);
+  if (problem) return `<sub>Data-flow diagram left out: ${problem}.</sub>`;
   return ['#### Data flow around the touched components', '', '```mermaid', source.trimEnd(), '```'].join('\n');
 }
 

@@ -23,7 +23,7 @@ import {
 } from '../model/schema.ts';
 import { COMPONENT_TYPE_NAME, RATING_LABEL, RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 import { code, escapeCell, escapeText, table } from './markdown.ts';
-import { dataFlowDiagram } from './mermaid.ts';
+import { dataFlowDiagram, diagramLimitProblem } from './mermaid.ts';
 import { referenceLink } from './references.ts';
 
 export interface ReportInput {
@@ -142,7 +142,10 @@ function diagramSection({ model }: Context): string {
     'Rectangles are external entities, rounded boxes processes, cylinders data stores; dashed boxes are trust boundaries ' +
     '(red untrusted, amber partner, purple restricted, green trusted); grey dashed elements are out of scope. ' +
     'Labels list the threats against each element.';
-  return `${legend}\n\n\`\`\`mermaid\n${dataFlowDiagram(model, { threatIds: true })}\n\`\`\``;
+  const source = dataFlowDiagram(model, { threatIds: true });
+  const problem = diagramLimitProblem(source);
+  if (problem) return `_The data-flow diagram is left out: ${problem}._`;
+  return `${legend}\n\n\`\`\`mermaid\n${source}\n\`\`\``;
 }
 
 function boundariesSection(ctx: Context): string {
