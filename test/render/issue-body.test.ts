@@ -16,8 +16,8 @@ const RICH = SMALL_MODEL.replace(
     rationale: Cheap to fix`,
 ).replace('    targets: [upload, portal]', '    targets: [upload, portal]\n    cvss: { vector: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N" }');
 
-function render(threatId: string, sha = 'a'.repeat(40), line = 22) {
-  const { model: m } = model(RICH);
+function render(threatId: string, sha = 'a'.repeat(40), line = 22, text = RICH, jira = { key: 'SEC-12', url: 'https://genomewell.atlassian.net/browse/SEC-12' }) {
+  const { model: m } = model(text);
   const graph = buildGraph(m);
   const threat = graph.threats.get(threatId)!;
   return renderThreatIssueBody({
@@ -29,7 +29,7 @@ function render(threatId: string, sha = 'a'.repeat(40), line = 22) {
     permalink: modelPermalink('https://github.com', 'genomewell/platform', sha, 'threat-model.yml', line),
     closing: false,
     webUrl: 'https://github.com',
-    jira: { key: 'SEC-12', url: 'https://genomewell.atlassian.net/browse/SEC-12' },
+    jira,
   });
 }
 
@@ -112,22 +112,7 @@ describe('hostile strings in the model', () => {
 `)
     .replace('    refs: [CWE-200]', '    refs: [CWE-200, "https://evil.example/a><img src=x>", "[click](javascript:alert(1))", "@mallory"]');
 
-  function renderHostile(threatId: string): string {
-    const { model: m } = model(HOSTILE);
-    const graph = buildGraph(m);
-    const threat = graph.threats.get(threatId)!;
-    return renderThreatIssueBody({
-      threat,
-      graph,
-      rating: rateThreat(threat),
-      marker: { kind: 'threat', threatId },
-      permalink: modelPermalink('https://github.com', 'genomewell/platform', 'a'.repeat(40), 'threat-model.yml', 22),
-      closing: false,
-      webUrl: 'https://github.com',
-      jira: { key: 'SEC-1 <b>', url: 'javascript:alert(1)' },
-    });
-  }
-  const body = renderHostile('TM-22');
+  const body = render('TM-22', 'a'.repeat(40), 22, HOSTILE, { key: 'SEC-1 <b>', url: 'javascript:alert(1)' });
 
   test('no HTML from the model reaches the body', () => {
     expect(body).not.toMatch(/<(img|script|b)\b/i);
