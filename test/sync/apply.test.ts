@@ -28,6 +28,17 @@ const fields = (id: string, extra: Partial<IssueFields> = {}): IssueFields => ({
 });
 const options = (budget: number, perHour = 500) => ({ owner: 'acme', repo: 'sec', budget, pacer: pacer(perHour), paceKey: 'k' });
 
+/** Issue #1 exists; the plan creates T2's issue, then edits #1 with its audit comment. */
+function createThenEditWithComment(): GithubOperation[] {
+  repo.issues.push({ number: 1, title: 'x', body: '', state: 'open', state_reason: null, labels: [], assignees: [], milestone: null, created_at: '', comments: [] });
+  repo.nextNumber = 2;
+  return [
+    { op: 'create-issue', threatId: 'T2', fields: fields('T2') },
+    { op: 'update-issue', number: 1, threatId: 'T1', changes: { title: 'y' }, changed: ['title'] },
+    { op: 'comment', number: 1, threatId: 'T1', body: 'changed' },
+  ];
+}
+
 describe('applyGithubPlan', () => {
   it('creates milestones first and resolves titles to numbers; closeAs closes right after creating', async () => {
     const plan = {
@@ -44,14 +55,10 @@ describe('applyGithubPlan', () => {
   });
 
   it('never separates an edit from its audit comment, and keeps room for the dashboard', async () => {
-    repo.issues.push({ number: 1, title: 'x', body: '', state: 'open', state_reason: null, labels: [], assignees: [], milestone: null, created_at: '', comments: [] });
-    repo.nextNumber = 2;
     const plan = {
       notes: [],
       operations: [
-        { op: 'create-issue', threatId: 'T2', fields: fields('T2') },
-        { op: 'update-issue', number: 1, threatId: 'T1', changes: { title: 'y' }, changed: ['title'] },
-        { op: 'comment', number: 1, threatId: 'T1', body: 'changed' },
+        ...createThenEditWithComment(),
         { op: 'create-dashboard', fields: { ...fields('x'), body: 'see {{threatloop:issue:T2}}', labels: ['threat-dashboard'] } },
       ] satisfies GithubOperation[],
     };
@@ -92,16 +99,7 @@ describe('applyGithubPlan', () => {
   });
 
   it('does not start an edit whose audit comment the hourly allowance has no room for', async () => {
-    repo.issues.push({ number: 1, title: 'x', body: '', state: 'open', state_reason: null, labels: [], assignees: [], milestone: null, created_at: '', comments: [] });
-    repo.nextNumber = 2;
-    const plan = {
-      notes: [],
-      operations: [
-        { op: 'create-issue', threatId: 'T2', fields: fields('T2') },
-        { op: 'update-issue', number: 1, threatId: 'T1', changes: { title: 'y' }, changed: ['title'] },
-        { op: 'comment', number: 1, threatId: 'T1', body: 'changed' },
-      ] satisfies GithubOperation[],
-    };
+    const plan = { notes: [], operations: createThenEditWithComment() };
     // Two writes left this hour: the issue, then the edit would fit but its comment would not. The next
     // sync sees the edit done and plans no comment, so the audit log would lose the change for good.
     const result = await applyGithubPlan(client(), plan, { milestones: [] }, options(10, 2));
