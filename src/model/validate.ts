@@ -151,7 +151,8 @@ export function didYouMean(input: string, candidates: readonly string[]): string
     }
   }
   const tolerance = Math.max(2, Math.floor(input.length / 3));
-  return best !== undefined && bestDistance > 0 && bestDistance <= tolerance ? best : undefined;
+  // Distance 0 is a case-only difference (`Open` for `open`, owner `Alice` for `alice`): the best hint of all.
+  return best !== undefined && best !== input && bestDistance <= tolerance ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -123,6 +123,15 @@ describe('lint: errors', () => {
     expect(text.split('\n')[target.start.line - 1]!.slice(target.start.column - 1)).toMatch(/^dbb/);
   });
 
+  it('did-you-mean names a key that differs only in case (owner "Sec" for key "sec", status "Open")', () => {
+    const owner = lint(CLEAN.replace('owner: sec\n    due', 'owner: Sec\n    due')).findings;
+    expect(owner.map((f) => f.message)).toEqual(['threat T1: unknown owner "Sec"; did you mean "sec"? (owners are keys in `owners`)']);
+    const status = lint(CLEAN + threat('severity: low\nstatus: Open')).findings;
+    expect(status.map((f) => f.message)).toEqual([
+      'threats[1].status: "Open" is not allowed; expected one of "open", "planned", "in-progress", "mitigated", "verified", "accepted", "transferred" (did you mean "open"?)',
+    ]);
+  });
+
   it('unknown-reference points at a single-value target written without a list', () => {
     const findings = lint(CLEAN + threat('severity: low').replace('targets: api', 'targets: apii')).findings;
     expect(brief(findings)).toEqual(['unknown-reference@27']);
