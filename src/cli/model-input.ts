@@ -135,11 +135,12 @@ export function readModelCommandInput<O extends OptionSpecs>(command: string, us
   return { ok: true, input: { ...read.input, values: values as OptionValues<O>, today } };
 }
 
-/** Lint options from the config (rule levels, positioned at their lines) and `--today`. */
+/** Lint options from the config (rule levels, positioned at their lines; closing statuses) and `--today`. */
 export function lintOptions(input: ModelCommandInput<OptionSpecs>): LintOptions {
   return {
     today: input.today,
     rules: input.config.lint.rules,
+    closeStatuses: input.config.issues.close_statuses,
     config: { file: input.configFile, ...(input.configSource ? { source: input.configSource } : {}) },
   };
 }

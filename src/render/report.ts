@@ -20,6 +20,7 @@ import {
   type Rating,
   type Threat,
   type ThreatModel,
+  type ThreatStatus,
 } from '../model/schema.ts';
 import { COMPONENT_TYPE_NAME, RATING_LABEL, RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 import { code, escapeCell, escapeText, table } from './markdown.ts';
@@ -36,6 +37,8 @@ export interface ReportInput {
   file: string;
   /** YYYY-MM-DD the report is generated on; also the day "overdue" is measured against. */
   generatedAt?: string;
+  /** Statuses that end a threat's work (config `issues.close_statuses`); default CLOSED_STATUSES. */
+  closeStatuses?: readonly ThreatStatus[];
 }
 
 /** Finding messages shown per checklist item before "and N more". */
@@ -46,13 +49,15 @@ interface Context {
   graph: ModelGraph;
   ratings: ReadonlyMap<Threat, ThreatRating>;
   today?: string;
+  closed: ReadonlySet<ThreatStatus>;
 }
 
 export function renderReport(input: ReportInput): string {
   const { model, findings, file, generatedAt } = input;
   const graph = buildGraph(model);
   const ratings = new Map(model.threats.map((t) => [t, rateThreat(t)] as const));
-  const ctx: Context = { model, graph, ratings, today: generatedAt };
+  const closed = input.closeStatuses ? new Set(input.closeStatuses) : CLOSED_STATUSES;
+  const ctx: Context = { model, graph, ratings, today: generatedAt, closed };
   const checklist = input.checklist ?? evaluateChecklist(model, findings);
 
   const sections: [title: string, body: string][] = [
@@ -84,14 +89,14 @@ export function renderReport(input: ReportInput): string {
 function overview(ctx: Context, findings: readonly Finding[], checklist: readonly ChecklistItem[]): string {
   const { model } = ctx;
   const threats = model.threats;
-  const active = threats.filter((t) => !CLOSED_STATUSES.has(t.status));
+  const active = threats.filter((t) => !ctx.closed.has(t.status));
   const urgent = active.filter((t) => compareRatings(rating(ctx, t), 'high') <= 0);
   const overdue = active.filter((t) => isOverdue(ctx, t));
   const errors = findings.filter((f) => f.level === 'error').length;
   const passed = checklist.filter((i) => i.passed).length;
   const facts = [
     `**${threats.length}** ${plural(threats.length, 'threat')} against ${model.components.length} ${plural(model.components.length, 'component')} and ${model.flows.length} ${plural(model.flows.length, 'flow')}`,
-    `**${active.length}** still open (not mitigated, verified, accepted or transferred), **${urgent.length}** of them critical or high`,
+    `**${active.length}** still open (${notClosed(ctx)}), **${urgent.length}** of them critical or high`,
     ...(ctx.today ? [`**${overdue.length}** overdue on ${ctx.today}`] : []),
     `lint: ${errors} ${plural(errors, 'error')}, ${findings.length - errors} ${plural(findings.length - errors, 'warning')}`,
     `closure checklist: ${passed} of ${checklist.length} items pass`,
@@ -274,7 +279,7 @@ function mitigationSection(ctx: Context): string {
     ];
   });
   const parts = [
-    'Most severe first. A due date is overdue when it has passed and the threat is not mitigated, verified, accepted or transferred.',
+    `Most severe first. A due date is overdue when it has passed and the threat is ${notClosed(ctx)}.`,
     table(['ID', 'CVSS', 'Strategy', 'Mitigation action', 'Owner', 'Status', 'Due'], rows),
   ];
   const followUp = threats.filter((t) => t.verification || t.residual_risk || t.rationale);
@@ -298,7 +303,7 @@ function ownersSection(ctx: Context): string {
     ['Owner', 'Name', 'GitHub', 'Jira', 'Email', 'Components', 'Open threats'],
     owners.map(([key, owner]) => {
       const threats = model.threats.filter((t) => t.owner?.includes(key));
-      const open = threats.filter((t) => !CLOSED_STATUSES.has(t.status));
+      const open = threats.filter((t) => !ctx.closed.has(t.status));
       return [
         code(key),
         escapeCell(owner.name ?? ''),
@@ -366,7 +371,15 @@ function byRating(ctx: Context, threats: readonly Threat[]): Threat[] {
 }
 
 function isOverdue(ctx: Context, threat: Threat): boolean {
-  return ctx.today !== undefined && threat.due !== undefined && !CLOSED_STATUSES.has(threat.status) && threat.due < ctx.today;
+  return ctx.today !== undefined && threat.due !== undefined && !ctx.closed.has(threat.status) && threat.due < ctx.today;
+}
+
+/** `not mitigated, verified, accepted or transferred`: the closing statuses, in schema order. */
+function notClosed(ctx: Context): string {
+  const names = STATUSES.filter((s) => ctx.closed.has(s)).map((s) => STATUS_LABEL[s].toLowerCase());
+  if (names.length === 0) return 'in any status (`issues.close_statuses` is empty)';
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
+  return `not ${list}`;
 }
 
 function anchor(threatId: string): string {

@@ -57,6 +57,14 @@ describe('threatloop lint', () => {
     expect((await lint(dir, 'm.yml', '--today', '2024-12-31')).stdout).toBe('0 errors, 0 warnings in m.yml');
   });
 
+  it('what is overdue follows issues.close_statuses in the config', async () => {
+    const mitigated = WARNS.replace('due: 2025-01-01', 'due: 2025-01-01, status: mitigated');
+    const dir = repo({ 'threat-model.yml': mitigated, '.github/threatloop.yml': 'issues:\n  close_statuses: [verified]\n' });
+    const r = await lint(dir, '--today', '2025-03-01');
+    expect(r.stdout.split('\n')[0]).toBe('threat-model.yml:6:78 warning overdue threat T1 is mitigated and was due 2025-01-01 (59 days ago)');
+    expect((await lint(repo({ 'threat-model.yml': mitigated }), '--today', '2025-03-01')).stdout).toBe('0 errors, 0 warnings in threat-model.yml');
+  });
+
   it('exit 1 on errors, findings as file:line:col severity rule message, summary last', async () => {
     const r = await lint(repo({ 'm.yml': BROKEN }), 'm.yml');
     expect(r.code).toBe(1);

@@ -240,6 +240,21 @@ describe('lint: warnings', () => {
     expect(lint(text.replace('in-progress', 'verified')).findings).toEqual([]);
   });
 
+  it('overdue and due-date-missing follow the config\'s issues.close_statuses, as the sync does', () => {
+    // With `close_statuses: [verified, accepted, transferred]` a mitigated threat keeps its issue open: still due.
+    const closeStatuses = ['verified', 'accepted', 'transferred'] as const;
+    const overdue = CLEAN + threat('severity: low\ndue: 2025-05-31\nstatus: mitigated');
+    expect(lint(overdue).findings).toEqual([]);
+    expect(brief(lint(overdue, { closeStatuses }).findings)).toEqual(['overdue@29']);
+    const undated = CLEAN + threat('severity: high\nowner: sec\nstatus: mitigated');
+    expect(lint(undated).findings).toEqual([]);
+    expect(brief(lint(undated, { closeStatuses }).findings)).toEqual(['due-date-missing@24']);
+    // A status the config closes is done, whatever the default list says.
+    const planned = CLEAN + threat('severity: low\ndue: 2025-05-31\nstatus: planned');
+    expect(brief(lint(planned).findings)).toEqual(['overdue@29']);
+    expect(lint(planned, { closeStatuses: ['planned', 'mitigated'] }).findings).toEqual([]);
+  });
+
   it('unscored: neither vector nor severity (an invalid vector is reported once, as cvss-invalid)', () => {
     expect(brief(lint(CLEAN + threat('')).findings)).toEqual(['unscored@24']);
     expect(brief(lint(CLEAN + threat('cvss: AV:N')).findings)).toEqual(['cvss-invalid@28']);

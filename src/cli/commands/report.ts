@@ -39,7 +39,7 @@ function runReport(args: string[], io: CliIo): number {
   const { findings, model } = lintModelText(usable.text, file, lintOptions(read.input));
   if (!model || hasErrors(findings)) return refuse(io, findings, file);
 
-  const report = renderReport({ model, findings, file, generatedAt: today });
+  const report = renderReport({ model, findings, file, generatedAt: today, closeStatuses: read.input.config.issues.close_statuses });
   if (values.output === undefined) {
     io.out(report.trimEnd());
     return EXIT.ok;

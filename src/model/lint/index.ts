@@ -7,11 +7,11 @@ import { FILE_START, sortFindings, type Finding } from '../findings.ts';
 import { buildGraph } from '../graph.ts';
 import { loadModel } from '../load.ts';
 import { rateThreat, type ThreatRating } from '../rating.ts';
-import type { Threat, ThreatModel } from '../schema.ts';
+import type { Threat, ThreatModel, ThreatStatus } from '../schema.ts';
 import type { DocPath, YamlSource } from '../source.ts';
 import { didYouMean } from '../validate.ts';
 import type { ChecklistItemId } from './checklist.ts';
-import { MODEL_RULES, type RuleContext, type RuleLevel } from './rules.ts';
+import { CLOSED_STATUSES, MODEL_RULES, type RuleContext, type RuleLevel } from './rules.ts';
 
 export { evaluateChecklist, type ChecklistItem, type ChecklistItemId } from './checklist.ts';
 export { CLOSED_STATUSES } from './rules.ts';
@@ -23,6 +23,11 @@ export interface LintOptions {
   rules?: Record<string, RuleSetting>;
   /** YYYY-MM-DD: the day "overdue" is measured against. */
   today: string;
+  /**
+   * Statuses that end a threat's work (config `issues.close_statuses`, which close its issue):
+   * such a threat is never overdue and needs no due date. Default: CLOSED_STATUSES.
+   */
+  closeStatuses?: readonly ThreatStatus[];
   /** Where `rules` was read, so a bad rule name points at its line (default `.github/threatloop.yml`, line 1). */
   config?: { file: string; source?: YamlSource };
 }
@@ -80,6 +85,7 @@ export function lintModel(model: ThreatModel, source: YamlSource, options: LintO
     graph: buildGraph(model),
     ratings,
     today: options.today,
+    closeStatuses: options.closeStatuses ? new Set(options.closeStatuses) : CLOSED_STATUSES,
     lineOf: (path) => source.locate(path).start.line,
   };
   const findings: Finding[] = [];

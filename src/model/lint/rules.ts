@@ -13,7 +13,7 @@ import type { ChecklistItemId } from './checklist.ts';
 
 export type RuleLevel = 'error' | 'warning';
 
-/** Statuses that end a threat's work: no due date needed, never overdue. */
+/** Statuses that end a threat's work by default (config `issues.close_statuses`): no due date needed, never overdue. */
 export const CLOSED_STATUSES: ReadonlySet<ThreatStatus> = new Set(['mitigated', 'verified', 'accepted', 'transferred']);
 
 export interface RuleContext {
@@ -23,6 +23,8 @@ export interface RuleContext {
   ratings: ReadonlyMap<Threat, ThreatRating>;
   /** YYYY-MM-DD */
   today: string;
+  /** Statuses that end a threat's work (the config's `issues.close_statuses`). */
+  closeStatuses: ReadonlySet<ThreatStatus>;
   /** Line of the value at `path` (for messages that name a second place). */
   lineOf(path: DocPath): number;
 }
@@ -248,11 +250,11 @@ const ownership: ModelRule = {
 const dueDateMissing: ModelRule = {
   id: 'due-date-missing',
   level: 'warning',
-  description: 'An open critical or high threat with no due date',
-  check({ model, ratings }, report) {
+  description: 'An open critical or high threat with no due date (open: its status is not in `issues.close_statuses`)',
+  check({ model, ratings, closeStatuses }, report) {
     model.threats.forEach((threat, i) => {
       const rating = ratings.get(threat);
-      if (!isUrgent(rating) || threat.due !== undefined || CLOSED_STATUSES.has(threat.status)) return;
+      if (!isUrgent(rating) || threat.due !== undefined || closeStatuses.has(threat.status)) return;
       report(['threats', i, 'id'], `threat ${threat.id} is ${rating!.rating} and has no due date; set \`due: YYYY-MM-DD\``);
     });
   },
@@ -261,11 +263,12 @@ const dueDateMissing: ModelRule = {
 const overdue: ModelRule = {
   id: 'overdue',
   level: 'warning',
-  description: 'A threat that is not mitigated, verified, accepted or transferred and is past its due date',
-  check({ model, today }, report) {
+  description:
+    'A threat past its due date whose status does not close it (`issues.close_statuses`: by default mitigated, verified, accepted, transferred)',
+  check({ model, today, closeStatuses }, report) {
     model.threats.forEach((threat, i) => {
       // ISO dates compare correctly as strings.
-      if (threat.due === undefined || CLOSED_STATUSES.has(threat.status) || threat.due >= today) return;
+      if (threat.due === undefined || closeStatuses.has(threat.status) || threat.due >= today) return;
       report(['threats', i, 'due'], `threat ${threat.id} is ${threat.status} and was due ${threat.due} (${daysBetween(threat.due, today)} days ago)`);
     });
   },
