@@ -278,14 +278,22 @@ function classify(error: unknown, operation: GithubOperation): StopApplying | un
   const status = (error as { status?: number }).status;
   const wait = rateLimitWait(error as Parameters<typeof rateLimitWait>[0], Date.now());
   if (wait) return new StopApplying('rate-limit', 'GitHub rate limit', new Date(Date.now() + wait.seconds * 1000));
-  const repoLevel = operation.op.startsWith('create-');
-  if (status === 403 || status === 410 || (status === 404 && repoLevel)) {
+  if (status === 403 || ((status === 404 || status === 410) && !isGone(operation, error))) {
     return new StopApplying(
       'no-access',
       status === 410 ? 'issues are disabled in this repository' : `the app cannot write issues here (HTTP ${status})`,
     );
   }
   return undefined;
+}
+
+/**
+ * 404/410 on one issue (not the repository's issues endpoints): it was deleted or transferred after
+ * this sync read it. Only that issue is skipped; issues switched off answer 410 with their own message.
+ */
+function isGone(operation: GithubOperation, error: unknown): boolean {
+  if (!('number' in operation)) return false;
+  return !/issues are disabled/i.test((error as { message?: string }).message ?? '');
 }
 
 function describe(operation: GithubOperation, error: unknown): ApplyError {
@@ -300,6 +308,11 @@ function describe(operation: GithubOperation, error: unknown): ApplyError {
             ? operation.name
             : 'dashboard';
   const status = (error as { status?: number }).status;
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    (status === 404 || status === 410) && isGone(operation, error) && 'number' in operation
+      ? `#${operation.number} is gone (deleted or transferred since this sync read it): skipped; the next sync plans it again`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return { op: operation.op, subject, ...(typeof status === 'number' ? { status } : {}), message };
 }

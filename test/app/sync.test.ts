@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GitHubStandin, StandinRepo } from '../helpers/github-standin.ts';
+import type { GitHubStandin, StandinIssue, StandinRepo } from '../helpers/github-standin.ts';
 import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatId, threatModelText, type ModelShape } from '../helpers/models.ts';
 import { createTestApp, type TestApp } from '../helpers/probot.ts';
@@ -336,5 +336,31 @@ describe('write budget', () => {
       expect(writes.length).toBeLessThanOrEqual(120);
       previous = at;
     }
+  });
+});
+
+describe('an issue that disappears between the read and the write', () => {
+  it('410 on editing one issue: that issue is skipped and noted, the rest of the sync carries on', async () => {
+    const repo = setup({ threats: 3 });
+    await pushModel({ threats: 3 });
+    const [gone, kept] = threatIssues(repo) as [StandinIssue, StandinIssue];
+    github.fail('PATCH', new RegExp(`/issues/${gone.number}$`), { status: 410, body: { message: 'This issue was deleted' } });
+    await pushModel({ threats: 3, overrides: { 0: { status: 'in-progress' }, 1: { status: 'in-progress' } } });
+
+    // No audit comment claims an edit that did not happen; the other threat is synced.
+    expect(gone.comments).toEqual([]);
+    expect(kept.comments.map((c) => c.body)).toEqual([expect.stringContaining('in-progress')]);
+    const check = lastCheck(repo);
+    expect(check.conclusion).toBe('success');
+    expect(check.output.summary).toContain(`#${gone.number} is gone`);
+    expect(check.output.summary).not.toContain('disabled');
+  });
+
+  it('410 on creating an issue still means issues are disabled: the sync stops and says so', async () => {
+    const repo = setup({ threats: 2 });
+    github.fail('POST', /\/issues$/, { status: 410, body: { message: 'Issues are disabled for this repo' } });
+    await pushModel({ threats: 2 });
+    expect(lastCheck(repo).conclusion).toBe('failure');
+    expect(lastCheck(repo).output.summary).toContain('issues are disabled');
   });
 });
