@@ -68,12 +68,14 @@ export function renderJiraDescription(input: JiraDescriptionInput): AdfDocument 
   section('Verification', threat.verification);
   section('Residual risk', threat.residual_risk);
   section('Rationale', threat.rationale);
-  if (threat.refs?.length) {
+  // Blank refs are skipped: an empty text node makes Jira reject the whole request (400).
+  const refs = (threat.refs ?? []).map((ref) => ref.trim()).filter(Boolean);
+  if (refs.length) {
     blocks.push(
       { type: 'heading', attrs: { level: 3 }, content: [plain('References')] },
       {
         type: 'bulletList',
-        content: threat.refs.map((ref) => ({ type: 'listItem', content: [{ type: 'paragraph', content: [reference(ref)] }] })),
+        content: refs.map((ref) => ({ type: 'listItem', content: [{ type: 'paragraph', content: [reference(ref)] }] })),
       },
     );
   }
@@ -104,7 +106,7 @@ function describeTarget(graph: ModelGraph, id: string): string {
 function describeOwner(graph: ModelGraph, key: string): string {
   const owner = graph.owners.get(key);
   if (!owner) return key;
-  const who = owner.name ?? key;
+  const who = owner.name?.trim() || key;
   return owner.team ? `${who} (@${owner.team})` : who;
 }
 

@@ -72,6 +72,18 @@ describe('renderJiraDescription', () => {
     expect(adfPlainText(doc)).toContain('Residual risk\nlow\nbut not zero');
   });
 
+  it('never emits an empty text node for blank model strings (Jira rejects the whole request)', () => {
+    const doc = render((m) => {
+      m.owners!.sec!.name = '';
+      delete m.owners!.sec!.team;
+      m.threats![0]!.refs = ['', '  ', 'CWE-294'];
+    });
+    expect(invalidNodes(doc)).toEqual([]);
+    const text = adfPlainText(doc);
+    expect(text).toContain('Owner: sec');
+    expect(text).toContain('References\n- CWE-294');
+  });
+
   it('says when a threat is unowned, has no due date or an invalid vector', () => {
     const doc = render((m) => {
       const t = m.threats![0]!;
