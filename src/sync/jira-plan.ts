@@ -187,7 +187,7 @@ function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph,
 
   return {
     fields: {
-      summary: `[${threat.id}] ${threat.title}`,
+      summary: jiraSummary(threat),
       description,
       labels: desiredLabels(jira, context.modelRepo, threat, rating),
       priority: jira.priority[rating.rating],
@@ -206,6 +206,21 @@ function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph,
       relationship: 'defined in threat model',
     },
   };
+}
+
+/** Jira's limit on `summary`, in UTF-16 code units (a longer one is refused with 400). */
+export const JIRA_SUMMARY_MAX = 255;
+
+/**
+ * `[<id>] <title>` as Jira accepts it: one line (Jira refuses a summary with a line break)
+ * and at most 255 characters, a long title cut with an ellipsis rather than the issue refused.
+ */
+export function jiraSummary(threat: Threat): string {
+  const summary = `[${threat.id}] ${threat.title.trim().replace(/\s*[\r\n]+\s*/g, ' ')}`;
+  if (summary.length <= JIRA_SUMMARY_MAX) return summary;
+  let cut = summary.slice(0, JIRA_SUMMARY_MAX - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
 }
 
 /** Config labels, the threat label, severity, STRIDE and the repository's identity label. */

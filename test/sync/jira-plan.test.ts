@@ -107,6 +107,22 @@ describe('planJiraSync: first sync', () => {
     });
   });
 
+  it('fits the summary to Jira: one line, at most 255 characters (a long title is cut, not rejected)', () => {
+    const long = `Attacker ${'replays a stolen token '.repeat(15)}😀 end`;
+    const multiLine = plan({ model: model((m) => (m.threats![0]!.title = 'Session token\n  replay\r\nacross devices')) });
+    expect((multiLine.operations[0] as Extract<JiraOperation, { op: 'create' }>).fields.summary).toBe('[22] Session token replay across devices');
+    const { operations } = plan({ model: model((m) => (m.threats![0]!.title = long)) });
+    const summary = (operations[0] as Extract<JiraOperation, { op: 'create' }>).fields.summary;
+    expect(summary.length).toBeLessThanOrEqual(255);
+    expect(summary).toMatch(/^\[22\] Attacker replays a stolen token .*…$/);
+    // Never half a surrogate pair: an emoji across the cut goes whole.
+    const emoji = plan({ model: model((m) => (m.threats![0]!.title = `${'x'.repeat(248)}😀 more`)) });
+    expect((emoji.operations[0] as Extract<JiraOperation, { op: 'create' }>).fields.summary).toBe(`[22] ${'x'.repeat(248)}…`);
+    // The cut summary is stable: a resync of the issue it created changes nothing.
+    const again = planJiraSync({ model: model((m) => (m.threats![0]!.title = long)), config: config(), jiraState: stateAfter(operations), context: CONTEXT, githubIssues: GITHUB, modelLines: new Map([['22', 31], ['TM-7', 48]]) });
+    expect(again.operations).toEqual([]);
+  });
+
   it('gives a threat without a due date the SLA date counted from its GitHub issue (today when it has none yet)', () => {
     const { operations } = plan();
     const tm7 = operations.find((o) => o.op === 'create' && o.threatId === 'TM-7') as Extract<JiraOperation, { op: 'create' }>;
