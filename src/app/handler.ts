@@ -5,6 +5,7 @@
  * throws never takes the process (or other handlers) down with it.
  */
 import type { Context } from 'probot';
+import { redactSecrets } from '../sync/redact-secrets.ts';
 
 /** What a handler may say about the event it handled, for the log line. */
 export type HandlerResult = void | { outcome: string; [field: string]: unknown };
@@ -70,16 +71,4 @@ export function describeError(error: unknown): { name: string; message: string; 
     message: redactSecrets(error.message),
     ...(typeof status === 'number' ? { status } : {}),
   };
-}
-
-const SECRET_PATTERNS: RegExp[] = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\bgh[pousr]_[A-Za-z0-9_]{16,}/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
-  /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
-  /\b(token|bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-];
-
-export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
 }

@@ -21,6 +21,7 @@ import { countRequests, type GitHubClient, type WritePacer } from './github-clie
 import { fetchRepoState, RepoAccessError } from './github-fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github-state.ts';
 import { planGithubSync, type GithubPlanInput } from './plan.ts';
+import { redactSecrets } from './redact-secrets.ts';
 
 export interface SyncRequest {
   octokit: GitHubClient;
@@ -231,7 +232,9 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     notes.push(...report.notes);
     extensionFailures.push(...report.failures);
   }
-  for (const error of apply.errors) notes.push(`${error.op} ${error.subject} failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`);
+  for (const error of apply.errors) {
+    notes.push(redactSecrets(`${error.op} ${error.subject} failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`));
+  }
 
   if (apply.stoppedBy === 'no-access') {
     return finish({ ...common, status: 'no-access', findings: warnings, plan, apply, notes, extensionFailures, accessError: apply.errors.at(-1)?.message ?? 'no write access' });

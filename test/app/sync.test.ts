@@ -364,3 +364,18 @@ describe('an issue that disappears between the read and the write', () => {
     expect(lastCheck(repo).output.summary).toContain('issues are disabled');
   });
 });
+
+describe('apply errors in the check run', () => {
+  it('are redacted: a credential in an error message never reaches the summary', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const issue = threatIssues(repo)[0]!;
+    const leaked = 'ghs_0123456789abcdefghijABCDEFGHIJ';
+    github.fail('PATCH', new RegExp(`/issues/${issue.number}$`), { status: 422, body: { message: `Validation Failed for token ${leaked}` } });
+    await pushModel({ threats: 2, overrides: { 0: { status: 'in-progress' } } });
+    const summary = lastCheck(repo).output.summary!;
+    expect(summary).toContain('Validation Failed');
+    expect(summary).toContain('[redacted]');
+    expect(summary).not.toContain(leaked);
+  });
+});

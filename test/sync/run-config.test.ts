@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { describeError, redactSecrets } from '../../src/app/handler.ts';
+import { describeError } from '../../src/app/handler.ts';
+import { redactSecrets } from '../../src/sync/redact-secrets.ts';
 import { rateLimitWait } from '../../src/sync/github-client.ts';
 import { mergeConfigs, readRepoConfig } from '../../src/sync/run.ts';
 import type { GitHubStandin } from '../helpers/github-standin.ts';

@@ -1,0 +1,17 @@
+/**
+ * Takes credentials out of text that leaves the process: log lines, check-run
+ * summaries, CLI output. Error messages from GitHub (or anything in between)
+ * may echo a token or key back; the app and the sync both pass such text
+ * through here before showing it.
+ */
+const SECRET_PATTERNS: RegExp[] = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  /\bgh[pousr]_[A-Za-z0-9_]{16,}/g,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
+  /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
+  /\b(token|bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+];
+
+export function redactSecrets(text: string): string {
+  return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
+}
