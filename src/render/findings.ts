@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../model/findings.ts';
 import { LINT_RULES } from '../model/lint/index.ts';
+import type { ThreatModel } from '../model/schema.ts';
 
 /** `file:line:col severity rule message`, one finding per line. */
 export function formatFindingsText(findings: readonly Finding[]): string {
@@ -29,10 +30,12 @@ export function formatFindingsJson(findings: readonly Finding[]): string {
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-export function formatFindingsSarif(findings: readonly Finding[], toolVersion: string): string {
+/** `model` (when it loaded) lets fingerprints name items by id rather than by their index in a section. */
+export function formatFindingsSarif(findings: readonly Finding[], toolVersion: string, model?: ThreatModel): string {
   // Every known rule, then any a finding names that the table does not (so ruleIndex always resolves).
   const ruleIds = [...new Set([...Object.keys(LINT_RULES), ...findings.map((f) => f.rule)])];
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const fingerprints = fingerprintsOf(findings, model);
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -70,9 +73,10 @@ export function formatFindingsSarif(findings: readonly Finding[], toolVersion: s
               },
             },
           ],
-          partialFingerprints: { 'threatloop/v1': fingerprint(f) },
+          partialFingerprints: { 'threatloop/v1': fingerprints.get(f)! },
         })),
-        columnKind: 'unicodeCodePoints',
+        // Finding columns are offsets in JavaScript strings (SARIF's default kind, named for clarity).
+        columnKind: 'utf16CodeUnits',
       },
     ],
   };
@@ -94,10 +98,33 @@ function region(f: Finding) {
   return { ...start, endLine: end.line, endColumn: end.column };
 }
 
-/** Stable across edits that only move lines: rule, file, document path and message. */
-function fingerprint(f: Finding): string {
-  const where = f.path ? JSON.stringify(f.path) : `${f.start.line}:${f.start.column}`;
-  return createHash('sha256').update(`${f.rule}\0${f.file}\0${where}\0${f.message}`).digest('hex').slice(0, 32);
+const SECTIONS = new Set(['boundaries', 'components', 'flows', 'threats']);
+
+/**
+ * One alert per problem for as long as it lasts, as code scanning matches alerts across runs:
+ * rule, file, the item by its id (not its index, which moves when an item is added above)
+ * and the message with its numbers masked (line numbers, "N days ago", scores change while the
+ * problem stays). Identical keys (the same problem twice) are told apart by their order.
+ */
+function fingerprintsOf(findings: readonly Finding[], model: ThreatModel | undefined): Map<Finding, string> {
+  const seen = new Map<string, number>();
+  const out = new Map<Finding, string>();
+  for (const f of findings) {
+    const key = `${f.rule}\0${f.file}\0${where(f, model)}\0${f.message.replace(/\d+/g, '#')}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    out.set(f, createHash('sha256').update(`${key}\0${occurrence}`).digest('hex').slice(0, 32));
+  }
+  return out;
+}
+
+function where(f: Finding, model: ThreatModel | undefined): string {
+  if (!f.path) return `${f.start.line}:${f.start.column}`;
+  const [section, index, ...rest] = f.path;
+  const item = model && typeof section === 'string' && SECTIONS.has(section) && typeof index === 'number'
+    ? (model[section as 'threats'] as readonly { id: string }[])[index]
+    : undefined;
+  return JSON.stringify(item ? [section, { id: item.id }, ...rest] : f.path);
 }
 
 function pascalCase(id: string): string {

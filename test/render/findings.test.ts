@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.ts';
-import { LINT_RULES } from '../../src/model/lint/index.ts';
+import { LINT_RULES, lintModelText } from '../../src/model/lint/index.ts';
 import {
   formatFindingsJson,
   formatFindingsSarif,
@@ -98,6 +98,46 @@ describe('formatFindingsSarif', () => {
     expect(moved.runs[0].results[0].partialFingerprints).toEqual(run.results[0].partialFingerprints);
     const other = JSON.parse(formatFindingsSarif([{ ...FINDINGS[0]!, rule: 'schema' }], '1.2.3'));
     expect(other.runs[0].results[0].partialFingerprints).not.toEqual(run.results[0].partialFingerprints);
+  });
+
+  describe('on a linted model', () => {
+    const MODEL = `version: 1
+system: { name: "Démo 😀", out_of_scope: [] }
+components:
+  - { id: user, name: User, type: external-entity }
+threats:
+  - { id: T1, title: "Phish 😀", stride: S, targets: usr, severity: low }
+  - { id: T2, title: Late, stride: S, targets: user, severity: low, due: 2025-01-01 }
+  - { id: T2, title: Again, stride: S, targets: user, severity: low }
+`;
+    const sarifOf = (text: string, today: string) => {
+      const { findings, model } = lintModelText(text, 'threat-model.yml', { today });
+      return JSON.parse(formatFindingsSarif(findings, '1.2.3', model)).runs[0];
+    };
+    const prints = (run: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }) =>
+      run.results.map((r) => `${r.ruleId} ${r.partialFingerprints['threatloop/v1']}`).sort();
+
+    it('counts columns as the finding positions do: UTF-16 code units', () => {
+      const run = sarifOf(MODEL, '2025-03-01');
+      expect(run.columnKind).toBe('utf16CodeUnits');
+      const target = run.results.find((r: { ruleId: string }) => r.ruleId === 'unknown-reference');
+      const line = MODEL.split('\n')[5]!;
+      // The emoji before it is two UTF-16 units: the column points at `usr` when counted in them.
+      expect(line.slice(target.locations[0].physicalLocation.region.startColumn - 1)).toMatch(/^usr/);
+    });
+
+    it('keeps each alert\'s fingerprint from day to day and when threats are added above it', () => {
+      const before = sarifOf(MODEL, '2025-03-01');
+      expect(before.results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual(['duplicate-id', 'overdue', 'unknown-reference']);
+      // Tomorrow: the overdue message says one more day, but it is the same alert.
+      expect(prints(sarifOf(MODEL, '2025-03-02'))).toEqual(prints(before));
+      // A new threat at the top moves every line and index below it: same alerts.
+      const added = MODEL.replace('threats:\n', 'threats:\n  - { id: T0, title: New, stride: S, targets: user, severity: low }\n');
+      expect(prints(sarifOf(added, '2025-03-01'))).toEqual(prints(before));
+      // A different problem is a different alert.
+      const other = MODEL.replace('targets: usr', 'targets: nobody');
+      expect(prints(sarifOf(other, '2025-03-01'))).not.toEqual(prints(before));
+    });
   });
 
   it('is a valid empty run when there is nothing to report', () => {

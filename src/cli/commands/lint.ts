@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
 import { hasErrors, sortFindings, type Finding } from '../../model/findings.ts';
 import { lintModelText } from '../../model/lint/index.ts';
+import type { ThreatModel } from '../../model/schema.ts';
 import {
   formatFindingsJson,
   formatFindingsSarif,
@@ -46,12 +47,12 @@ function runLint(args: string[], io: CliIo): number {
   // Not read: too large (reported as a finding), or an invalid config and no FILE (the config's findings alone).
   if (modelText === undefined) return report(io, format, [...configFindings, ...modelFindings], modelFindings.length > 0 ? modelFile : configFile);
   const result = lintModelText(modelText, modelFile, lintOptions(read.input));
-  return report(io, format, sortFindings([...configFindings, ...result.findings]), modelFile);
+  return report(io, format, sortFindings([...configFindings, ...result.findings]), modelFile, result.model);
 }
 
-function report(io: CliIo, format: Format, findings: Finding[], file: string): number {
+function report(io: CliIo, format: Format, findings: Finding[], file: string, model?: ThreatModel): number {
   if (format === 'json') io.out(formatFindingsJson(findings).trimEnd());
-  else if (format === 'sarif') io.out(formatFindingsSarif(findings, toolVersion()).trimEnd());
+  else if (format === 'sarif') io.out(formatFindingsSarif(findings, toolVersion(), model).trimEnd());
   else {
     if (findings.length > 0) io.out(formatFindingsText(findings));
     io.out(formatFindingsSummary(findings, file));
