@@ -71,6 +71,8 @@ interface PullRequestPayload {
   };
   repository: { name: string; full_name: string; private: boolean; owner: { login: string } };
   installation?: { id: number };
+  /** `edited`: what changed (title, body, or `base` when the PR was retargeted). */
+  changes?: { base?: unknown };
 }
 
 /** What one event's work needs from the app: the client, the log, the clock and the write pacing. */
@@ -141,8 +143,10 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     ? lintModelText(headModelText, headModelPath, { rules: headConfig.config.lint.rules, today })
     : undefined;
   let check: string = 'no-check';
-  // An edit of the title or body leaves the head commit as it was: its check run stands.
-  if (payload.action !== 'edited' && (headModelText !== undefined || headConfig.found)) {
+  // An edit of the title or body leaves the head commit as it was: its check run stands. A new base
+  // branch does not: the head is now checked against that base's config.
+  const checkStands = payload.action === 'edited' && !payload.changes?.base;
+  if (!checkStands && (headModelText !== undefined || headConfig.found)) {
     const findings = [...(headConfig.ok ? [] : headConfig.findings), ...(lint?.findings ?? [])];
     const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelText !== undefined, headSha: pr.head.sha, model: lint?.model });
     try {

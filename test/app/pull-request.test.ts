@@ -359,6 +359,23 @@ describe('a PR that edits the model', () => {
   });
 });
 
+describe('check run on a retargeted PR', () => {
+  it('re-runs the check when an edit changes the base branch: the head is checked against the new base config', async () => {
+    const releaseSha = 'e'.repeat(40);
+    github.commits.set(releaseSha, { 'threat-model.yml': MODEL, '.github/threatloop.yml': 'issues:\n  enabled: maybe\n' });
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    expect(await receive(pullRequest('opened'))).toMatchObject({ check: 'success' });
+
+    const retargeted = pullRequest('edited');
+    Object.assign(retargeted.payload, { changes: { base: { ref: { from: 'main' }, sha: { from: BASE_SHA } } } });
+    retargeted.payload.pull_request.base = { sha: releaseSha, ref: 'release' };
+    expect(await receive(retargeted)).toMatchObject({ check: 'failure' });
+    const checks = github.writesTo('/check-runs');
+    expect(checks).toHaveLength(2);
+    expect(checks[1]!.body).toMatchObject({ head_sha: HEAD_SHA, conclusion: 'failure' });
+  });
+});
+
 describe('traceability', () => {
   it('cross-links each referenced threat issue once and lists unknown ids in the PR comment', async () => {
     github.prFiles = [{ filename: 'README.md', status: 'modified' }];
