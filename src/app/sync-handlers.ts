@@ -2,7 +2,7 @@
  * Pushes and installations -> a sync of the repository's threat issues.
  *
  * Only a push to the default branch that touches the model or the config
- * syncs; installing the app (or adding repositories to it) syncs each
+ * syncs (any push while the config is broken, so its errors are reported); installing the app (or adding repositories to it) syncs each
  * repository from its default branch head. Every sync runs in the
  * repository's queue, publishes the `Threat model` check run (unless there is
  * no model), and schedules its own resume when it stops early.
@@ -27,9 +27,11 @@ export async function onPush(context: Context<'push'>, runtime: AppRuntime): Pro
 
   const octokit = runtime.client(context.octokit);
   const touched = await changedPaths(octokit, owner, repo, payload);
-  // The model path lives in the config (default threat-model.yml): read it at the commit, once.
+  // The model path lives in the config (default threat-model.yml): read it at the commit, once. A broken
+  // config (perhaps an org default this push did not touch) hides the model path: sync, so the check run
+  // reports the config errors rather than the push passing in silence.
   const config = await readRepoConfig(octokit, owner, repo, payload.after);
-  if (touched !== 'unknown' && !touched.has(CONFIG_PATH) && !(config.ok && touched.has(config.config.model))) {
+  if (config.ok && touched !== 'unknown' && !touched.has(CONFIG_PATH) && !touched.has(config.config.model)) {
     return { outcome: 'skipped', reason: 'model and config unchanged' };
   }
   const outcome = await syncAndReport(runtime, octokit, {

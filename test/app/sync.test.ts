@@ -153,6 +153,18 @@ describe('push to the default branch', () => {
     expect(threatIssues(repo).every((i) => i.state === 'open')).toBe(true);
   });
 
+  it('a broken org default config the push did not change: a model change still gets a failed check run, nothing written', async () => {
+    const repo = setup({ threats: 2 });
+    github.addRepo({ owner: 'acme', name: '.github', files: { '.github/threatloop.yml': 'issues:\n  enabled: maybe\n' } });
+    await pushModel({ threats: 2 });
+
+    expect(repo.issues).toEqual([]);
+    const check = lastCheck(repo);
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toContain('issues not synced');
+    expect(check.output.annotations).toEqual([expect.objectContaining({ path: '.github/threatloop.yml' })]);
+  });
+
   it('a push that does not touch the model or config does not sync', async () => {
     setup({ threats: 2 });
     const mark = github.requests.length;
