@@ -4,7 +4,7 @@
  * so every finding can point at the exact place in the file.
  *
  * Hostile input is refused with a finding, never a throw or a hang: oversized
- * files, binary data, alias bombs, YAML syntax errors, an empty document.
+ * files, binary data, CR line ends, alias bombs, YAML syntax errors, an empty document.
  *
  * Two readers give the same value and the same positions: plain YAML (nearly
  * every model) goes through the fast one (yaml-fast-path.ts, ~10x faster and
@@ -58,6 +58,12 @@ export function parseYamlSource(text: string, file: string, options: ParseOption
   if (binary) {
     const at = binary.index;
     return fail('file is not UTF-8 text (binary data found)', 'yaml-syntax', offsetToPosition(text, at));
+  }
+  // A CR that does not start a CRLF: `yaml` reads it as text (a cryptic error further on) while
+  // editors show a line break. Classic Mac files, or CR CR LF from a file converted twice.
+  const loneCr = text.includes('\r') ? /\r(?!\n)/.exec(text) : null;
+  if (loneCr) {
+    return fail('line ends with a carriage return (CR) not followed by a line feed; save the file with LF or CRLF line ends', 'yaml-syntax', offsetToPosition(text, loneCr.index));
   }
   // Line by line: a single regex over the whole text backtracks exponentially on long blank runs.
   if (text.split('\n').every((line) => /^\s*(?:#.*)?$/.test(line))) {

@@ -12,6 +12,7 @@
  *   - keys that are not strings once resolved (`1:`, `~:`, `[a]:`), keys over
  *     1024 characters (an error for `yaml`), empty values inside flow
  *     collections, implicit pairs in flow sequences (`[a: 1]`), an empty document;
+ *   - a carriage return that is not part of CR LF (js-yaml breaks lines there, `yaml` does not);
  *   - block scalar layouts where `yaml` is stricter than js-yaml, a comment
  *     line indented deeper than the entry it follows at the end of a
  *     collection, and a byte order mark before anything but a block mapping
@@ -62,6 +63,9 @@ function resolvePlain(source: string): unknown {
 class StepAside extends Error {}
 
 export function parseYamlFast(text: string): FastYaml | undefined {
+  // A CR not followed by LF is a line break to js-yaml but not to `yaml` (nor to the
+  // line index, which counts LFs): classic Mac files and CR CR LF ones are left to `yaml`.
+  if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined;
   try {
     const { index, value } = readEvents(text, parseEvents(text, { maxDepth: MAX_DEPTH }));
     return { value, locate: (path, key) => index.locate(path, key) };

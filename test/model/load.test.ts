@@ -67,6 +67,13 @@ describe('loadModel: bad input is a finding with a position, never a throw or a 
     expect(first(decoded)).toBe('yaml-syntax@2:10 file is not UTF-8 text (binary data found)');
   });
 
+  it('a carriage return without a line feed (classic Mac, or CR CR LF) is named, at its line, whichever reader runs', () => {
+    const message = 'line ends with a carriage return (CR) not followed by a line feed; save the file with LF or CRLF line ends';
+    expect(first('version: 1\rsystem:\r  name: Test\r')).toBe(`yaml-syntax@1:11 ${message}`);
+    expect(first('version: 1\r\nsystem:\r\r\n  name: Test\r\n')).toBe(`yaml-syntax@2:8 ${message}`);
+    expect(loadModel(VALID.replaceAll('\n', '\r\n'), 'model.yml').ok).toBe(true);
+  });
+
   it('an empty file, whitespace only or comments only', () => {
     for (const text of ['', '   \n\n', '# nothing here\n\n  # at all\n']) {
       expect(first(text)).toBe('yaml-syntax@1:1 file is empty: expected a YAML mapping starting with `version: 1`');

@@ -96,6 +96,9 @@ describe('fast reader vs yaml reader: constructs', () => {
     'empty values in flow (fallback)': 'a: {b, c: }\nd: [e, ]\n',
     'more-indented leading blank line in block scalar': 'a: |\n     \n  x\n',
     'long key': `${'k'.repeat(1100)}: 1\n`,
+    'lone CR line ends (classic Mac)': 'a: 1\rb:\r  c: 2\r',
+    'CR CR LF line ends (a doubly converted file)': 'version: 1\r\r\nb: x\r\r\n',
+    'a CR inside a plain value': 'a: x\ry\nb: 2\n',
   };
   it.each(Object.entries(cases))('%s', (_name, text) => {
     check(text);
