@@ -46,6 +46,8 @@ export interface ThreatloopApp {
   runtime(): AppRuntime | undefined;
   /** Clears scheduled resumes (server shutdown). */
   stop(): void;
+  /** Resolves when every queued sync and every resume that has started has settled. */
+  idle(): Promise<void>;
 }
 
 export function createThreatloopApp(options: AppOptions = {}, routes: readonly Route[] = ROUTES): ThreatloopApp {
@@ -70,6 +72,9 @@ export function createThreatloopApp(options: AppOptions = {}, routes: readonly R
     },
     runtime: () => runtime,
     stop: () => runtime?.scheduler.stop(),
+    idle: async () => {
+      await Promise.all([runtime?.queue.idle(), runtime?.scheduler.idle()]);
+    },
   };
 }
 

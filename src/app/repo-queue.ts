@@ -42,6 +42,24 @@ export const nodeTimers: Timers = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** Real timers that keep the process alive while they run (a shutdown's grace period). */
+const heldTimers: Timers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** True when `work` settles (either way) within `ms`, false when the time runs out first. */
+export function settlesWithin(work: Promise<unknown>, ms: number, timers: Timers = heldTimers): Promise<boolean> {
+  return new Promise((resolve) => {
+    const handle = timers.set(() => resolve(false), ms);
+    const settled = () => {
+      timers.clear(handle);
+      resolve(true);
+    };
+    work.then(settled, settled);
+  });
+}
+
 /**
  * Resumes a sync later (write budget or rate limit used up). One pending
  * resume per repository: scheduling again replaces the earlier one. `stop()`

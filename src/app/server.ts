@@ -2,11 +2,17 @@
  * `npm start`: serves the app with Probot's standard environment variables
  * (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST,
  * LOG_LEVEL, GHE_HOST + GHE_PROTOCOL, WEBHOOK_PROXY_URL), webhooks at
- * /api/github/webhooks. Shutdown (SIGINT/SIGTERM) clears scheduled resumes
- * before the server stops.
+ * /api/github/webhooks. Shutdown (SIGINT/SIGTERM) clears scheduled resumes,
+ * stops taking webhooks, and waits for the syncs already running or queued,
+ * up to SHUTDOWN_GRACE_MS (default 25 s, within Kubernetes' default 30 s
+ * before SIGKILL). A sync cut off at the deadline loses nothing: the next one
+ * plans again from GitHub's state.
  */
 import { run, type Server } from 'probot';
 import { createThreatloopApp, type ThreatloopApp } from './index.ts';
+import { settlesWithin, type Timers } from './repo-queue.ts';
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<{ server: Server; app: ThreatloopApp }> {
   const app = createThreatloopApp({ env });
@@ -14,17 +20,42 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   return { server, app };
 }
 
+/** The grace period for queued syncs on shutdown, from `SHUTDOWN_GRACE_MS` (milliseconds). */
+export function shutdownGraceMs(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env.SHUTDOWN_GRACE_MS;
+  if (raw === undefined || raw === '') return DEFAULT_SHUTDOWN_GRACE_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`SHUTDOWN_GRACE_MS must be a whole number of milliseconds, not "${raw}"`);
+  return ms;
+}
+
+/** True when everything queued finished within `graceMs`; false when the deadline cut it off. */
+export function shutDown(server: Pick<Server, 'stop'>, app: ThreatloopApp, graceMs: number, timers?: Timers): Promise<boolean> {
+  app.stop();
+  const finishing = (async () => {
+    // Closing the server first: webhooks still being answered enqueue their syncs before we wait for the queue.
+    try {
+      await server.stop();
+    } finally {
+      await app.idle();
+    }
+  })();
+  return settlesWithin(finishing, graceMs, timers);
+}
+
 if (import.meta.main) {
+  const graceMs = shutdownGraceMs(process.env);
   const { server, app } = await startServer();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.stop();
+    let finished = false;
     try {
-      await server.stop();
+      finished = await shutDown(server, app, graceMs);
     } finally {
-      process.stdout.write(`threatloop: stopped on ${signal}\n`);
+      const cutOff = finished ? '' : ` (syncs still running after ${graceMs} ms were cut off; the next sync does what they left)`;
+      process.stdout.write(`threatloop: stopped on ${signal}${cutOff}\n`);
       process.exit(0);
     }
   };
