@@ -143,6 +143,18 @@ describe('malformed vectors name the metric', () => {
     );
   });
 
+  it('a vector written in lower case says so (not "unknown metric cvss" with a v4.0 hint)', () => {
+    expect(errorOf('cvss:3.1/av:n/ac:l/pr:n/ui:n/s:u/c:h/i:h/a:n')).toMatchObject({
+      message: 'CVSS vectors are case-sensitive: write "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N"',
+      offset: 0,
+    });
+    expect(errorOf('av:n/ac:l/pr:n/ui:n/s:u/c:h/i:h/a:n').message).toBe(
+      'CVSS vectors are case-sensitive: write "AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N"',
+    );
+    // A mixed-case error that upper case does not fix keeps the precise message.
+    expect(errorOf('CVSS:3.1/AV:n/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Q').metric).toBe('AV');
+  });
+
   it('structural errors', () => {
     expect(errorOf('').message).toBe('vector is empty');
     expect(errorOf(`${good31}/`).message).toBe('vector ends with "/" (empty segment)');

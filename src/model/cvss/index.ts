@@ -71,6 +71,11 @@ export function scoreCvss(vector: string): CvssResult {
   }
   const parsed = parseMetrics(vector, start, spec, version === '4.0' ? SCRATCH_V4 : SCRATCH_V3);
   if (!parsed.ok) {
+    // `cvss:3.1/av:n/...` would otherwise be "unknown metric cvss" (a bad value such as `AV:n` already says which).
+    const upper = vector.toUpperCase();
+    if (parsed.error.message.startsWith('unknown metric') && upper !== vector && scoreCvss(upper).ok) {
+      return { ok: false, error: { message: `CVSS vectors are case-sensitive: write "${upper}"`, offset: 0 } };
+    }
     // No metric name or value contains whitespace, so only a failed parse can be due to it.
     const ws = /\s/.exec(vector);
     if (ws !== null) {
