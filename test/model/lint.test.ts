@@ -132,6 +132,15 @@ describe('lint: errors', () => {
     ]);
   });
 
+  it('a target that is a trust boundary says so, without also guessing a component', () => {
+    const text = CLEAN.replace("{ id: cloud, name: Cloud, trust: trusted }", "{ id: apis, name: Cloud, trust: trusted }")
+      .replace('boundary: cloud', 'boundary: apis')
+      .replace('targets: [user, api, user-api]', 'targets: [user, api, user-api, apis]');
+    expect(lint(text).findings.map((f) => f.message)).toEqual([
+      'threat T1: unknown component or flow "apis" (that is a trust boundary; target the components or flows inside it)',
+    ]);
+  });
+
   it('unknown-reference points at a single-value target written without a list', () => {
     const findings = lint(CLEAN + threat('severity: low').replace('targets: api', 'targets: apii')).findings;
     expect(brief(findings)).toEqual(['unknown-reference@27']);

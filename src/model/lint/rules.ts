@@ -116,10 +116,11 @@ const unknownReference: ModelRule = {
     model.threats.forEach((threat, i) => {
       threat.targets.forEach((target, j) => {
         if (graph.components.has(target) || graph.flows.has(target)) return;
-        const isBoundary = graph.boundaries.has(target)
-          ? ' (that is a trust boundary; target the components or flows inside it)'
-          : '';
-        report(['threats', i, 'targets', j], `threat ${threat.id}: ${unknown('component or flow', target, targetIds, isBoundary)}`);
+        // A boundary named as a target needs that said, not a guess at a component with a similar id.
+        const message = graph.boundaries.has(target)
+          ? `unknown component or flow "${target}" (that is a trust boundary; target the components or flows inside it)`
+          : unknown('component or flow', target, targetIds);
+        report(['threats', i, 'targets', j], `threat ${threat.id}: ${message}`);
       });
       (threat.owner ?? []).forEach((owner, j) => {
         if (!graph.owners.has(owner)) {
