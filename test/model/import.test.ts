@@ -26,6 +26,13 @@ describe('header matching', () => {
     expect(ignored).toEqual([]);
   });
 
+  it('reads CVSS columns that name the version, and risk or threat owners (common register headers)', () => {
+    const { fields, ignored } = mapHeader(['Threat ID', 'Threat Title', 'CVSS v3.1 Vector', 'CVSS 3.1 Base Score', 'Risk Owner']);
+    expect(fields).toEqual({ id: 0, title: 1, vector: 2, score: 3, owner: 4 });
+    expect(ignored).toEqual([]);
+    expect(mapHeader(['ID', 'Threat', 'CVSS v4.0 Vector String', 'Threat Owner']).fields).toEqual({ id: 0, title: 1, vector: 2, owner: 3 });
+  });
+
   it('uses Description as the title when there is no title column, and as the description when there is', () => {
     expect(mapHeader(['ID', 'Description', 'Category', 'Element']).fields).toMatchObject({ title: 1, stride: 2, target: 3 });
     expect(mapHeader(['ID', 'Threat', 'Description']).fields).toMatchObject({ title: 1, description: 2 });

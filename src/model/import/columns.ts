@@ -38,7 +38,7 @@ export const HEADER_SPELLINGS: Record<ImportField, readonly string[]> = {
   severity: ['Severity', 'CVSS Severity', 'Risk Rating', 'Rating'],
   strategy: ['Strategy', 'Mitigation Strategy', 'Treatment', 'Risk Treatment', 'Response'],
   mitigation: ['Mitigation Action', 'Mitigation', 'Mitigations', 'Countermeasure', 'Countermeasures', 'Controls', 'Action'],
-  owner: ['Owner', 'Owners', 'Assignee', 'Responsible'],
+  owner: ['Owner', 'Owners', 'Assignee', 'Responsible', 'Risk Owner', 'Threat Owner'],
   status: ['Status', 'State', 'Mitigation Status'],
   due: ['Due Date', 'Due', 'Deadline', 'Target Date'],
   verification: ['Verification Method', 'Verification'],
@@ -47,10 +47,17 @@ export const HEADER_SPELLINGS: Record<ImportField, readonly string[]> = {
   rationale: ['Rationale', 'Justification'],
 };
 
-/** `Component / Data-flow` -> `componentdataflow`; `#` stays `#` (it has no letters to keep). */
+/**
+ * `Component / Data-flow` -> `componentdataflow`; `#` stays `#` (it has no letters to keep).
+ * A CVSS version in the header is dropped: `CVSS v3.1 Vector` is the `CVSS Vector` column.
+ */
 export function headerKey(header: string): string {
   const trimmed = header.trim();
-  const key = trimmed.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]/g, '');
+  const key = trimmed
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/^cvssv?[234]\d?(?=[a-z])/, 'cvss');
   return key === '' ? trimmed : key;
 }
 
