@@ -57,7 +57,9 @@ export async function fetchJiraState(input: JiraFetchInput): Promise<JiraState> 
       retry,
     );
     for (const raw of page.issues ?? []) found.push({ issue: toJiraIssue(raw, jira) });
-    nextPageToken = page.isLast === false && page.nextPageToken ? page.nextPageToken : undefined;
+    // The token decides: Jira may leave `isLast` out. A token equal to the last one would loop forever.
+    const next = page.isLast === true ? undefined : page.nextPageToken;
+    nextPageToken = next && next !== nextPageToken ? next : undefined;
   } while (nextPageToken);
 
   const notes: string[] = [];

@@ -177,6 +177,19 @@ describe('Jira sync with nock', () => {
     expect(formatJiraReport(report)).toEqual(['Jira: nothing to change']);
   });
 
+  it('reads every search page by nextPageToken, also when Jira leaves isLast out', async () => {
+    const [first, second] = syncedIssues();
+    jira()
+      .post(SEARCH, (body: { nextPageToken?: string }) => body.nextPageToken === undefined)
+      .reply(200, { issues: [first], nextPageToken: 'page-2' })
+      .post(SEARCH, (body: { nextPageToken?: string }) => body.nextPageToken === 'page-2')
+      .reply(200, { issues: [second] });
+    const github = new Map([['22', ISSUE_22], ['TM-7', ISSUE_TM7]]);
+    const report = await (await beginJiraSync(input({ githubIssues: github }))).finish(github);
+    // Both issues were found: nothing is created twice.
+    expect(report).toMatchObject({ failures: [], writes: 0 });
+  });
+
   it('a change: one PUT with only the changed fields and label adds/removes, then the moved model link and the property', async () => {
     const edits: { path: string; body: unknown }[] = [];
     jira()
