@@ -33,6 +33,8 @@ async function syncOnce(github: GitHubStandin, octokit: GitHubClient, modelText:
     local: { modelText, modelFile: 'threat-model.yml', configText: CONFIG },
     pacer: new WritePacer({ minIntervalMs: 0, perHour: Number.POSITIVE_INFINITY, delay: noDelay }),
     paceKey: 'bench',
+    // As the app: before filing issues, one look for those it filed that lost their label.
+    issueCreator: async () => github.issueAuthor,
   });
 }
 

@@ -130,6 +130,7 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
       pacer: runtime.pacer,
       paceKey: `installation:${installationId ?? 'none'}`,
       extensions: runtime.extensions,
+      issueCreator: runtime.botLogin,
     });
   } catch (error) {
     if (error instanceof RateLimitedError) {

@@ -1,7 +1,7 @@
 /**
  * Reads what the planner needs from the repository issues go to: the issues
  * threatloop manages (listed in full by label, never via the search API, whose
- * index lags behind writes), labels, milestones, assignable logins and
+ * index lags behind writes; `fetchIssuesFiledBy` finds those that lost the label), labels, milestones, assignable logins and
  * whether the repository is private. Every list is paginated at 100.
  */
 import type { GitHubClient } from './github-client.ts';
@@ -54,22 +54,8 @@ export async function fetchRepoState(octokit: GitHubClient, options: FetchOption
       per_page: PER_PAGE,
     });
     for (const item of listed) {
-      if (item.pull_request || issues.has(item.number)) continue;
-      const marker = parseMarker(item.body);
-      if (!marker) continue;
-      issues.set(item.number, {
-        number: item.number,
-        title: item.title,
-        body: item.body ?? '',
-        state: item.state === 'closed' ? 'closed' : 'open',
-        stateReason: (item.state_reason ?? null) as IssueStateReason | null,
-        labels: item.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter((n) => n !== ''),
-        assignees: (item.assignees ?? []).map((a) => a.login),
-        milestone: item.milestone ? { number: item.milestone.number, title: item.milestone.title } : null,
-        createdAt: item.created_at,
-        htmlUrl: item.html_url,
-        marker,
-      });
+      const issue = issues.has(item.number) ? undefined : managedIssue(item);
+      if (issue) issues.set(issue.number, issue);
     }
   }
 
@@ -95,4 +81,40 @@ export async function fetchRepoState(octokit: GitHubClient, options: FetchOption
     state.assignable = new Set(assignees.flatMap((a) => [a.login, a.login.toLowerCase()]));
   }
   return state;
+}
+
+/**
+ * The issues `creator` opened that carry a threatloop marker, open and closed. A managed issue whose
+ * label was removed by hand (or whose labels carry an old `labels.prefix`) is missing from the label
+ * listing; the sync looks here, only when it is about to file new issues, so it relabels instead of
+ * filing a second one. `creator` matches the login exactly (`<app-slug>[bot]` for a GitHub App).
+ */
+export async function fetchIssuesFiledBy(octokit: GitHubClient, options: { owner: string; repo: string; creator: string }): Promise<ExistingIssue[]> {
+  const { owner, repo, creator } = options;
+  const listed = await octokit.paginate('GET /repos/{owner}/{repo}/issues', { owner, repo, creator, state: 'all', per_page: PER_PAGE });
+  return listed
+    .filter((item) => item.user?.login.toLowerCase() === creator.toLowerCase())
+    .flatMap((item) => managedIssue(item) ?? []);
+}
+
+type ListedIssue = Awaited<ReturnType<GitHubClient['rest']['issues']['listForRepo']>>['data'][number];
+
+/** A listed issue as the planner sees it, or undefined for a pull request or an issue without a marker. */
+function managedIssue(item: ListedIssue): ExistingIssue | undefined {
+  if (item.pull_request) return undefined;
+  const marker = parseMarker(item.body);
+  if (!marker) return undefined;
+  return {
+    number: item.number,
+    title: item.title,
+    body: item.body ?? '',
+    state: item.state === 'closed' ? 'closed' : 'open',
+    stateReason: (item.state_reason ?? null) as IssueStateReason | null,
+    labels: item.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter((n) => n !== ''),
+    assignees: (item.assignees ?? []).map((a) => a.login),
+    milestone: item.milestone ? { number: item.milestone.number, title: item.milestone.title } : null,
+    createdAt: item.created_at,
+    htmlUrl: item.html_url,
+    marker,
+  };
 }

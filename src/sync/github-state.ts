@@ -83,7 +83,10 @@ export interface ExistingMilestone {
 export interface RepoState {
   owner: string;
   repo: string;
-  /** Issues carrying the marker and the managed `threat` (or dashboard) label, open and closed. */
+  /**
+   * Issues carrying the marker and the managed `threat` (or dashboard) label, open and closed; before
+   * filing new issues, also those the app filed with the marker that lost the label (`fetchIssuesFiledBy`).
+   */
   issues: ExistingIssue[];
   labels: ExistingLabel[];
   /** Open and closed (titles are unique across both). */

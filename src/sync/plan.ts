@@ -82,19 +82,8 @@ export function planGithubSync(input: GithubPlanInput): GithubPlan {
   const { config, state, context } = input;
   const issues = config.issues;
   const target = `${state.owner}/${state.repo}`;
-  if (!issues.enabled) {
-    return { operations: [], notes: ['GitHub issues are switched off (`issues.enabled: false`): nothing is filed.'] };
-  }
-  if (!state.private && !issues.public_repo) {
-    return {
-      operations: [],
-      notes: [
-        `${target} is public, so threat issues there would be public too: nothing was filed. ` +
-          'To file them, set `issues.repo: org/private-security-repo` in .github/threatloop.yml to send them to a private repository, ' +
-          'or `issues.public_repo: true` to accept that they are public.',
-      ],
-    };
-  }
+  const blocked = filingBlocked(config, state);
+  if (blocked) return { operations: [], notes: [blocked] };
 
   const prefix = issues.labels.prefix;
   const graph = buildGraph(input.model);
@@ -138,6 +127,34 @@ export function planGithubSync(input: GithubPlanInput): GithubPlan {
     );
   }
   return { operations, notes };
+}
+
+/** Why nothing may be filed at all (issues switched off, or a public repository without opt-in). */
+function filingBlocked(config: Config, state: RepoState): string | undefined {
+  if (!config.issues.enabled) return 'GitHub issues are switched off (`issues.enabled: false`): nothing is filed.';
+  if (!state.private && !config.issues.public_repo) {
+    return (
+      `${state.owner}/${state.repo} is public, so threat issues there would be public too: nothing was filed. ` +
+      'To file them, set `issues.repo: org/private-security-repo` in .github/threatloop.yml to send them to a private repository, ' +
+      'or `issues.public_repo: true` to accept that they are public.'
+    );
+  }
+  return undefined;
+}
+
+/**
+ * What a plan for this input would file as new issues: the threats (and the dashboard) with no managed
+ * issue in `state`. Cheap (nothing rendered), so a sync can look for managed issues that lost their
+ * label only when it is about to file new ones.
+ */
+export function missingIssues(input: Pick<GithubPlanInput, 'model' | 'config' | 'state'>): { threatIds: Set<string>; dashboard: boolean } {
+  const { config, state } = input;
+  if (filingBlocked(config, state)) return { threatIds: new Set(), dashboard: false };
+  const found = groupByThreat(state.issues);
+  return {
+    threatIds: new Set(input.model.threats.map((t) => t.id).filter((id) => !found.has(id))),
+    dashboard: config.issues.dashboard.enabled && !state.issues.some((i) => i.marker.kind === 'dashboard'),
+  };
 }
 
 function desiredIssue(

@@ -18,9 +18,9 @@ import { resolveIssueRefs } from '../render/dashboard.ts';
 import { applyGithubPlan, type ApplyResult } from './github-apply.ts';
 import { summarisePlan } from './format-plan.ts';
 import { countRequests, type GitHubClient, type WritePacer } from './github-client.ts';
-import { fetchRepoState, RepoAccessError } from './github-fetch.ts';
+import { fetchIssuesFiledBy, fetchRepoState, RepoAccessError } from './github-fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github-state.ts';
-import { planGithubSync, type GithubPlanInput } from './plan.ts';
+import { missingIssues, planGithubSync, type GithubPlanInput } from './plan.ts';
 import { redactSecrets } from './redact-secrets.ts';
 
 export interface SyncRequest {
@@ -49,6 +49,11 @@ export interface SyncRequest {
   paceKey: string;
   /** Other systems kept in step with the same model (the Jira side). */
   extensions?: readonly SyncExtension[];
+  /**
+   * The login that files the issues (the app's `<slug>[bot]`, the token's user), asked only when the
+   * plan would file new issues: the issues it filed that lost their managed label are relabelled instead.
+   */
+  issueCreator?: () => Promise<string | undefined>;
 }
 
 /** A side of the sync that runs around the GitHub side (e.g. Jira), never stopping it. */
@@ -167,6 +172,8 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     if (!(error instanceof RepoAccessError)) throw error;
     return finish({ ...common, status: 'no-access', findings: warnings, notes: [], accessError: error.message });
   }
+  const relabelled = await adoptUnlabelledIssues(octokit, request, { model, config, state });
+  state = relabelled.state;
 
   const context: SyncContext = {
     modelRepo: `${owner}/${repo}`,
@@ -205,7 +212,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     const notice = `${cost - budget} of ${cost} changes wait for the next sync (at most ${budget} writes per sync, to stay within GitHub's rate limits); it follows automatically.`;
     plan = planGithubSync({ ...planInput, notices: [...(planInput.notices ?? []), notice] });
   }
-  const notes = [...plan.notes];
+  const notes = [...plan.notes, ...relabelled.notes];
   if (request.dryRun) return finish({ ...common, status: 'planned', findings: warnings, plan, notes });
 
   if (request.requireHead && plan.operations.length > 0) {
@@ -244,6 +251,37 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     return finish({ ...common, status: 'incomplete', findings: warnings, plan, apply, notes, extensionFailures, resumeAt });
   }
   return finish({ ...common, status: 'applied', findings: warnings, plan, apply, notes, extensionFailures });
+}
+
+/**
+ * Before filing new issues: the issues the creator filed that carry the marker of a threat (or the
+ * dashboard) about to be filed, but not the managed label (removed by hand, or `labels.prefix` changed),
+ * join the state, so the plan labels them again instead of filing a second issue.
+ */
+async function adoptUnlabelledIssues(
+  octokit: GitHubClient,
+  request: SyncRequest,
+  input: { model: ThreatModel; config: Config; state: RepoState },
+): Promise<{ state: RepoState; notes: string[] }> {
+  const { state } = input;
+  const missing = missingIssues(input);
+  if (!request.issueCreator || (missing.threatIds.size === 0 && !missing.dashboard)) return { state, notes: [] };
+  const creator = await request.issueCreator();
+  if (!creator) return { state, notes: [] };
+  const known = new Set(state.issues.map((i) => i.number));
+  const adopted = (await fetchIssuesFiledBy(octokit, { owner: state.owner, repo: state.repo, creator })).filter(
+    (issue) =>
+      !known.has(issue.number) &&
+      (issue.marker.kind === 'dashboard' ? missing.dashboard : missing.threatIds.has(issue.marker.threatId ?? '')),
+  );
+  if (adopted.length === 0) return { state, notes: [] };
+  return {
+    state: { ...state, issues: [...state.issues, ...adopted].sort((a, b) => a.number - b.number) },
+    notes: [
+      `${adopted.map((i) => `#${i.number}`).join(', ')} had lost threatloop's label (removed by hand, or \`issues.labels.prefix\` changed): ` +
+        'found by their hidden marker and labelled again instead of filing new issues.',
+    ],
+  };
 }
 
 /** GitHub logins of every owner the model names (the assignee list is read only if there are some). */

@@ -79,6 +79,12 @@ describe('exact requests of a first sync (one threat)', () => {
       return true;
     };
     const scope = scriptReads(nock(API))
+      // About to file issues: first the ones the app filed that lost their label (none here).
+      .get('/app')
+      .reply(200, { id: 1, slug: 'threatloop' })
+      .get('/repos/acme/app/issues')
+      .query({ creator: 'threatloop[bot]', state: 'all', per_page: 100 })
+      .reply(200, [])
       .get('/repos/acme/app/git/ref/heads%2Fmain')
       .reply(200, { object: { sha: SHA } })
       .post('/repos/acme/app/labels', record('/repos/acme/app/labels'))

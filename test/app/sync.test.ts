@@ -391,3 +391,50 @@ describe('apply errors in the check run', () => {
     expect(summary).not.toContain(leaked);
   });
 });
+
+describe('managed issues that lost their label', () => {
+  const issueLists = (mark: number) => github.requests.slice(mark).filter((r) => r.method === 'GET' && r.path === '/repos/acme/app/issues');
+
+  it('a `threat` label removed by hand: the next sync finds the issue the app filed and labels it again, creating nothing', async () => {
+    const repo = setup({ threats: 3 });
+    await pushModel({ threats: 3 });
+    const issue = threatIssues(repo)[1]!;
+    issue.labels = issue.labels.filter((l) => l !== 'threat');
+    // A person's copy carrying the marker is not the app's: it stays as it is.
+    const copy = { ...issue, number: repo.nextNumber++, labels: ['triage'], comments: [], user: 'ada' };
+    repo.issues.push(copy);
+    const count = repo.issues.length;
+    const mark = github.requests.length;
+    await pushFiles({ 'threat-model.yml': `${threatModelText({ threats: 3 })}# touch\n` });
+
+    expect(repo.issues).toHaveLength(count);
+    expect(issueLists(mark).map((r) => r.query.creator ?? r.query.labels)).toEqual(['threat', 'threat-dashboard', 'threatloop[bot]']);
+    expect(writesSince(mark).map((w) => `${w.method} ${w.path}`)).toEqual([`PATCH /repos/acme/app/issues/${issue.number}`]);
+    expect(issue.labels).toContain('threat');
+    expect(issue.comments).toEqual([]);
+    expect(copy.labels).toEqual(['triage']);
+    expect(lastCheck(repo).output.summary).toContain(`#${issue.number}`);
+
+    // And the sync after that is a no-op again: no extra read.
+    const again = github.requests.length;
+    await pushFiles({ 'threat-model.yml': `${threatModelText({ threats: 3 })}# touch again\n` });
+    expect(writesSince(again)).toEqual([]);
+    expect(issueLists(again).map((r) => r.query.labels)).toEqual(['threat', 'threat-dashboard']);
+  });
+
+  it('`labels.prefix` changed: every issue and the dashboard get the new labels, the old ones are left, nothing is created', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const count = repo.issues.length;
+    const mark = github.requests.length;
+    await pushFiles({ '.github/threatloop.yml': 'issues:\n  labels:\n    prefix: "tm/"\n' });
+
+    expect(repo.issues).toHaveLength(count);
+    expect(writesSince(mark).filter((w) => w.method === 'POST' && w.path.endsWith('/issues'))).toEqual([]);
+    const [first] = threatIssues(repo);
+    expect(first!.labels).toEqual(expect.arrayContaining(['tm/threat', 'tm/severity:critical', 'threat', 'severity:critical']));
+    expect(dashboard(repo)[0]!.labels).toEqual(expect.arrayContaining(['tm/threat-dashboard', 'threat-dashboard']));
+    expect(repo.issues.every((i) => i.comments.length === 0)).toBe(true);
+    expect(lastCheck(repo).output.title).toContain('issues synced');
+  });
+});

@@ -6,7 +6,7 @@
  *
  * It answers what threatloop uses: installation tokens, GET /app, repos,
  * git refs, contents (raw or base64), compare, issues (list with labels /
- * state / pagination and Link headers, create, edit, comments), labels,
+ * state / creator / pagination and Link headers, create, edit, comments), labels,
  * milestones, assignees and check runs. Every request is recorded. Extend it
  * for your endpoints (`route`) rather than writing another one.
  */
@@ -35,6 +35,8 @@ export interface StandinIssue {
   created_at: string;
   comments: { id: number; body: string }[];
   pull_request?: boolean;
+  /** Login of whoever opened it (default: the app's bot, `issueAuthor`). */
+  user?: string;
 }
 
 export interface StandinRepo {
@@ -73,6 +75,10 @@ export class GitHubStandin {
   readonly repos = new Map<string, StandinRepo>();
   /** Replies served before the normal handling, first match wins, consumed when `times` reaches 0. */
   readonly failures: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
+  /** Who the token belongs to: the author of issues it creates (the app `threatloop` answers GET /app). */
+  issueAuthor = 'threatloop[bot]';
+  /** GET /user answers with this login; undefined = 403, as for an installation token or Actions' GITHUB_TOKEN. */
+  tokenUser: string | undefined = undefined;
   readonly #server: Server;
   readonly #prefix: string;
   readonly #routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
@@ -288,6 +294,7 @@ export class GitHubStandin {
       body: { token: 'ghs_standintoken0000000000000000', expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {} },
     }));
     on('GET', /^\/app$/, () => ({ status: 200, body: { id: 1, slug: 'threatloop', name: 'threatloop' } }));
+    on('GET', /^\/user$/, () => (this.tokenUser ? { status: 200, body: { login: this.tokenUser, type: 'User' } } : forbidden));
 
     on('GET', new RegExp(`^${R}$`), (_, m) => {
       const repo = repoOf(m);
@@ -328,8 +335,12 @@ export class GitHubStandin {
       if (!repo) return undefined;
       const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean).map((l) => l.toLowerCase());
       const state = url.searchParams.get('state') ?? 'open';
+      const creator = url.searchParams.get('creator')?.toLowerCase();
       const items = repo.issues.filter(
-        (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)),
+        (i) =>
+          (state === 'all' || i.state === state) &&
+          labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)) &&
+          (creator === undefined || (i.user ?? this.issueAuthor).toLowerCase() === creator),
       );
       return this.#page(url, items.map((i) => this.#issueJson(repo, i)));
     });
@@ -348,6 +359,7 @@ export class GitHubStandin {
           milestone: body.milestone ?? null,
           created_at: new Date().toISOString(),
           comments: [],
+          user: this.issueAuthor,
         };
         repo.issues.push(issue);
         return { status: 201, body: this.#issueJson(repo, issue) };
@@ -455,6 +467,7 @@ export class GitHubStandin {
       assignees: issue.assignees.map((login) => ({ login })),
       milestone: milestone ? { number: milestone.number, title: milestone.title } : null,
       created_at: issue.created_at,
+      user: { login: issue.user ?? this.issueAuthor, type: (issue.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' },
       html_url: `http://${this.host}/${repo.owner}/${repo.name}/issues/${issue.number}`,
       ...(issue.pull_request ? { pull_request: { url: '' } } : {}),
     };

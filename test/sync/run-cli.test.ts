@@ -57,6 +57,35 @@ describe('threatloop sync --repo', () => {
     expect(second.all()).toContain('already in sync');
   });
 
+  it("relabels an issue the token's user filed that lost its `threat` label, instead of filing a second one", async () => {
+    github.issueAuthor = 'sec-bot';
+    github.tokenUser = 'sec-bot';
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], io().io, FAST)).toBe(0);
+    const repo = github.repo('acme/app');
+    const issue = repo.issues[0]!;
+    issue.labels = issue.labels.filter((l) => l !== 'threat');
+    const count = repo.issues.length;
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(0);
+    expect(repo.issues).toHaveLength(count);
+    expect(issue.labels).toContain('threat');
+    expect(run.all()).toContain(`#${issue.number} had lost threatloop's label`);
+    expect(github.requests.filter((r) => r.query.creator).map((r) => r.query.creator)).toEqual(['sec-bot', 'sec-bot']);
+  });
+
+  it('in GitHub Actions, where GET /user refuses GITHUB_TOKEN, the issues are those github-actions[bot] filed', async () => {
+    github.issueAuthor = 'github-actions[bot]';
+    const env = { GITHUB_ACTIONS: 'true' };
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], io(env).io, FAST)).toBe(0);
+    const repo = github.repo('acme/app');
+    const issue = repo.issues[0]!;
+    issue.labels = issue.labels.filter((l) => l !== 'threat');
+    const count = repo.issues.length;
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], io(env).io, FAST)).toBe(0);
+    expect(repo.issues).toHaveLength(count);
+    expect(issue.labels).toContain('threat');
+  });
+
   it('--ref reads the model from the repository at that ref', async () => {
     const run = io();
     expect(await runRemoteSync('sync', ['--repo', 'acme/app', '--ref', 'main'], run.io, FAST)).toBe(0);

@@ -125,6 +125,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay }),
       paceKey: 'token',
       extensions: [jiraSyncExtension({ env: io.env, retry: { delay } })],
+      issueCreator: () => tokenLogin(octokit, io.env),
     });
   } catch (error) {
     const status = (error as { status?: number }).status;
@@ -133,6 +134,19 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
     return EXIT.failed;
   }
   return report(outcome, format, io);
+}
+
+/**
+ * Who files issues with this token: its user (GET /user). Actions' GITHUB_TOKEN (an installation token)
+ * cannot read /user; the issues it files are github-actions[bot]'s. Another app's installation token
+ * outside Actions has no login to find: undefined, and unlabelled issues are not looked for.
+ */
+async function tokenLogin(octokit: GitHubClient, env: CliIo['env']): Promise<string | undefined> {
+  try {
+    return (await octokit.request('GET /user')).data.login;
+  } catch {
+    return env.GITHUB_ACTIONS === 'true' ? 'github-actions[bot]' : undefined;
+  }
 }
 
 function report(outcome: SyncOutcome, format: string, io: CliIo): number {
