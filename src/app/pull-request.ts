@@ -16,7 +16,7 @@ import type { Context } from 'probot';
 import type { Config } from '../config/schema.ts';
 import { CONFIG_PATH } from '../config/schema.ts';
 import { hasErrors, type Finding } from '../model/findings.ts';
-import { lintModelText } from '../model/lint/index.ts';
+import { lintModelText, lintOptionsFromConfig } from '../model/lint/index.ts';
 import { loadModel } from '../model/load.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import { analysePullRequest, planContextComment, type HeadModel, type PullRequestContext } from '../pull-request/context.ts';
@@ -140,7 +140,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
   const headModelText = headModelPath ? await readFileAt(octokit, owner, repo, headModelPath, pr.head.sha) : undefined;
   const lint = headModelText !== undefined && headModelPath && headConfig.ok
-    ? lintModelText(headModelText, headModelPath, { rules: headConfig.config.lint.rules, today })
+    ? lintModelText(headModelText, headModelPath, lintOptionsFromConfig(headConfig.config, today))
     : undefined;
   let check: string = 'no-check';
   // An edit of the title or body leaves the head commit as it was: its check run stands. A new base

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigText } from '../config/load.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import type { Finding } from '../model/findings.ts';
-import type { LintOptions } from '../model/lint/index.ts';
+import { lintOptionsFromConfig, type LintOptions } from '../model/lint/index.ts';
 import { isoDate } from '../model/schema.ts';
 import { parseYamlSource, sizeFinding, type YamlSource } from '../model/source.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -137,12 +137,10 @@ export function readModelCommandInput<O extends OptionSpecs>(command: string, us
 
 /** Lint options from the config (rule levels, positioned at their lines; closing statuses) and `--today`. */
 export function lintOptions(input: ModelCommandInput<OptionSpecs>): LintOptions {
-  return {
-    today: input.today,
-    rules: input.config.lint.rules,
-    closeStatuses: input.config.issues.close_statuses,
-    config: { file: input.configFile, ...(input.configSource ? { source: input.configSource } : {}) },
-  };
+  return lintOptionsFromConfig(input.config, input.today, {
+    file: input.configFile,
+    ...(input.configSource ? { source: input.configSource } : {}),
+  });
 }
 
 export type ReadTextResult =

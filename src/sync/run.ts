@@ -11,7 +11,7 @@
 import { validateConfigValue, loadConfigText } from '../config/load.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import { FILE_START, hasErrors, type Finding } from '../model/findings.ts';
-import { lintModelText } from '../model/lint/index.ts';
+import { lintModelText, lintOptionsFromConfig } from '../model/lint/index.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 import { resolveIssueRefs } from '../render/dashboard.ts';
@@ -153,7 +153,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
   const modelText = request.local ? request.local.modelText : await readFileAt(octokit, owner, repo, config.model, sha);
   if (modelText === undefined) return finish({ ...common, status: 'no-model', findings: [], notes: [] });
 
-  const lint = lintModelText(modelText, modelPath, { rules: config.lint.rules, today });
+  const lint = lintModelText(modelText, modelPath, lintOptionsFromConfig(config, today));
   if (hasErrors(lint.findings) || !lint.model) return finish({ ...common, status: 'invalid', findings: lint.findings, notes: [] });
   const model = lint.model;
   const warnings = lint.findings;

@@ -3,6 +3,7 @@
  * repository's config asks for. Pure: `today` is injected, files are read by
  * the caller.
  */
+import type { Config } from '../../config/schema.ts';
 import { FILE_START, sortFindings, type Finding } from '../findings.ts';
 import { buildGraph } from '../graph.ts';
 import { loadModel } from '../load.ts';
@@ -30,6 +31,16 @@ export interface LintOptions {
   closeStatuses?: readonly ThreatStatus[];
   /** Where `rules` was read, so a bad rule name points at its line (default `.github/threatloop.yml`, line 1). */
   config?: { file: string; source?: YamlSource };
+}
+
+/** What the repository config says about linting: rule levels and the statuses that close a threat. */
+export function lintOptionsFromConfig(config: Config, today: string, where?: LintOptions['config']): LintOptions {
+  return {
+    today,
+    rules: config.lint.rules,
+    closeStatuses: config.issues.close_statuses,
+    ...(where ? { config: where } : {}),
+  };
 }
 
 export interface LintResult {
