@@ -1,25 +1,18 @@
-import { copyFileSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
+import { captureIo, workdir } from '../helpers/cli.ts';
 
 const FIXTURE = join(process.cwd(), 'test/fixtures/genomewell-threats.csv');
 
-function dir(files: Record<string, string | Buffer> = {}): string {
-  const d = mkdtempSync(join(tmpdir(), 'threatloop-import-'));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(d, name), content);
-  return d;
-}
+const dir = (files: Record<string, string | Buffer> = {}) => workdir(files, 'threatloop-import-');
 
 async function run(cwd: string, ...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env: {} };
-  const code = await main(['import', ...args], io);
-  const stdout = out.join('\n');
-  const stderr = err.join('\n');
+  const capture = captureIo(cwd);
+  const code = await main(['import', ...args], capture.io);
+  const stdout = capture.stdout();
+  const stderr = capture.stderr();
   expect(`${stdout}\n${stderr}`).not.toMatch(/\n\s+at .*:\d+:\d+/); // never a stack trace
   return { code, stdout, stderr };
 }

@@ -1,26 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
-
-function captureIo(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env: {} };
-  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
+import { captureIo, workdir } from '../helpers/cli.ts';
 
 /** A temporary repository with the given files. */
-function repo(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'threatloop-lint-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const repo = (files: Record<string, string | Buffer>) => workdir(files, 'threatloop-lint-');
 
 async function lint(cwd: string, ...args: string[]) {
   const c = captureIo(cwd);

@@ -2,30 +2,12 @@
  * The shared reading of `[FILE] [--config PATH] [--today]` and of the config
  * and model in the working tree, as lint, plan, report and sync use it.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { readModelCommandInput, readWorkingTree, requireModelText } from '../../src/cli/model-input.ts';
 import { SMALL_MODEL } from '../sync/plan-simulator.ts';
+import { captureIo, workdir } from '../helpers/cli.ts';
 
-function workdir(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'threatloop-input-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
-
-function captureIo(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env: {} };
-  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
 
 const HUGE = Buffer.alloc(9 * 1024 * 1024, 0x23);
 

@@ -1,27 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { formatPlan } from '../../src/sync/format-plan.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { SMALL_MODEL } from '../sync/plan-simulator.ts';
+import { captureIo, workdir } from '../helpers/cli.ts';
 
-function captureIo(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env: {} };
-  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
-
-function workdir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'threatloop-plan-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 describe('threatloop plan (offline)', () => {
   test('shows what a first sync of the default model would create, one line per operation, then counts', async () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
-
-export function captureIo(cwd = process.cwd(), env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env };
-  return { io, out, err, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
+import { captureIo } from '../helpers/cli.ts';
 
 describe('threatloop CLI router', () => {
   it('prints the JSON Schema', async () => {

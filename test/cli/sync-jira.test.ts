@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runRemoteSync } from '../../src/cli/commands/sync.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { noDelay } from '../../src/sync/github-client.ts';
 import { parseMarker } from '../../src/sync/marker.ts';
 import { GitHubStandin } from '../helpers/github-standin.ts';
 import { JiraStandin } from '../helpers/jira-standin.ts';
 import { threatModelText } from '../helpers/models.ts';
+import { captureIo } from '../helpers/cli.ts';
 
 const SITE = 'https://acme.atlassian.net';
 const FAST = { dryRun: false, delay: noDelay, writeIntervalMs: 0 };
@@ -41,17 +41,8 @@ afterEach(async () => {
   nock.cleanAll();
 });
 
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    cwd,
-    env: { GITHUB_TOKEN, GITHUB_API_URL: github.url, JIRA_HOST: SITE, JIRA_EMAIL, JIRA_API_TOKEN: JIRA_TOKEN, ...env },
-  };
-  return { io: value, all: () => [...out, ...err].join('\n') };
-}
+const io = (env: Record<string, string> = {}) =>
+  captureIo(cwd, { GITHUB_TOKEN, GITHUB_API_URL: github.url, JIRA_HOST: SITE, JIRA_EMAIL, JIRA_API_TOKEN: JIRA_TOKEN, ...env });
 
 describe('threatloop sync --repo with Jira', () => {
   it('creates the Jira issues and the GitHub issues, linked both ways; a second run writes nothing', async () => {

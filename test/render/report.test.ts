@@ -7,6 +7,7 @@ import type { Finding } from '../../src/model/findings.ts';
 import { lintModelText } from '../../src/model/lint/index.ts';
 import { ThreatModelSchema, type ThreatModelInput } from '../../src/model/schema.ts';
 import { renderReport } from '../../src/render/report.ts';
+import { captureIo } from '../helpers/cli.ts';
 
 const TINY: ThreatModelInput = {
   version: 1,
@@ -193,10 +194,9 @@ describe('renderReport', () => {
 
 describe('threatloop report', () => {
   function run(args: string[], cwd: string) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = reportCommand.run(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env: {} });
-    return { code, out: out.join('\n'), err: err.join('\n') };
+    const capture = captureIo(cwd);
+    const code = reportCommand.run(args, capture.io);
+    return { code, out: capture.stdout(), err: capture.stderr() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'threatloop-report-'));
   const yaml = JSON.stringify(TINY);

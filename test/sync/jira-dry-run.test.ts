@@ -4,13 +4,9 @@ import { main } from '../../src/cli/main.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { planJiraDryRun } from '../../src/sync/jira-dry-run.ts';
 import { CONTEXT, config, model, REPO, SITE } from './jira-fixtures.ts';
+import { captureIo } from '../helpers/cli.ts';
 
-function capture(env: CliIo['env'] = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), cwd: process.cwd(), env };
-  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
+const capture = (env: CliIo['env'] = {}) => captureIo(process.cwd(), env);
 
 const planAgainstJira = () =>
   planJiraDryRun({

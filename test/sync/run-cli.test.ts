@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runRemotePlan, runRemoteSync } from '../../src/cli/commands/sync.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
 import { noDelay } from '../../src/sync/github-client.ts';
 import type { GitHubStandin } from '../helpers/github-standin.ts';
 import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
+import { captureIo } from '../helpers/cli.ts';
 
 const FAST = { dryRun: false, delay: noDelay, writeIntervalMs: 0 };
 const TOKEN = 'ghp_cliTokenThatMustNeverBePrinted000';
@@ -27,17 +27,7 @@ beforeEach(() => {
   writeFileSync(join(cwd, 'threat-model.yml'), threatModelText({ threats: 3 }));
 });
 
-function io(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    cwd,
-    env: { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, ...env },
-  };
-  return { io: value, out, err, all: () => [...out, ...err].join('\n') };
-}
+const io = (env: Record<string, string> = {}) => captureIo(cwd, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, ...env });
 
 describe('threatloop sync --repo', () => {
   it('syncs the working-tree model into the repository issues, then a second run writes nothing', async () => {
