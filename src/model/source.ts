@@ -76,7 +76,7 @@ export function parseYamlSource(text: string, file: string, options: ParseOption
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   } catch (error) {
     return fail(`YAML could not be parsed: ${describe(error)}`);
   }

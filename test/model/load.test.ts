@@ -113,4 +113,19 @@ describe('loadModel: bad input is a finding with a position, never a throw or a 
   it('unknown keys get a did-you-mean at the key', () => {
     expect(first(`${VALID}thraets: []\n`)).toBe('schema@4:1 (top level): unknown key "thraets"; did you mean "threats"?');
   });
+
+  it('a mapping used as a key is a schema finding, not a Node warning on stderr', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const result = loadModel(`${VALID}? [a, b]\n: x\n`, 'threat-model.yml');
+      expect(result.ok).toBe(false);
+      // Node emits process warnings on the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
