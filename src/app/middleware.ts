@@ -1,0 +1,113 @@
+/**
+ * The app as a Node `(req, res)` request handler, for platforms that bring
+ * their own HTTP server: serverless functions (Vercel, Netlify, Google Cloud
+ * Functions) or an existing Express/Connect app. Same environment as
+ * `npm start` (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
+ * LOG_LEVEL, GHE_HOST + GHE_PROTOCOL, JIRA_*), webhooks at Probot's
+ * `/api/github/webhooks` (WEBHOOK_PATH changes it).
+ *
+ * Why the response is held: a serverless platform freezes the process once
+ * the response is sent. Probot's middleware answers after the event handlers
+ * finish (ours await the queued sync), except that @octokit/webhooks answers
+ * `202 still processing` after 9 s and lets the handlers run on, and a sync
+ * paced at one write a second takes longer than that. So the end of the
+ * response waits until every handler that started and every queued sync has
+ * settled. GitHub stops waiting after 10 s and records such a delivery as
+ * timed out; the sync still completes (within the platform's time limit).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createNodeMiddleware, createProbot, type Options, type Probot } from 'probot';
+import { createThreatloopApp, ROUTES, type Route, type ThreatloopApp } from './index.ts';
+import type { AppOptions } from './runtime.ts';
+
+export type ThreatloopMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: Error) => void) => Promise<boolean>;
+
+export interface ThreatloopMiddlewareOptions {
+  /** The app's clock, delays and pacing (tests); `env` is the function's `env`. */
+  app?: Omit<AppOptions, 'env'>;
+  /** Probot options that win over the environment (tests: an Octokit without throttling, a logger). */
+  probot?: Options;
+}
+
+export interface ThreatloopHandler {
+  /** `middleware(req, res, next?)`: true when it answered (a webhook), else it called `next`. */
+  middleware: ThreatloopMiddleware;
+  app: ThreatloopApp;
+  probot: Probot;
+}
+
+/** The variables without which webhooks cannot be trusted or answered (Probot itself names a missing private key). */
+const REQUIRED_ENV = ['APP_ID', 'WEBHOOK_SECRET'] as const;
+
+export async function createThreatloopMiddleware(
+  env: NodeJS.ProcessEnv = process.env,
+  options: ThreatloopMiddlewareOptions = {},
+): Promise<ThreatloopHandler> {
+  // Probot accepts an empty WEBHOOK_SECRET, which would verify signatures made with the empty key.
+  const missing = REQUIRED_ENV.filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`threatloop: set ${missing.join(' and ')} in the function's environment`);
+
+  const running = new Set<Promise<unknown>>();
+  const app = createThreatloopApp({ ...options.app, env }, ROUTES.map((route) => tracked(route, running)));
+  const probot = createProbot({ env, overrides: options.probot ?? {} });
+  const probotMiddleware = await createNodeMiddleware(app.app, { probot });
+
+  // Every handler that has started and every sync it queued (a handler queues before it returns).
+  const settled = async () => {
+    while (running.size > 0) await Promise.allSettled([...running]);
+    await app.idle();
+  };
+
+  const middleware: ThreatloopMiddleware = async (req, res, next) => {
+    const held = holdResponseEnd(res);
+    let answered = false;
+    try {
+      answered = (await probotMiddleware(req, res, (error) => {
+        held.release();
+        next?.(error);
+      })) === true;
+      if (answered) await settled();
+    } finally {
+      held.release();
+    }
+    return answered;
+  };
+  return { middleware, app, probot };
+}
+
+/** The route with its running handlers recorded in `running`, so the response can wait for them. */
+function tracked(route: Route, running: Set<Promise<unknown>>): Route {
+  return {
+    ...route,
+    handle: (context, runtime) => {
+      const work = route.handle(context, runtime);
+      running.add(work);
+      const forget = () => running.delete(work);
+      work.then(forget, forget);
+      return work;
+    },
+  };
+}
+
+/**
+ * Defers `res.end(...)` until `release()`: Probot may write the status and headers, but nothing
+ * reaches the client (Node sends the head with the first body write or the end) until then.
+ */
+function holdResponseEnd(res: ServerResponse): { release: () => void } {
+  let endCall: unknown[] | undefined;
+  let released = false;
+  const held = function (this: ServerResponse, ...args: unknown[]) {
+    endCall ??= args;
+    return res;
+  } as ServerResponse['end'];
+  res.end = held;
+  return {
+    release: () => {
+      if (released) return;
+      released = true;
+      // The instance property shadowed the prototype's end; removing it restores Node's own.
+      if (res.end === held) delete (res as { end?: unknown }).end;
+      if (endCall) (res.end as (...args: unknown[]) => ServerResponse).apply(res, endCall);
+    },
+  };
+}
