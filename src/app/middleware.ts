@@ -30,7 +30,7 @@ export interface ThreatloopMiddlewareOptions {
 }
 
 export interface ThreatloopHandler {
-  /** `middleware(req, res, next?)`: true when it answered (a webhook), else it called `next`. */
+  /** `middleware(req, res, next?)`: true when it answered a webhook; other requests go to `next` (none: 404). */
   middleware: ThreatloopMiddleware;
   app: ThreatloopApp;
   probot: Probot;
@@ -64,7 +64,9 @@ export async function createThreatloopMiddleware(
     try {
       answered = (await probotMiddleware(req, res, (error) => {
         held.release();
-        next?.(error);
+        // Without a next handler (a function's whole handler), anything else is not found.
+        if (next) next(error);
+        else res.writeHead(404).end();
       })) === true;
       if (answered) await settled();
     } finally {

@@ -173,6 +173,20 @@ describe('createThreatloopMiddleware', () => {
     expect(await response.text()).toBe('not a webhook\n');
   });
 
+  it('answers other paths 404 when there is no next handler (a function that is only this)', async () => {
+    const { handler } = await mount();
+    const bare = createServer((req, res) => void handler.middleware(req, res));
+    bare.listen(0, '127.0.0.1');
+    await once(bare, 'listening');
+    try {
+      const response = await fetch(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`);
+      expect(response.status).toBe(404);
+    } finally {
+      bare.closeAllConnections();
+      bare.close();
+    }
+  });
+
   it('refuses to start without WEBHOOK_SECRET (Probot would verify signatures made with an empty key)', async () => {
     const { WEBHOOK_SECRET: _secret, ...env } = functionEnv();
     await expect(createThreatloopMiddleware(env)).rejects.toThrow(/WEBHOOK_SECRET/);
