@@ -1,0 +1,213 @@
+/**
+ * The GitHub Action: action.yml's inputs -> INPUT_* -> one CLI run. The
+ * mapping (pure), lint writing SARIF for code scanning, sync and plan against
+ * the GitHub stand-in with the token as GITHUB_TOKEN, the token never printed,
+ * and the entry point as action.yml runs it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ACTION_INPUTS, actionArgs, runAction, type CliMain } from '../../src/cli/action.ts';
+import { runRemoteSync } from '../../src/cli/commands/sync.ts';
+import { main } from '../../src/cli/main.ts';
+import { noDelay } from '../../src/sync/github-client.ts';
+import { captureIo, workdir } from '../helpers/cli.ts';
+import { useGitHubStandin } from '../helpers/loopback.ts';
+import { threatModelText } from '../helpers/models.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TOKEN = 'ghp_actionTokenThatMustNeverBePrinted0';
+const JIRA_TOKEN = 'ATATT3xFfGF0-action-secret-token-77aa';
+
+/** What the runner sees in a job: Actions' own variables plus the step's INPUT_* (empty inputs arrive as ""). */
+function jobEnv(inputs: Partial<Record<keyof typeof ACTION_INPUTS, string>>, extra: Record<string, string> = {}) {
+  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/app', PATH: '/usr/bin', ...extra };
+  for (const [name, variable] of Object.entries(ACTION_INPUTS)) env[variable] = inputs[name as keyof typeof ACTION_INPUTS] ?? '';
+  return env;
+}
+
+const mapped = (inputs: Parameters<typeof jobEnv>[0], extra?: Record<string, string>) => {
+  const result = actionArgs(jobEnv(inputs, extra));
+  if (!result.ok) throw new Error(result.message);
+  return result.run;
+};
+
+describe('actionArgs', () => {
+  it('lint by default, with no token, no Jira credentials and no INPUT_* in its environment', () => {
+    const run = mapped({ token: TOKEN, jiraApiToken: JIRA_TOKEN }, { GITHUB_TOKEN: 'inherited', JIRA_API_TOKEN: 'inherited' });
+    expect(run.argv).toEqual(['lint']);
+    expect(run.env).toEqual({ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/app', PATH: '/usr/bin' });
+    expect(run.sarifFile).toBeUndefined();
+  });
+
+  it('model, config and format become the CLI arguments', () => {
+    expect(mapped({ command: 'lint', model: 'security/model.yml', config: 'ci/threatloop.yml', format: 'json' }).argv).toEqual([
+      'lint',
+      '--config',
+      'ci/threatloop.yml',
+      '--format',
+      'json',
+      'security/model.yml',
+    ]);
+    expect(mapped({ model: ' threat-model.yml ', format: 'sarif' }).argv).toEqual(['lint', '--format', 'sarif', 'threat-model.yml']);
+    expect(mapped({ model: '-odd.yml' }).argv).toEqual(['lint', '--', '-odd.yml']);
+  });
+
+  it('sarif-file: SARIF into the file, the findings again for the log in the chosen format (text by default)', () => {
+    expect(mapped({ sarifFile: 'results/threatloop.sarif' })).toMatchObject({
+      argv: ['lint', '--format', 'sarif'],
+      sarifFile: 'results/threatloop.sarif',
+      logArgv: ['lint', '--format', 'text'],
+    });
+    expect(mapped({ sarifFile: 'x.sarif', format: 'sarif' }).logArgv).toEqual(['lint', '--format', 'text']);
+    expect(mapped({ sarifFile: 'x.sarif', format: 'json' }).logArgv).toEqual(['lint', '--format', 'json']);
+  });
+
+  it('sync and plan: --repo from GITHUB_REPOSITORY, the token as GITHUB_TOKEN, Jira inputs as JIRA_*', () => {
+    const sync = mapped(
+      { command: 'sync', token: TOKEN, jiraHost: 'https://acme.atlassian.net', jiraEmail: 'ci@acme.example', jiraApiToken: JIRA_TOKEN },
+      { GH_TOKEN: 'inherited', GITHUB_API_URL: 'https://ghe.example.com/api/v3' },
+    );
+    expect(sync.argv).toEqual(['sync', '--repo', 'acme/app']);
+    expect(sync.env).toEqual({
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3',
+      PATH: '/usr/bin',
+      GITHUB_TOKEN: TOKEN,
+      JIRA_HOST: 'https://acme.atlassian.net',
+      JIRA_EMAIL: 'ci@acme.example',
+      JIRA_API_TOKEN: JIRA_TOKEN,
+    });
+    expect(sync.argv.join(' ')).not.toContain(TOKEN);
+
+    const plan = mapped({ command: 'plan', token: TOKEN, model: 'm.yml', format: 'json' }, { JIRA_HOST: 'https://job.atlassian.net' });
+    expect(plan.argv).toEqual(['plan', '--repo', 'acme/app', '--format', 'json', 'm.yml']);
+    expect(plan.env).toMatchObject({ GITHUB_TOKEN: TOKEN, JIRA_HOST: 'https://job.atlassian.net' });
+  });
+
+  it('refuses what it cannot run, saying which input is wrong', () => {
+    const refusal = (inputs: Parameters<typeof jobEnv>[0], extra?: Record<string, string>) => {
+      const result = actionArgs(jobEnv(inputs, extra));
+      return result.ok ? undefined : result.message;
+    };
+    expect(refusal({ command: 'report' })).toMatch(/command "report".*lint, sync, plan/);
+    expect(refusal({ command: 'sync', token: TOKEN, sarifFile: 'x.sarif' })).toMatch(/sarif-file is for the lint command/);
+    expect(refusal({ command: 'sync', token: '' })).toMatch(/token input is empty/);
+    const { GITHUB_REPOSITORY: _repository, ...outsideActions } = jobEnv({ command: 'plan', token: TOKEN });
+    expect(actionArgs(outsideActions)).toMatchObject({ ok: false, message: expect.stringMatching(/GITHUB_REPOSITORY/) });
+  });
+});
+
+const CLEAN = threatModelText({ threats: 1 });
+const BROKEN = CLEAN.replace('targets: api', 'targets: apj');
+
+describe('runAction: lint', () => {
+  it('with sarif-file writes SARIF for upload-sarif, prints the findings as text and fails on errors', async () => {
+    const cwd = workdir({ 'threat-model.yml': BROKEN });
+    const c = captureIo(cwd);
+    const exit = await runAction(jobEnv({ sarifFile: 'results/threatloop.sarif' }), c.io);
+
+    expect(exit).toBe(1);
+    const sarif = JSON.parse(readFileSync(join(cwd, 'results/threatloop.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toContainEqual(
+      expect.objectContaining({ ruleId: 'unknown-reference', level: 'error', locations: [expect.objectContaining({ physicalLocation: expect.objectContaining({ artifactLocation: expect.objectContaining({ uri: 'threat-model.yml' }) }) })] }),
+    );
+    expect(c.stdout()).toMatch(/threat-model\.yml:\d+:\d+ error unknown-reference/);
+    expect(c.stdout()).toContain('threatloop: SARIF written to results/threatloop.sarif');
+  });
+
+  it('a usage error writes no SARIF file', async () => {
+    const cwd = workdir({ 'threat-model.yml': CLEAN });
+    const c = captureIo(cwd);
+    expect(await runAction(jobEnv({ sarifFile: 'out.sarif', model: 'missing.yml' }), c.io)).toBe(2);
+    expect(existsSync(join(cwd, 'out.sarif'))).toBe(false);
+    expect(c.stderr()).toContain('missing.yml');
+  });
+});
+
+describe('runAction: sync and plan with a token', () => {
+  const standin = useGitHubStandin({ prefix: '/api/v3' });
+  // main as the action runs it, with the sync's pacing off (no waiting in tests).
+  const fastCli: CliMain = (argv, io) =>
+    argv[0] === 'sync' ? runRemoteSync('sync', argv.slice(1), io, { dryRun: false, delay: noDelay, writeIntervalMs: 0 }) : main(argv, io);
+  const setup = () => {
+    standin.github.addRepo({ owner: 'acme', name: 'app', private: true, assignees: ['sec-lead'], files: { 'README.md': 'x' } });
+    return { cwd: workdir({ 'threat-model.yml': threatModelText({ threats: 2 }) }), env: { GITHUB_API_URL: standin.github.url } };
+  };
+
+  it('plan writes nothing; sync files the issues with the token; the token is never printed', async () => {
+    const { cwd, env } = setup();
+    const plan = captureIo(cwd);
+    expect(await runAction(jobEnv({ command: 'plan', token: TOKEN }, env), plan.io, fastCli)).toBe(0);
+    expect(standin.github.writes()).toEqual([]);
+    expect(plan.stdout()).toContain('[TM-1]');
+
+    const sync = captureIo(cwd);
+    expect(await runAction(jobEnv({ command: 'sync', token: TOKEN }, env), sync.io, fastCli)).toBe(0);
+    const repo = standin.github.repo('acme/app');
+    expect(repo.issues.filter((i) => i.labels.includes('threat')).map((i) => i.title)).toEqual([
+      expect.stringContaining('[TM-1]'),
+      expect.stringContaining('[TM-2]'),
+    ]);
+    // GET /user is refused for Actions' token: the issues it files are github-actions[bot]'s.
+    const create = standin.github.requests.find((r) => r.method === 'POST' && r.path === '/repos/acme/app/issues');
+    expect(String(create?.headers.authorization)).toBe(`token ${TOKEN}`);
+    for (const printed of [plan.all(), sync.all()]) expect(printed).not.toContain(TOKEN);
+  });
+
+  it('a refused token fails the step without printing it', async () => {
+    const { cwd, env } = setup();
+    standin.github.fail('GET', /^\/repos\/acme\/app$/, { status: 401, body: { message: `Bad credentials ${TOKEN}` } });
+    const c = captureIo(cwd);
+    expect(await runAction(jobEnv({ command: 'sync', token: TOKEN }, env), c.io, fastCli)).toBe(1);
+    expect(c.stderr()).toContain('GITHUB_TOKEN was refused (401)');
+    expect(c.all()).not.toContain(TOKEN);
+    expect(standin.github.writes()).toEqual([]);
+  });
+});
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
+  const run = action.runs.steps.find((s: { run?: string }) => s.run?.includes('src/cli/action.ts'));
+
+  it('is a composite action on Node 24 that installs production dependencies only', () => {
+    expect(action.runs.using).toBe('composite');
+    expect(action.runs.steps[0]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': 24 } });
+    expect(action.runs.steps.map((s: { run?: string }) => s.run ?? '').join('\n')).toContain('npm ci --omit=dev --no-audit --no-fund');
+    expect(action.inputs.command.default).toBe('lint');
+    expect(action.inputs.token.default).toBe('${{ github.token }}');
+  });
+
+  it('passes every input to the entry under the variable actionArgs reads', () => {
+    const expected = Object.fromEntries(
+      Object.entries(ACTION_INPUTS).map(([name, variable]) => [variable, `\${{ inputs.${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} }}`]),
+    );
+    expect(run.env).toEqual(expected);
+    expect(Object.keys(action.inputs).sort()).toEqual(
+      Object.values(expected)
+        .map((v) => v.slice('${{ inputs.'.length, -' }}'.length))
+        .sort(),
+    );
+  });
+
+  it('the entry runs as action.yml starts it: node src/cli/action.ts in the workspace', () => {
+    const cwd = workdir({ 'threat-model.yml': CLEAN });
+    const child = spawnSync(process.execPath, [join(ROOT, 'src/cli/action.ts')], {
+      cwd,
+      env: jobEnv({ sarifFile: 'threatloop.sarif', token: TOKEN }, { GITHUB_TOKEN: TOKEN }),
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout).toContain('0 errors');
+    const results: { level: string }[] = JSON.parse(readFileSync(join(cwd, 'threatloop.sarif'), 'utf8')).runs[0].results;
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.level === 'error')).toEqual([]);
+    expect(child.stdout).not.toContain(TOKEN);
+  });
+});
