@@ -259,7 +259,8 @@ function diffSection(diff: ThreatDiff, detail: 'full' | 'summary', limits: Limit
       if (c.targets) changes.push(`targets ${listText(c.targets.from)} → ${listText(c.targets.to)}`);
       if (c.mitigationEdited) changes.push('mitigation edited');
     }
-    if (changes.length > 0) rows.push(`- **Changed** ${name(c.id, c.title)}: ${changes.join('; ')}`);
+    // Every changed threat gets its row; in summary mode (or for a change the list does not name) without the details.
+    rows.push(`- **Changed** ${name(c.id, c.title)}${changes.length > 0 ? `: ${changes.join('; ')}` : ''}`);
   }
   const kept = rows.slice(0, limits.maxDiffRows);
   if (rows.length > kept.length) kept.push(`- … and ${rows.length - kept.length} more`);

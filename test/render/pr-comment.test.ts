@@ -95,6 +95,14 @@ describe('renderPrComment', () => {
     expect(body).toContain('- Not threats in the model, ignored: `TM-99`');
   });
 
+  it('in summary mode the diff still names every changed threat, without its details', () => {
+    const head = paymentsModel();
+    head.threats[1]!.status = 'mitigated';
+    const body = renderPrComment(commentInput({ detail: 'summary', diff: diffModels(paymentsModel(), head) }));
+    expect(body).toContain(`#### Threat model changes in this PR (0 added, 0 removed, 1 changed)\n- **Changed** \`${head.threats[1]!.id}\``);
+    expect(body).not.toContain('status open → mitigated');
+  });
+
   it('stays readable at 50 threats: one table, mitigation cut to a line', () => {
     const model = bigModel(1, 50, 'x'.repeat(400));
     const body = renderPrComment(commentInput({ model, files: [modified('svc/c0/a.ts')] }));
