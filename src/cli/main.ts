@@ -11,6 +11,7 @@ import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { syncCommand } from './commands/sync.ts';
+import { redactSecrets } from '../sync/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
@@ -61,7 +62,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command.run(args, io);
   } catch (error) {
     // Last resort: a bug, not bad input (bad input is reported as findings). No stack for users.
-    io.err(`threatloop ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`threatloop ${name}: ${redactSecrets(message, [io.env.GITHUB_TOKEN, io.env.JIRA_API_TOKEN, io.env.JIRA_EMAIL])}`);
     return EXIT.failed;
   }
 }

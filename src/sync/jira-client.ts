@@ -4,6 +4,7 @@
  * with backoff for failures that waiting can fix, a per-request timeout, and
  * the one place jira.js errors become clean, credential-free messages.
  */
+import { redactSecrets } from './redact-secrets.ts';
 import { createClient, type Client, type SendRequestOptions } from 'jira.js/core';
 import { createCloudClient, isApiError, isNetworkError, isRateLimitError, type CloudClient } from 'jira.js';
 
@@ -129,7 +130,7 @@ export function describeJiraError(action: string, error: unknown, secrets: reado
               : `Jira rejected the request (${error.status})`;
     reason = detail ? `${what}: ${detail}` : what;
   } else reason = error instanceof Error ? error.message : String(error);
-  return redact(`${action}: ${reason}`.replace(/\s+/g, ' ').trim(), secrets);
+  return redactSecrets(`${action}: ${reason}`.replace(/\s+/g, ' ').trim(), secrets);
 }
 
 /** Jira's `{ errorMessages: [...], errors: { field: message } }`, flattened. */
@@ -142,12 +143,6 @@ function jiraErrorDetail(body: unknown): string {
     for (const [field, message] of Object.entries(errors)) if (typeof message === 'string') parts.push(`${field}: ${message}`);
   }
   return parts.join('; ').slice(0, 300);
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(authorization|basic|bearer)\s*[:=]?\s*[A-Za-z0-9+/=._-]{8,}/gi, '$1 [redacted]');
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-  return out;
 }
 
 export interface RetryPolicy {

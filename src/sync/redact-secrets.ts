@@ -9,9 +9,12 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9_]{16,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
   /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
-  /\b(token|bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /\b(authorization|token|bearer|basic)\s*[:=]?\s*(bearer\s+|basic\s+|token\s+)?[A-Za-z0-9._~+/=-]{8,}/gi,
 ];
 
-export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
+/** `known`: credentials this process holds (a token, an email used for Basic auth), taken out wherever they appear. */
+export function redactSecrets(text: string, known: readonly (string | undefined)[] = []): string {
+  let out = SECRET_PATTERNS.reduce((result, pattern) => result.replace(pattern, '[redacted]'), text);
+  for (const secret of known) if (secret) out = out.split(secret).join('[redacted]');
+  return out;
 }

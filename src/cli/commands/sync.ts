@@ -14,6 +14,7 @@ import { formatPlan } from '../../sync/format-plan.ts';
 import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../sync/github-client.ts';
 import { jiraSyncExtension } from '../../sync/jira-extension.ts';
 import { describeSync, runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
+import { redactSecrets } from '../../sync/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { parseCommandArgs, readWorkingTree, usageError } from '../model-input.ts';
 
@@ -129,7 +130,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
     });
   } catch (error) {
     const status = (error as { status?: number }).status;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), [token, io.env.JIRA_API_TOKEN, io.env.JIRA_EMAIL]);
     io.err(`threatloop ${command}: ${status === 401 ? 'GITHUB_TOKEN was refused (401)' : status === 404 ? `${values.repo} not found, or the token cannot read it` : message}`);
     return EXIT.failed;
   }
