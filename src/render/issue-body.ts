@@ -14,7 +14,7 @@ import { STRIDE_NAME, type Owner, type Threat } from '../model/schema.ts';
 import type { IssueMarker } from '../sync/github-state.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
-import { RATING_NAME } from './display-names.ts';
+import { COMPONENT_TYPE_NAME, RATING_LABEL, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 import { code, escapeCell, escapeLine, escapeText, link, mention } from './markdown.ts';
 import { referenceLink } from './references.ts';
 
@@ -46,38 +46,43 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   const { threat, graph, rating, due } = input;
   const lines: string[] = [renderMarker(input.marker), ''];
 
-  const severity = rating.cvss ? `**${RATING_NAME[rating.rating]}** (CVSS ${rating.cvss.score.toFixed(1)})` : `**${RATING_NAME[rating.rating]}**`;
-  lines.push(
-    `> **${escapeLine(graph.model.system.name)}** threat ${code(threat.id)} · ${severity} · status **${threat.status}**${input.closing ? ' (closed)' : ''}${due ? ` · due **${due.date}**` : ''}`,
-    '',
-  );
-  if (threat.description?.trim()) lines.push(escapeText(threat.description.trim()), '');
-
+  // The facts a person triages by come first (severity, status, owner, due), each once; the table's
+  // first row is its header, so it holds the severity rather than an empty header row.
   const rows: [string, string][] = [];
-  rows.push(['STRIDE', threat.stride.map((c) => STRIDE_NAME[c]).join(', ')]);
   rows.push(['Severity', severityCell(rating)]);
-  if (rating.cvss) rows.push(['CVSS', `${rating.cvss.version} ${code(rating.cvss.vector)} → ${rating.cvss.score.toFixed(1)} (${RATING_NAME[rating.cvss.severity]})`]);
-  else if (threat.cvss) rows.push(['CVSS', `${code(threat.cvss.vector)} does not parse${rating.cvssError ? `: ${escapeCell(rating.cvssError.message)}` : ''}`]);
-  rows.push(['Status', `${threat.status}${input.closing ? ' (closes this issue)' : ''}`]);
-  rows.push(['Strategy', threat.strategy?.join(', ') ?? '—']);
+  rows.push(['Status', `${STATUS_LABEL[threat.status]}${input.closing ? ' (closes this issue)' : ''}`]);
   rows.push(['Owner', ownerCell(threat, graph, input.webUrl)]);
   rows.push(['Due', dueCell(due)]);
+  rows.push(['STRIDE', threat.stride.map((c) => STRIDE_NAME[c]).join(', ')]);
+  // The vector is normalised with its `CVSS:<version>/` prefix, so it names its version; the score is in Severity.
+  if (rating.cvss) rows.push(['CVSS', code(rating.cvss.vector)]);
+  else if (threat.cvss) rows.push(['CVSS', `${code(threat.cvss.vector)} does not parse${rating.cvssError ? `: ${escapeCell(rating.cvssError.message)}` : ''}`]);
+  rows.push(['Strategy', threat.strategy?.length ? threat.strategy.map((s) => STRATEGY_NAME[s]).join(' + ') : '—']);
   if (input.jira) rows.push(['Jira', input.jira.url ? link(input.jira.key, input.jira.url) : code(input.jira.key)]);
-  lines.push('| | |', '|---|---|', ...rows.map(([name, value]) => `| **${name}** | ${value} |`), '');
+  const row = ([name, value]: [string, string]) => `| **${name}** | ${value} |`;
+  lines.push(row(rows[0]!), TABLE_RULE, ...rows.slice(1).map(row), '');
 
+  if (threat.description?.trim()) lines.push(escapeText(threat.description.trim()), '');
+  // What to do comes before where: the mitigation is what the owner acts on.
+  const section = (heading: string, text: string | undefined) => {
+    if (text?.trim()) lines.push(`### ${heading}`, '', escapeText(text.trim()), '');
+  };
+  section('Mitigation', threat.mitigation);
   lines.push('### Targets', '', ...threat.targets.map((target) => `- ${describeTarget(target, graph)}`), '');
-  const sections: [string, string | undefined][] = [
-    ['Mitigation', threat.mitigation],
-    ['Verification', threat.verification],
-    ['Residual risk', threat.residual_risk],
-    ['Rationale', threat.rationale],
-  ];
-  for (const [heading, text] of sections) if (text?.trim()) lines.push(`### ${heading}`, '', escapeText(text.trim()), '');
+  section('Verification', threat.verification);
+  section('Residual risk', threat.residual_risk);
+  section('Rationale', threat.rationale);
   if (threat.refs?.length) lines.push('### References', '', ...threat.refs.map((ref) => `- ${referenceLink(ref)}`), '');
 
-  lines.push('---', `<sub>Source: ${permalinkText(input.permalink)}. Edit the threat model, not this issue: threatloop rewrites this description when the threat changes.</sub>`);
+  lines.push(
+    '---',
+    `<sub>Threat ${code(threat.id)} of the ${escapeLine(graph.model.system.name)} threat model, from ${permalinkText(input.permalink)}. Edit the threat model, not this issue: threatloop rewrites this description when the threat changes.</sub>`,
+  );
   return `${lines.join('\n')}\n`;
 }
+
+/** Left-aligned: a header cell would otherwise be centred. */
+const TABLE_RULE = '| :--- | :--- |';
 
 const PERMALINK_PATTERN = /\[`([^`\n]*)`(?: line \d+)? at `[0-9a-f]{7,40}`\]\([^)\s]*\)/g;
 
@@ -122,6 +127,8 @@ export function bodySections(body: string): Map<string, string> {
     buffer = [];
   };
   for (const line of comparableBody(body).split('\n')) {
+    // The footer (provenance) is no section of the threat.
+    if (line === '---') break;
     const heading = /^### (.+)$/.exec(line);
     const row = /^\| \*\*(.+?)\*\* \| (.*) \|$/.exec(line);
     if (heading) {
@@ -129,7 +136,7 @@ export function bodySections(body: string): Map<string, string> {
       current = heading[1]!;
     } else if (row) {
       sections.set(row[1]!, row[2]!);
-    } else if (!line.startsWith('<!-- threatloop:') && !line.startsWith('> ') && line !== '| | |' && line !== '|---|---|') {
+    } else if (!line.startsWith('<!-- threatloop:') && !line.startsWith('> ') && !/^\|(?: *:?-+:? *\|)+$/.test(line) && line !== '| | |') {
       buffer.push(line);
     }
   }
@@ -138,9 +145,9 @@ export function bodySections(body: string): Map<string, string> {
 }
 
 function severityCell(rating: ThreatRating): string {
-  if (rating.cvss) return `${RATING_NAME[rating.rating]} (CVSS ${rating.cvss.score.toFixed(1)})`;
-  if (rating.rating === 'unscored') return 'Unscored: add a CVSS vector or a severity to the model';
-  return `${RATING_NAME[rating.rating]} (stated, no CVSS vector)`;
+  if (rating.cvss) return `${RATING_LABEL[rating.rating]} (CVSS ${rating.cvss.score.toFixed(1)})`;
+  if (rating.rating === 'unscored') return `${RATING_LABEL.unscored}: add a CVSS vector or a severity to the model`;
+  return `${RATING_LABEL[rating.rating]} (stated, no CVSS vector)`;
 }
 
 function ownerCell(threat: Threat, graph: ModelGraph, webUrl: string): string {
@@ -166,7 +173,7 @@ function dueCell(due: EffectiveDue | undefined): string {
 function describeTarget(id: string, graph: ModelGraph): string {
   const component = graph.components.get(id);
   if (component) {
-    return `**${escapeLine(component.name)}** (${code(id)}, ${component.type})${zoneText(component.boundary, graph)}`;
+    return `**${escapeLine(component.name)}** (${code(id)}, ${COMPONENT_TYPE_NAME[component.type].toLowerCase()})${zoneText(component.boundary, graph)}`;
   }
   const flow = graph.flows.get(id);
   if (flow) {

@@ -45,13 +45,14 @@ describe('threat issue body', () => {
     for (const expected of [
       'Misconfigured bucket policy exposes genomic files.',
       '| **STRIDE** | Information disclosure |',
-      '| **CVSS** | 3.1 `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H` → 9.8 (Critical) |',
-      '| **Status** | open |',
-      '| **Strategy** | mitigate |',
+      '| **Severity** | 🔴 Critical (CVSS 9.8) |',
+      '| **CVSS** | `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H` |',
+      '| **Status** | Open |',
+      '| **Strategy** | Mitigate |',
       '| **Owner** | AppSec team · @genomewell/appsec · [alice](https://github.com/alice), [bob](https://github.com/bob) |',
       '| **Due** | 2026-03-31 |',
       '| **Jira** | [SEC-12](https://genomewell.atlassian.net/browse/SEC-12) |',
-      '- **FASTQ bucket** (`bucket`, data-store) in *AWS account* (restricted)',
+      '- **FASTQ bucket** (`bucket`, data store) in *AWS account* (restricted)',
       '### Mitigation\n\nBlock public access; bucket policy denies non-TLS.',
       '### Verification\n\nQuarterly AWS Config rule review',
       '### Residual risk\n\nLow once the SCP is in place',
@@ -66,16 +67,43 @@ describe('threat issue body', () => {
     }
   });
 
-  test('a flow target names its ends and the trust boundaries it crosses; CVSS 4.0 shows its version', () => {
+  test('a flow target names its ends and the trust boundaries it crosses; a CVSS 4.0 vector shows its version', () => {
     const other = render('TM-31');
     expect(other).toContain('**Upload** (`upload`, flow Patient → Patient portal over HTTPS, crosses *Internet* (untrusted) → *AWS account* (restricted); data: FASTQ)');
-    expect(other).toContain('| **CVSS** | 4.0 `CVSS:4.0/');
+    expect(other).toContain('| **CVSS** | `CVSS:4.0/');
   });
 
   test('text in the model cannot forge a second marker', () => {
     expect(body.match(/<!-- threatloop:/g)).toHaveLength(1);
     // The shared escaping turns both angle brackets into entities (was: only the `<!--` opener).
     expect(body).toContain('&lt;!-- threatloop:threat id="TM-1" --&gt;');
+  });
+
+  test('the first rows are what a threat is triaged by (severity, status, owner, due), each fact once', () => {
+    const rows = body.split('\n').filter((line) => line.startsWith('| **')).map((line) => /^\| \*\*(.+?)\*\*/.exec(line)![1]);
+    expect(rows.slice(0, 4)).toEqual(['Severity', 'Status', 'Owner', 'Due']);
+    // The severity row is the table's header (no empty header row), left-aligned like the rest.
+    expect(body).toContain('<!-- threatloop:threat id="TM-22" -->\n\n| **Severity** | 🔴 Critical (CVSS 9.8) |\n| :--- | :--- |\n| **Status** |');
+    expect(body.match(/9\.8/g)).toHaveLength(1);
+    expect(body.match(/2026-03-31/g)).toHaveLength(1);
+    expect(body).not.toMatch(/^> /m);
+  });
+
+  test('the mitigation (what to do) comes before the targets; the footer names the system and the threat', () => {
+    expect(body.indexOf('### Mitigation')).toBeLessThan(body.indexOf('### Targets'));
+    expect(body.indexOf('Misconfigured bucket policy')).toBeGreaterThan(body.indexOf('| **Strategy**'));
+    expect(body).toMatch(/<sub>Threat `TM-22` of the GenomeWell threat model, from \[`threat-model\.yml` line 22 at `aaaaaaa`\]/);
+  });
+
+  test('sections end at the footer: the provenance line is not part of the last section', () => {
+    expect(bodySections(body).get('References')).toBe(
+      '- [CWE-200](https://cwe.mitre.org/data/definitions/200.html)\n- [CAPEC-37](https://capec.mitre.org/data/definitions/37.html)\n- <https://example.org/pentest-2026>\n- SEC-99',
+    );
+    expect(bodySections(body).has('| :--- | :--- |')).toBe(false);
+  });
+
+  test('a stated severity and an unscored threat say where the rating comes from', () => {
+    expect(render('TM-31', 'a'.repeat(40), 22, SMALL_MODEL)).toContain('| **Severity** | 🟠 High (stated, no CVSS vector) |');
   });
 
   test('an unowned, unscored threat says so', () => {
@@ -93,7 +121,8 @@ describe('threat issue body', () => {
   test('sections can be compared by name', () => {
     const sections = bodySections(body);
     expect(sections.get('Mitigation')).toBe('Block public access; bucket policy denies non-TLS.');
-    expect(sections.get('Status')).toBe('open');
+    expect(sections.get('Status')).toBe('Open');
+    expect(sections.get('Severity')).toBe('🔴 Critical (CVSS 9.8)');
   });
 });
 
@@ -135,7 +164,7 @@ describe('hostile strings in the model', () => {
   test('no markup from the model: no forged rows, sections, headings or links', () => {
     expect(body).toContain('\\# not a heading');
     expect(body).not.toMatch(/^### Forged/m);
-    expect(bodySections(body).get('Status')).toBe('open');
+    expect(bodySections(body).get('Status')).toBe('Open');
     expect(body).toContain('\\*\\*FASTQ\\*\\* \\[bucket\\](javascript:alert(1))');
     expect(body).not.toMatch(/(?<!\\)\]\(javascript:/);
     expect(body).toContain('| **Jira** | SEC-1 &lt;b&gt; |');
