@@ -9,12 +9,13 @@
 import type { Config } from '../config/schema.ts';
 import type { ModelGraph } from '../model/graph.ts';
 import { compareRatings, meetsFloor, rateThreat } from '../model/rating.ts';
-import { STRIDE_LETTER, type Rating, type Threat } from '../model/schema.ts';
+import { RATINGS, STRIDE_LETTER, type Rating, type Threat } from '../model/schema.ts';
 import { isEmptyDiff, type ThreatDiff, type ThreatScore } from '../pull-request/diff.ts';
 import type { FileMatch } from '../pull-request/match.ts';
 import { PR_COMMENT_MARKER, crossLinkMarker, mergedMarker, type PullRequestRef, type ThreatIssueRef } from '../pull-request/plan.ts';
 import type { ReferenceVerb, ResolvedReferences } from '../pull-request/references.ts';
 import type { TouchedPart } from '../pull-request/touched.ts';
+import { COMPONENT_TYPE_NAME, RATING_NAME, STATUS_LABEL } from './display-names.ts';
 import { code, details, escapeCell, escapeText, link, table } from './markdown.ts';
 import { dataFlowDiagram, diagramLimitProblem } from './mermaid.ts';
 
@@ -184,11 +185,12 @@ function renderWith(prepared: Prepared, limits: Limits, reduced: boolean): strin
   const references = referencesSection(input);
   if (references) out.push('', references);
   if (input.diff && !isEmptyDiff(input.diff)) out.push('', diffSection(input.diff, input.detail, limits));
+  const components = bySeverity(prepared);
   if (limits.compact) {
-    const rows = input.touched.components.map((c) => compactComponentLine(input, c.id, prepared.byComponent.get(c.id) ?? []));
+    const rows = components.map((c) => compactComponentLine(input, c.id, prepared.byComponent.get(c.id) ?? []));
     out.push('', '#### Touched components', ...rows);
   } else {
-    for (const component of input.touched.components) {
+    for (const component of components) {
       out.push('', componentSection(input, component.id, prepared.byComponent.get(component.id) ?? [], limits));
     }
   }
@@ -199,6 +201,19 @@ function renderWith(prepared: Prepared, limits: Limits, reduced: boolean): strin
   if (limits.filesPerComponent > 0) out.push('', filesSection(input, limits.filesPerComponent));
   out.push('', footer(input));
   return lines(out);
+}
+
+/**
+ * Touched components, the one with the most severe open threat first (the headline's worst count is
+ * then the first table a reviewer sees); ties keep the model's order.
+ */
+function bySeverity(prepared: Prepared): TouchedPart['components'] {
+  const worst = (id: string): RatedThreat | undefined => prepared.byComponent.get(id)?.find((t) => t.open);
+  const rank = (t: RatedThreat | undefined) => (t ? RATINGS.indexOf(t.rating) : RATINGS.length);
+  return [...prepared.input.touched.components].sort((a, b) => {
+    const [x, y] = [worst(a.id), worst(b.id)];
+    return rank(x) - rank(y) || (y?.score ?? -1) - (x?.score ?? -1);
+  });
 }
 
 /** One line a reviewer takes in at a glance: what is touched, what is open, by severity. */
@@ -234,7 +249,7 @@ function referencesSection(input: PrCommentInput): string | undefined {
   for (const { verb, threatId } of known) {
     const threat = input.graph.threats.get(threatId);
     const title = threat && input.detail === 'full' ? ` ${escapeText(threat.title)}` : '';
-    const rating = threat ? ` (${rateThreat(threat).rating})` : ' (added by this PR)';
+    const rating = threat ? ` (${RATING_NAME[rateThreat(threat).rating]})` : ' (added by this PR)';
     out.push(`- ${VERB_TEXT[verb]} ${threatLink(threatId, input.threatIssues)}${title}${rating}`);
   }
   if (unknown.length > 0) {
@@ -246,13 +261,13 @@ function referencesSection(input: PrCommentInput): string | undefined {
 function diffSection(diff: ThreatDiff, detail: 'full' | 'summary', limits: Limits): string {
   const rows: string[] = [];
   const name = (id: string, title: string) => (detail === 'full' ? `${code(id)} ${escapeText(title)}` : code(id));
-  for (const t of diff.added) rows.push(`- **Added** ${name(t.id, t.title)}: ${scoreText(t.score)}${detail === 'full' ? `, ${t.status}` : ''}`);
+  for (const t of diff.added) rows.push(`- **Added** ${name(t.id, t.title)}: ${scoreText(t.score)}${detail === 'full' ? `, ${STATUS_LABEL[t.status]}` : ''}`);
   for (const t of diff.removed) rows.push(`- **Removed** ${name(t.id, t.title)} (was ${scoreText(t.score)})`);
   for (const c of diff.changed) {
     const changes: string[] = [];
     if (c.rescored) changes.push(`re-scored ${scoreText(c.rescored.from)} → ${scoreText(c.rescored.to)}`);
     if (detail === 'full') {
-      if (c.status) changes.push(`status ${c.status.from} → ${c.status.to}`);
+      if (c.status) changes.push(`status ${STATUS_LABEL[c.status.from]} → ${STATUS_LABEL[c.status.to]}`);
       if (c.owner) changes.push(`owner ${listText(c.owner.from)} → ${listText(c.owner.to)}`);
       if (c.due) changes.push(`due ${c.due.from ?? 'none'} → ${c.due.to ?? 'none'}`);
       if (c.titleChange) changes.push(`title was “${escapeText(c.titleChange.from)}”`);
@@ -271,7 +286,7 @@ function diffSection(diff: ThreatDiff, detail: 'full' | 'summary', limits: Limit
 function componentSection(input: PrCommentInput, componentId: string, threats: readonly RatedThreat[], limits: Limits): string {
   const component = input.graph.components.get(componentId)!;
   const boundary = component.boundary ? input.graph.boundaries.get(component.boundary) : undefined;
-  const facts = [component.type, boundary ? `trust boundary ${escapeText(boundary.name)} (${boundary.trust})` : 'no trust boundary'];
+  const facts = [COMPONENT_TYPE_NAME[component.type], boundary ? `trust boundary ${escapeText(boundary.name)} (${boundary.trust})` : 'no trust boundary'];
   const out = [`#### ${escapeText(component.name)} ${code(component.id)}`, `<sub>${facts.join(' · ')}</sub>`];
   if (component.out_of_scope) out.push('', `Out of scope of the threat model: ${escapeText(component.out_of_scope.rationale)}`);
   const open = threats.filter((t) => t.open);
@@ -307,7 +322,7 @@ function compactComponentLine(input: PrCommentInput, componentId: string, threat
 function threatTable(input: PrCommentInput, threats: readonly RatedThreat[], limits: Limits): string {
   const threatCell = (t: RatedThreat) => threatLink(t.threat.id, input.threatIssues);
   if (input.detail === 'summary') {
-    return table(['Threat', 'Severity'], threats.map((t) => [threatCell(t), t.rating]));
+    return table(['Threat', 'Severity'], threats.map((t) => [threatCell(t), RATING_NAME[t.rating]]));
   }
   const withMitigation = limits.mitigationChars > 0;
   const headers = ['Threat', 'STRIDE', 'CVSS', 'Status', ...(withMitigation ? ['Mitigation'] : []), 'Owner'];
@@ -317,8 +332,9 @@ function threatTable(input: PrCommentInput, threats: readonly RatedThreat[], lim
     return [
       `${threatCell(t)} ${escapeCell(t.threat.title)}${alsoNote}`,
       t.threat.stride.map((s) => STRIDE_LETTER[s]).join(', '),
-      t.score !== undefined ? `${t.score.toFixed(1)} ${t.rating}` : t.rating,
-      t.threat.status,
+      // Short cells kept on one line (`&nbsp;`): a wrapped "In / progress" or "8.1 / High" reads as two values.
+      noWrap(t.score !== undefined ? `${t.score.toFixed(1)} ${RATING_NAME[t.rating]}` : RATING_NAME[t.rating]),
+      noWrap(STATUS_LABEL[t.threat.status]),
       ...(withMitigation ? [escapeCell(truncate(t.threat.mitigation ?? '', limits.mitigationChars)) || '—'] : []),
       ownerText(input.graph, t.threat) || '—',
     ];
@@ -386,7 +402,7 @@ function ownerText(graph: ModelGraph, threat: Threat): string {
 }
 
 function scoreText(score: ThreatScore): string {
-  return score.score !== undefined ? `${score.score.toFixed(1)} ${score.rating}` : score.rating;
+  return score.score !== undefined ? `${score.score.toFixed(1)} ${RATING_NAME[score.rating]}` : RATING_NAME[score.rating];
 }
 
 function listText(items: readonly string[]): string {
@@ -399,9 +415,18 @@ function capList(items: readonly string[]): string {
   return listed.join(', ');
 }
 
+/** At most `max` characters, cut at a word boundary when there is one in the last third (no "versioning an…"). */
 function truncate(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  if (oneLine.length <= max) return oneLine;
+  const cut = oneLine.slice(0, Math.max(0, max - 1));
+  const space = cut.lastIndexOf(' ');
+  const words = space >= (max * 2) / 3 ? cut.slice(0, space) : cut;
+  return `${words.replace(/[\s,;:.(–-]+$/, '')}…`;
+}
+
+function noWrap(text: string): string {
+  return text.replace(/ /g, '&nbsp;');
 }
 
 function plural(n: number, word: string): string {

@@ -241,7 +241,7 @@ describe('pull request context comment', () => {
     const first = github.prComments[0]!;
     expect(first.body).toContain('<!-- threatloop:pr-context -->');
     expect(first.body).toContain('**1 component touched** (Payments API) · open threats: 1 critical');
-    expect(first.body).toContain('[TM-1](https://github.com/acme/pay/issues/11) Forged session token | S | 9.8 critical | open | Verify token signatures | Backend team (alice, bob) |');
+    expect(first.body).toContain('[TM-1](https://github.com/acme/pay/issues/11) Forged session token | S | 9.8&nbsp;Critical | Open | Verify token signatures | Backend team (alice, bob) |');
     expect(first.body).toContain('```mermaid');
 
     github.prFiles.push({ filename: 'db/schema.sql', status: 'added' });
@@ -309,7 +309,7 @@ describe('pull request context comment', () => {
     github.prFiles = [{ filename: 'services/api/src/auth.ts', status: 'modified' }];
     await receive(pullRequest('opened', { private: false }));
     const body = github.prComments[0]!.body;
-    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) | critical |');
+    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) | Critical |');
     expect(body).not.toContain('Forged session token');
     expect(body).not.toContain('Verify token signatures');
     expect(body).not.toContain('mermaid');
@@ -346,9 +346,9 @@ describe('a PR that edits the model', () => {
 
     const body = github.prComments[0]!.body;
     expect(body).toContain('#### Threat model changes in this PR (1 added, 0 removed, 2 changed)');
-    expect(body).toContain('- **Added** `TM-3` Replayed webhook: high, open');
-    expect(body).toContain('- **Changed** `TM-1` Forged session token: re-scored 9.8 critical → unscored');
-    expect(body).toContain('- **Changed** `TM-2` Ledger tampering: status mitigated → open');
+    expect(body).toContain('- **Added** `TM-3` Replayed webhook: High, Open');
+    expect(body).toContain('- **Changed** `TM-1` Forged session token: re-scored 9.8 Critical → Unscored');
+    expect(body).toContain('- **Changed** `TM-2` Ledger tampering: status Mitigated → Open');
   });
 
   it('posts no check run when neither model nor config exists at the head', async () => {
@@ -385,7 +385,7 @@ describe('traceability', () => {
     expect(issue.comments).toHaveLength(1);
     expect(issue.comments[0]!.body).toContain('<!-- threatloop:pr-link acme/pay#7 -->');
     expect(issue.comments[0]!.body).toContain('says it mitigates `TM-1`');
-    expect(github.prComments[0]!.body).toContain('- Mitigates [TM-1](https://github.com/acme/pay/issues/11) Forged session token (critical)');
+    expect(github.prComments[0]!.body).toContain('- Mitigates [TM-1](https://github.com/acme/pay/issues/11) Forged session token (Critical)');
     expect(github.prComments[0]!.body).toContain('- Not threats in the model, ignored: `TM-99`');
 
     expect(await receive(pullRequest('edited', { body: 'Mitigates TM-1, TM-99 (edited)' }))).toMatchObject({ crossLinks: 0 });

@@ -45,7 +45,7 @@ describe('renderPrComment', () => {
     const body = renderPrComment(commentInput());
     expect(body.startsWith(`${PR_COMMENT_MARKER}\n`)).toBe(true);
     expect(body).toContain('**1 component touched** (Payments API) · open threats: 1 critical, 1 high · 1 closed');
-    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) Forged session token | S | 9.8 critical | planned | Verify signatures \\| rotate keys | Backend team (alice, bob) |');
+    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) Forged session token | S | 9.8&nbsp;Critical | Planned | Verify signatures \\| rotate keys | Backend team (alice, bob) |');
     expect(body).toContain('| `TM-2` SQL injection in search <sub>(also `db`)</sub>'.replace(' <sub>(also `db`)</sub>', ''));
     // TM-1 (critical) comes before TM-2 (high)
     expect(body.indexOf('TM-1')).toBeLessThan(body.indexOf('TM-2'));
@@ -65,7 +65,7 @@ describe('renderPrComment', () => {
 
   it('shows ids and severities only in summary mode', () => {
     const body = renderPrComment(commentInput({ detail: 'summary' }));
-    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) | critical |');
+    expect(body).toContain('| [TM-1](https://github.com/acme/pay/issues/11) | Critical |');
     expect(body).not.toContain('Forged session token');
     expect(body).not.toContain('Verify signatures');
     expect(body).not.toContain('mermaid');
@@ -90,8 +90,8 @@ describe('renderPrComment', () => {
       }),
     );
     expect(body).toContain('#### Threat model changes in this PR (0 added, 0 removed, 1 changed)');
-    expect(body).toContain('- **Changed** `TM-1` Forged session token: re-scored 9.8 critical → 5.3 medium; status planned → mitigated');
-    expect(body).toContain('- Mitigates [TM-1](https://github.com/acme/pay/issues/11) Forged session token (critical)');
+    expect(body).toContain('- **Changed** `TM-1` Forged session token: re-scored 9.8 Critical → 5.3 Medium; status Planned → Mitigated');
+    expect(body).toContain('- Mitigates [TM-1](https://github.com/acme/pay/issues/11) Forged session token (Critical)');
     expect(body).toContain('- Not threats in the model, ignored: `TM-99`');
   });
 
@@ -100,7 +100,38 @@ describe('renderPrComment', () => {
     head.threats[1]!.status = 'mitigated';
     const body = renderPrComment(commentInput({ detail: 'summary', diff: diffModels(paymentsModel(), head) }));
     expect(body).toContain(`#### Threat model changes in this PR (0 added, 0 removed, 1 changed)\n- **Changed** \`${head.threats[1]!.id}\``);
-    expect(body).not.toContain('status open → mitigated');
+    expect(body).not.toContain('status Open → Mitigated');
+  });
+
+  it('puts the component with the most severe open threat first, whatever the model order', () => {
+    // `worker` (low) comes before `api` (critical) in the model; the reviewer sees the critical one first.
+    const model = paymentsModel();
+    model.components.sort((a, b) => (a.id === 'worker' ? -1 : b.id === 'worker' ? 1 : 0));
+    const files = [modified('services/worker'), modified('services/api/src/auth.ts')];
+    const body = renderPrComment(commentInput({ model, files }));
+    expect(body.indexOf('#### Payments API')).toBeGreaterThan(0);
+    expect(body.indexOf('#### Payments API')).toBeLessThan(body.indexOf('#### Settlement worker'));
+  });
+
+  it('keeps the score, severity and status cells on one line and names them as the issues do', () => {
+    const model = paymentsModel();
+    model.threats[0]!.status = 'in-progress';
+    const body = renderPrComment(commentInput({ model }));
+    expect(body).toContain('| S | 9.8&nbsp;Critical | In&nbsp;progress |');
+    expect(body).toContain('<sub>Process · trust boundary Production VPC (trusted)</sub>');
+  });
+
+  it('cuts a long mitigation at a word boundary', () => {
+    const model = paymentsModel();
+    model.threats[0]!.mitigation = `${'Rotate the signing keys every month, '.repeat(5)}and enable versioning and Object Lock.`;
+    const body = renderPrComment(commentInput({ model }));
+    const cell = /\| 9\.8&nbsp;Critical \| Planned \| ([^|]*) \|/.exec(body)![1]!;
+    expect(cell.length).toBeLessThanOrEqual(160);
+    // Whole words only: what precedes the ellipsis ends where a word of the mitigation ends.
+    const kept = cell.replace(/…$/, '');
+    expect(cell.endsWith('…')).toBe(true);
+    expect(model.threats[0]!.mitigation!.startsWith(kept)).toBe(true);
+    expect(model.threats[0]!.mitigation![kept.length]).toBe(' ');
   });
 
   it('stays readable at 50 threats: one table, mitigation cut to a line', () => {
