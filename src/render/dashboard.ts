@@ -14,11 +14,11 @@
  */
 import type { Finding } from '../model/findings.ts';
 import type { ModelGraph } from '../model/graph.ts';
-import type { ThreatRating } from '../model/rating.ts';
+import { compareRatings, type ThreatRating } from '../model/rating.ts';
 import { RATINGS, STATUSES, STRIDE_CATEGORIES, STRIDE_LETTER, type Threat } from '../model/schema.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
-import { RATING_NAME } from './display-names.ts';
+import { RATING_NAME, STATUS_LABEL } from './display-names.ts';
 import { code, escapeCell, escapeLine, escapeText } from './markdown.ts';
 
 export interface DashboardThreat {
@@ -100,21 +100,37 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
   head.push('', '### By status', '', '| Status | Threats |', '|---|---:|');
   for (const status of STATUSES) {
     const n = threats.filter((t) => t.threat.status === status).length;
-    if (n > 0) head.push(`| ${status} | ${n} |`);
+    if (n > 0) head.push(`| ${STATUS_LABEL[status]} | ${n} |`);
   }
   head.push('');
 
-  const matrix = strideMatrix(graph, threats, ref);
-  const overdue = open.filter((t) => t.due && t.due.date < today);
+  // What needs someone's attention comes before the matrix (a long table): it is what the dashboard is opened for.
+  const urgent = open
+    .filter((t) => t.rating.rating === 'critical' || t.rating.rating === 'high')
+    .sort((a, b) => compareRatings(a.rating.rating, b.rating.rating) || (a.due?.date ?? '9999').localeCompare(b.due?.date ?? '9999'));
+  // Longest overdue first.
+  const overdue = open.filter((t) => t.due && t.due.date < today).sort((a, b) => a.due!.date.localeCompare(b.due!.date));
   const unowned = open.filter((t) => !t.threat.owner?.length);
   const unscored = threats.filter((t) => t.rating.rating === 'unscored');
-  const describe = (t: DashboardThreat) =>
-    `${ref(t)} **${escapeText(t.threat.id)}** ${escapeLine(t.threat.title)} (${t.rating.rating}, ${t.threat.status}${t.due ? `, due ${t.due.date}` : ''})`;
+  const describe = (t: DashboardThreat) => {
+    const owners = (t.threat.owner ?? []).map((key) => escapeLine(graph.owners.get(key)?.name ?? key));
+    const facts = [RATING_NAME[t.rating.rating], STATUS_LABEL[t.threat.status], ...(t.due ? [`due ${t.due.date}`] : []), ...owners];
+    return `${ref(t)} **${escapeText(t.threat.id)}** ${escapeLine(t.threat.title)} (${facts.join(', ')})`;
+  };
+  head.push('### Needs attention', '');
+  const allClear: string[] = [];
+  const attention = (heading: string, items: readonly DashboardThreat[], clear: string) => {
+    if (items.length > 0) list(head, `#### ${heading} (${items.length})`, items.map(describe));
+    else allClear.push(clear);
+  };
+  attention('Open critical and high', urgent, 'no critical or high threat is open');
+  attention('Overdue', overdue, 'nothing is overdue');
+  attention('Unowned', unowned, 'every open threat has an owner');
+  attention('Unscored', unscored, 'every threat has a CVSS vector or a severity');
+  if (allClear.length > 0) head.push(`${sentence(allClear)}.`, '');
 
+  const matrix = strideMatrix(graph, threats, ref);
   const tail: string[] = [];
-  section(tail, `Overdue (${overdue.length})`, overdue.map(describe), 'Nothing is overdue.');
-  section(tail, `Unowned (${unowned.length})`, unowned.map(describe), 'Every open threat has an owner.');
-  section(tail, `Unscored (${unscored.length})`, unscored.map(describe), 'Every threat has a CVSS vector or a severity.');
   const warnings = input.lintWarnings ?? [];
   section(
     tail,
@@ -160,11 +176,21 @@ function strideMatrix(graph: ModelGraph, threats: readonly DashboardThreat[], re
 }
 
 function section(lines: string[], heading: string, items: readonly string[], empty: string): void {
-  lines.push(`### ${heading}`, '');
-  if (items.length === 0) lines.push(empty);
+  if (items.length === 0) lines.push(`### ${heading}`, '', empty, '');
+  else list(lines, `### ${heading}`, items);
+}
+
+function list(lines: string[], heading: string, items: readonly string[]): void {
+  lines.push(heading, '');
   for (const item of items.slice(0, LIST_LIMIT)) lines.push(`- ${item}`);
   if (items.length > LIST_LIMIT) lines.push(`- … and ${items.length - LIST_LIMIT} more`);
   lines.push('');
+}
+
+/** `Nothing is overdue, every open threat has an owner and ...`: clauses joined, the first capitalised. */
+function sentence(clauses: readonly string[]): string {
+  const text = clauses.length === 1 ? clauses[0]! : `${clauses.slice(0, -1).join(', ')} and ${clauses.at(-1)!}`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function count(n: number, noun: string): string {

@@ -36,8 +36,8 @@ describe('dashboard', () => {
     expect(body).toContain('| Critical | 1 | 0 | 1 |');
     expect(body).toContain('| High | 1 | 0 | 1 |');
     expect(body).toContain('| Unscored | 1 | 0 | 1 |');
-    expect(body).toContain('| open | 2 |');
-    expect(body).toContain('| planned | 1 |');
+    expect(body).toContain('| Open | 2 |');
+    expect(body).toContain('| Planned | 1 |');
   });
 
   test('the STRIDE matrix links issues, closed ones struck through', () => {
@@ -48,14 +48,31 @@ describe('dashboard', () => {
   });
 
   test('overdue: due before today and not closed', () => {
-    expect(body).toContain('### Overdue (0)');
-    expect(dashboard({ today: '2026-04-01' })).toContain('### Overdue (1)\n\n- #10 **TM-22** S3 bucket misconfig leaks FASTQ/VCF (critical, open, due 2026-03-31)');
-    expect(dashboard({ today: '2026-04-01', closed: ['TM-22'] })).toContain('### Overdue (0)');
+    expect(body).not.toContain('Overdue (');
+    expect(body).toMatch(/nothing is overdue/i);
+    expect(dashboard({ today: '2026-04-01' })).toContain('#### Overdue (1)\n\n- #10 **TM-22** S3 bucket misconfig leaks FASTQ/VCF (Critical, Open, due 2026-03-31, AppSec team)');
+    expect(dashboard({ today: '2026-04-01', closed: ['TM-22'] })).not.toContain('Overdue (');
+  });
+
+  test('what needs attention comes before the matrix: open critical and high first, most severe first, with owner and due', () => {
+    expect(body.indexOf('### Needs attention')).toBeLessThan(body.indexOf('### STRIDE matrix'));
+    expect(body).toContain(
+      '#### Open critical and high (2)\n\n- #10 **TM-22** S3 bucket misconfig leaks FASTQ/VCF (Critical, Open, due 2026-03-31, AppSec team)\n- #11 **TM-31** Session token replay (High, Planned, Platform)',
+    );
+    expect(dashboard({ closed: ['TM-22', 'TM-31'] })).not.toContain('Open critical and high');
+  });
+
+  test('empty lists are one sentence, not a heading each', () => {
+    const clear = dashboard({ closed: ['TM-22', 'TM-31', 'TM-40'] });
+    // TM-40 stays unscored when closed: the one list left, then the sentence for the empty ones.
+    expect(clear.match(/^#### .*/gm)).toEqual(['#### Unscored (1)']);
+    expect(clear).toContain('No critical or high threat is open, nothing is overdue and every open threat has an owner.');
+    expect(body).toContain('Nothing is overdue.');
   });
 
   test('unowned, unscored, lint warnings and notices', () => {
-    expect(body).toContain('### Unowned (1)\n\n- #12 **TM-40** Audit log gaps');
-    expect(body).toContain('### Unscored (1)\n\n- #12 **TM-40**');
+    expect(body).toContain('#### Unowned (1)\n\n- #12 **TM-40** Audit log gaps');
+    expect(body).toContain('#### Unscored (1)\n\n- #12 **TM-40**');
     expect(body).toContain('- `threat-model.yml:48` unscored: TM-40 is unscored');
     expect(body).toContain('### Notices\n\n- ⚠️ 3 of 40 changes wait for the next sync');
   });

@@ -162,7 +162,8 @@ describe('a changed threat', () => {
   test('due date change: new milestone created first, then the issue moves to it', () => {
     const state = synced();
     const p = plan(SMALL_MODEL.replace('due: 2026-03-31', 'due: 2026-04-15'), state, newCommit);
-    expect(ops(p)).toEqual(['create-milestone', 'update-issue', 'comment']);
+    // The dashboard lists open critical and high threats with their due dates, so it follows too.
+    expect(ops(p)).toEqual(['create-milestone', 'update-issue', 'comment', 'update-dashboard']);
     expect(p.operations[1]).toMatchObject({
       changes: { milestone: 'Threats due 2026-04-15' },
       changed: ['due: 2026-03-31 → 2026-04-15'],
@@ -182,7 +183,8 @@ describe('a changed threat', () => {
       .replace('    owner: appsec\n    status: open\n    due', '    owner: platform\n    status: open\n    due')
       .replace('Block public access; bucket policy denies non-TLS.', 'Block public access at the account level.');
     const p = plan(text, state, newCommit);
-    expect(ops(p)).toEqual(['update-issue', 'comment']);
+    // The title and owner show in the dashboard's list of open critical and high threats.
+    expect(ops(p)).toEqual(['update-issue', 'comment', 'update-dashboard']);
     expect(p.operations[0]).toMatchObject({
       changes: { title: '[TM-22] Public S3 bucket leaks FASTQ', assignees: ['carol'] },
       changed: ['title: “[TM-22] S3 bucket misconfig leaks FASTQ/VCF” → “[TM-22] Public S3 bucket leaks FASTQ”', 'owner: appsec → platform', 'mitigation updated'],
