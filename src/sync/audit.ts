@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Threat } from '../model/schema.ts';
+import { RATING_NAME, STATUS_LABEL } from '../render/display-names.ts';
 import { bodySections } from '../render/issue-body.ts';
 import type { SyncContext, SyncedFields } from './github-state.ts';
 
@@ -42,10 +43,10 @@ export function describeChanges(before: AuditedState, after: AuditedState): stri
   const from = before.synced;
   const to = after.synced;
   if (before.title !== after.title) lines.push(`title: “${before.title}” → “${after.title}”`);
-  if (from.status !== to.status) lines.push(`status: ${from.status ?? 'unknown'} → ${to.status ?? 'unknown'}`);
+  if (from.status !== to.status) lines.push(`status: ${named(STATUS_LABEL, from.status)} → ${named(STATUS_LABEL, to.status)}`);
   if (from.rating !== to.rating || from.score !== to.score) {
     const scores = from.score !== to.score ? ` (CVSS ${score(from.score)} → ${score(to.score)})` : '';
-    const ratings = from.rating !== to.rating ? `${from.rating ?? 'unknown'} → ${to.rating ?? 'unknown'}` : `${to.rating ?? 'unknown'}`;
+    const ratings = from.rating !== to.rating ? `${named(RATING_NAME, from.rating)} → ${named(RATING_NAME, to.rating)}` : named(RATING_NAME, to.rating);
     lines.push(`severity: ${ratings}${scores}`);
   }
   if (from.due !== to.due) lines.push(`due: ${from.due ?? 'none'} → ${to.due ?? 'none'}`);
@@ -87,6 +88,12 @@ function actorLink(actor: string, web: string): string {
   const login = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(\[bot\])?$/.exec(actor);
   if (!login) return actor.replace(/[<>[\]()]/g, '');
   return login[2] ? `[${actor}](${web}/apps/${login[1]})` : `[${actor}](${web}/${actor})`;
+}
+
+/** A status or rating as the issue body names it (`In progress`, `Critical`); a value the marker holds but the schema no longer knows, as is. */
+function named(names: Readonly<Record<string, string>>, value: string | undefined): string {
+  if (value === undefined) return 'unknown';
+  return Object.hasOwn(names, value) ? names[value]! : value;
 }
 
 function score(value: number | undefined): string {

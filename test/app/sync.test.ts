@@ -106,7 +106,7 @@ describe('push to the default branch', () => {
       `PATCH /repos/acme/app/issues/${issue.number}`,
       `POST /repos/acme/app/issues/${issue.number}/comments`,
     ]);
-    expect(issue.comments[0]!.body).toContain('in-progress');
+    expect(issue.comments[0]!.body).toContain('status: Open → In progress');
   });
 
   it('status in the closing set closes the issue as completed; removal closes as not planned; a returning threat reopens', async () => {
@@ -361,7 +361,7 @@ describe('an issue that disappears between the read and the write', () => {
 
     // No audit comment claims an edit that did not happen; the other threat is synced.
     expect(gone.comments).toEqual([]);
-    expect(kept.comments.map((c) => c.body)).toEqual([expect.stringContaining('in-progress')]);
+    expect(kept.comments.map((c) => c.body)).toEqual([expect.stringContaining('In progress')]);
     const check = lastCheck(repo);
     expect(check.conclusion).toBe('success');
     expect(check.output.summary).toContain(`#${gone.number} is gone`);

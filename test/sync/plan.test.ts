@@ -133,11 +133,11 @@ describe('a changed threat', () => {
     // The dashboard counts threats by status, so it changes too.
     expect(ops(p)).toEqual(['update-issue', 'comment', 'update-dashboard']);
     const [update, comment] = p.operations;
-    expect(update).toMatchObject({ op: 'update-issue', number, threatId: 'TM-31', changed: ['status: planned → in-progress'] });
+    expect(update).toMatchObject({ op: 'update-issue', number, threatId: 'TM-31', changed: ['status: Planned → In progress'] });
     expect(Object.keys(update!.op === 'update-issue' ? update!.changes : {})).toEqual(['body']);
     expect(comment).toMatchObject({ op: 'comment', number, threatId: 'TM-31' });
     const body = comment!.op === 'comment' ? comment!.body : '';
-    expect(body).toContain('- status: planned → in-progress');
+    expect(body).toContain('- status: Planned → In progress');
     expect(body).toContain(`[\`bbbbbbb\`](https://github.com/genomewell/platform/commit/${'b'.repeat(40)})`);
     expect(body).toContain('by [dave](https://github.com/dave)');
     // The new body links the model at the new commit.
@@ -154,7 +154,7 @@ describe('a changed threat', () => {
     expect(update).toMatchObject({
       op: 'update-issue',
       changes: { labels: ['threat', 'severity:high', 'stride:information-disclosure', 'needs-triage'] },
-      changed: ['severity: critical → high (CVSS 9.8 → 8.1)'],
+      changed: ['severity: Critical → High (CVSS 9.8 → 8.1)'],
     });
     expect(p.operations.filter((o) => o.op === 'comment')).toHaveLength(1);
   });
@@ -197,7 +197,7 @@ describe('a changed threat', () => {
     expect(ops(p)).toEqual(['update-issue', 'comment', 'update-dashboard']);
     expect(p.operations[0]).toMatchObject({ changes: { state: 'closed', stateReason: 'completed' } });
     const comment = p.operations[1]!.op === 'comment' ? p.operations[1]!.body : '';
-    expect(comment).toContain('status: planned → mitigated');
+    expect(comment).toContain('status: Planned → Mitigated');
     expect(comment).toContain('closed as completed');
   });
 
