@@ -394,7 +394,7 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
     case 'invalid':
       return {
         conclusion: 'failure',
-        title: `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}: issues not synced`,
+        title: titleFor(errors, warnings, 'issues not synced'),
         summary: lines(
           'Nothing was written to issues: existing threat issues stay as they are until the model and config are fixed.',
           'The findings are annotated on the lines they are about.',
@@ -428,12 +428,17 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
         summary: lines(
           ...applyLines(outcome),
           '',
-          `${outcome.apply?.remaining ?? 0} changes are left for the next sync (${outcome.apply?.stoppedBy === 'rate-limit' ? "GitHub's rate limit" : 'write budget of this sync'}); it resumes${outcome.resumeAt ? ` after ${outcome.resumeAt.toISOString()}` : ' on the next push'}.`,
+          `${outcome.apply?.remaining ?? 0} changes are left for the next sync (${outcome.apply?.stoppedBy === 'rate-limit' ? "GitHub's rate limit" : 'write budget of this sync'}); it resumes${outcome.resumeAt ? ` after ${minuteUtc(outcome.resumeAt)}` : ' on the next push'}.`,
         ),
       };
     case 'applied':
       return { conclusion: 'success', title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'), summary: lines(...applyLines(outcome)) };
   }
+}
+
+/** `2026-03-01 10:10 UTC`: the date format of every other output, to the minute. */
+function minuteUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function titleFor(errors: number, warnings: number, tail: string): string {
@@ -462,7 +467,8 @@ function planLines(outcome: SyncOutcome): string[] {
 
 function applyLines(outcome: SyncOutcome): string[] {
   const apply = outcome.apply;
-  if (!apply) return planLines(outcome);
+  // Nothing planned: "Applied 0 of 0 operations" would only repeat "nothing to do".
+  if (!apply || (apply.applied === 0 && apply.errors.length === 0 && !outcome.plan?.operations.length)) return planLines(outcome);
   const budget = outcome.plan ? `${apply.writes} writes` : '';
   return [
     ...planLines(outcome),

@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest';
+import { describeSync, type SyncOutcome } from '../../src/sync/run.ts';
+
+const base: SyncOutcome = {
+  status: 'applied',
+  modelRepo: 'genomewell/platform',
+  modelPath: 'threat-model.yml',
+  issuesRepo: 'genomewell/security',
+  sha: 'a'.repeat(40),
+  findings: [],
+  configFound: true,
+  notes: [],
+  requests: { reads: 12, writes: 0 },
+};
+
+describe('check run summary of a sync', () => {
+  test('in sync: says so once, without "Applied 0 of 0 operations"', () => {
+    const s = describeSync({ ...base, plan: { operations: [], notes: [] }, apply: { applied: 0, writes: 0, remaining: 0, errors: [], created: new Map() } });
+    expect(s.title).toBe('0 errors, 0 warnings · issues already in sync');
+    expect(s.summary).toContain('Issues in genomewell/security are in sync with the model: nothing to do.');
+    expect(s.summary).not.toContain('Applied');
+  });
+
+  test('an interrupted sync says when it resumes in the date format of the other outputs, to the minute', () => {
+    const s = describeSync({
+      ...base,
+      status: 'incomplete',
+      plan: { operations: [{ op: 'create-label', name: 'threat', color: 'ffffff', description: '' }], notes: [] },
+      apply: { applied: 0, writes: 0, remaining: 1, errors: [], created: new Map(), stoppedBy: 'budget' },
+      resumeAt: new Date('2026-03-01T10:10:42.123Z'),
+    });
+    expect(s.summary).toContain('it resumes after 2026-03-01 10:10 UTC.');
+    expect(s.summary).toContain('Applied 0 of 1 operations');
+  });
+
+  test('every title separates the lint counts from the outcome the same way', () => {
+    const error = { rule: 'schema', level: 'error' as const, message: 'x', file: 'threat-model.yml', start: { line: 1, column: 1 } };
+    expect(describeSync({ ...base, status: 'invalid', findings: [error] }).title).toBe('1 error, 0 warnings · issues not synced');
+  });
+});
