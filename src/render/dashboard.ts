@@ -115,7 +115,9 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
   const describe = (t: DashboardThreat) => {
     const owners = (t.threat.owner ?? []).map((key) => escapeLine(graph.owners.get(key)?.name ?? key));
     const facts = [RATING_NAME[t.rating.rating], STATUS_LABEL[t.threat.status], ...(t.due ? [`due ${t.due.date}`] : []), ...owners];
-    return `${ref(t)} **${escapeText(t.threat.id)}** ${escapeLine(t.threat.title)} (${facts.join(', ')})`;
+    // No title: GitHub shows the title of an issue referenced in a list itself, and leaving it out keeps
+    // the dashboard unchanged when only a title changes (a one-threat edit stays edit + audit comment).
+    return `${ref(t)} **${escapeText(t.threat.id)}** (${facts.join(', ')})`;
   };
   head.push('### Needs attention', '');
   const allClear: string[] = [];

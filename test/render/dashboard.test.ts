@@ -50,14 +50,14 @@ describe('dashboard', () => {
   test('overdue: due before today and not closed', () => {
     expect(body).not.toContain('Overdue (');
     expect(body).toMatch(/nothing is overdue/i);
-    expect(dashboard({ today: '2026-04-01' })).toContain('#### Overdue (1)\n\n- #10 **TM-22** S3 bucket misconfig leaks FASTQ/VCF (Critical, Open, due 2026-03-31, AppSec team)');
+    expect(dashboard({ today: '2026-04-01' })).toContain('#### Overdue (1)\n\n- #10 **TM-22** (Critical, Open, due 2026-03-31, AppSec team)');
     expect(dashboard({ today: '2026-04-01', closed: ['TM-22'] })).not.toContain('Overdue (');
   });
 
   test('what needs attention comes before the matrix: open critical and high first, most severe first, with owner and due', () => {
     expect(body.indexOf('### Needs attention')).toBeLessThan(body.indexOf('### STRIDE matrix'));
     expect(body).toContain(
-      '#### Open critical and high (2)\n\n- #10 **TM-22** S3 bucket misconfig leaks FASTQ/VCF (Critical, Open, due 2026-03-31, AppSec team)\n- #11 **TM-31** Session token replay (High, Planned, Platform)',
+      '#### Open critical and high (2)\n\n- #10 **TM-22** (Critical, Open, due 2026-03-31, AppSec team)\n- #11 **TM-31** (High, Planned, Platform)',
     );
     expect(dashboard({ closed: ['TM-22', 'TM-31'] })).not.toContain('Open critical and high');
   });
@@ -71,7 +71,7 @@ describe('dashboard', () => {
   });
 
   test('unowned, unscored, lint warnings and notices', () => {
-    expect(body).toContain('#### Unowned (1)\n\n- #12 **TM-40** Audit log gaps');
+    expect(body).toContain('#### Unowned (1)\n\n- #12 **TM-40** (');
     expect(body).toContain('#### Unscored (1)\n\n- #12 **TM-40**');
     expect(body).toContain('- `threat-model.yml:48` unscored: TM-40 is unscored');
     expect(body).toContain('### Notices\n\n- ⚠️ 3 of 40 changes wait for the next sync');
