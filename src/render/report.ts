@@ -116,7 +116,7 @@ function riskSummary(ctx: Context): string {
     return [[RATING_LABEL[r], ...statuses.map((s) => count(ofRating.filter((t) => t.status === s).length)), `**${ofRating.length}**`]];
   });
   const totals = ['**Total**', ...statuses.map((s) => `**${threats.filter((t) => t.status === s).length}**`), `**${threats.length}**`];
-  return table(['Rating', ...statuses.map((s) => STATUS_LABEL[s]), 'Total'], [...rows, totals], ['left', ...statuses.map(() => 'right' as const), 'right']);
+  return table(['Severity', ...statuses.map((s) => STATUS_LABEL[s]), 'Total'], [...rows, totals], ['left', ...statuses.map(() => 'right' as const), 'right']);
 }
 
 function systemSection({ model, graph }: Context): string {
@@ -228,7 +228,7 @@ function threatsSection(ctx: Context): string {
   const { model, graph } = ctx;
   if (model.threats.length === 0) return '_The model has no threats._';
   return table(
-    ['ID', 'STRIDE', 'Component / data flow', 'Threat', 'Rating', 'Status'],
+    ['ID', 'STRIDE', 'Component / data flow', 'Threat', 'Severity', 'Status'],
     model.threats.map((t) => [
       `<a id="${anchor(t.id)}"></a>${escapeCell(t.id)}`,
       t.stride.map((c) => STRIDE_NAME[c]).join(', '),

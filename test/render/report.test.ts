@@ -84,7 +84,7 @@ describe('renderReport', () => {
     expect(report).toContain('- **4** threats against 3 components and 2 flows');
     expect(report).toContain('- **3** still open (not mitigated, verified, accepted or transferred), **2** of them critical or high');
     expect(report).toContain('- **1** overdue on 2026-11-26');
-    expect(lines).toContain('| Rating | Open | In progress | Accepted | Total |');
+    expect(lines).toContain('| Severity | Open | In progress | Accepted | Total |');
     expect(lines).toContain('| 🟠 High | 1 |   |   | **1** |');
     expect(lines).toContain('| **Total** | **2** | **1** | **1** | **4** |');
   });
