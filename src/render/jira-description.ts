@@ -7,7 +7,8 @@
  */
 import type { ModelGraph } from '../model/graph.ts';
 import type { ThreatRating } from '../model/rating.ts';
-import type { Threat } from '../model/schema.ts';
+import { STRIDE_NAME, type Threat } from '../model/schema.ts';
+import { RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 
 export type AdfMark =
   | { type: 'strong' }
@@ -45,16 +46,16 @@ export function renderJiraDescription(input: JiraDescriptionInput): AdfDocument 
 
   const facts: AdfInline[][] = [];
   const fact = (name: string, value: AdfInline[]) => facts.push([bold(`${name}: `), ...value]);
-  fact('Severity', [plain(rating.rating)]);
+  fact('Severity', [plain(RATING_NAME[rating.rating])]);
   if (rating.cvss) {
-    fact('CVSS', [code(rating.cvss.vector), plain(` — ${rating.cvss.score.toFixed(1)} (${rating.cvss.severity})`)]);
+    fact('CVSS', [code(rating.cvss.vector), plain(` — ${rating.cvss.score.toFixed(1)} (${RATING_NAME[rating.cvss.severity]})`)]);
   } else if (threat.cvss) {
     fact('CVSS', [code(threat.cvss.vector), plain(` — invalid vector: ${rating.cvssError?.message ?? 'does not parse'}`)]);
   }
-  fact('STRIDE', [plain(threat.stride.join(', '))]);
+  fact('STRIDE', [plain(threat.stride.map((category) => STRIDE_NAME[category]).join(', '))]);
   fact('Targets', [plain(threat.targets.map((id) => describeTarget(graph, id)).join('; '))]);
-  fact('Status', [plain(threat.status)]);
-  if (threat.strategy?.length) fact('Strategy', [plain(threat.strategy.join(', '))]);
+  fact('Status', [plain(STATUS_LABEL[threat.status])]);
+  if (threat.strategy?.length) fact('Strategy', [plain(threat.strategy.map((strategy) => STRATEGY_NAME[strategy]).join(' + '))]);
   const owners = (threat.owner ?? []).map((key) => describeOwner(graph, key));
   fact('Owner', [plain(owners.length ? owners.join('; ') : 'unowned')]);
   fact('Due', [plain(input.due ?? 'no due date')]);

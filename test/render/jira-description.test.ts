@@ -37,12 +37,12 @@ describe('renderJiraDescription', () => {
     expect(invalidNodes(doc)).toEqual([]);
     const text = adfPlainText(doc);
     expect(text).toContain('An attacker replays a stolen token.');
-    expect(text).toContain('Severity: critical');
-    expect(text).toContain('CVSS: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N — 9.1 (critical)');
-    expect(text).toContain('STRIDE: spoofing, information-disclosure');
+    expect(text).toContain('Severity: Critical');
+    expect(text).toContain('CVSS: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N — 9.1 (Critical)');
+    expect(text).toContain('STRIDE: Spoofing, Information disclosure');
     expect(text).toContain('Targets: Public API (api) in Cloud tenant (restricted); Upload (upload): Patient -> Public API');
-    expect(text).toContain('Status: open');
-    expect(text).toContain('Strategy: mitigate');
+    expect(text).toContain('Status: Open');
+    expect(text).toContain('Strategy: Mitigate');
     expect(text).toContain('Owner: Security team (@acme/security)');
     expect(text).toContain('Due: 2026-03-01');
     expect(text).toContain('Mitigation\nBind tokens to the device.');
