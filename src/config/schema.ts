@@ -138,8 +138,6 @@ export type JiraConfig = z.output<typeof JiraConfigSchema>;
 export type PullRequestsConfig = Config['pull_requests'];
 
 export const CONFIG_PATH = '.github/threatloop.yml';
-/** Probot's `context.config()` takes the file name relative to `.github/`. */
-export const CONFIG_FILE_NAME = 'threatloop.yml';
 
 export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
 

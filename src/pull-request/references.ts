@@ -113,7 +113,3 @@ function shapeOf(id: string): string {
   return id.toLowerCase().replace(/\d+/g, '0');
 }
 
-/** Threat ids referenced with any verb, each once, in first-seen order. */
-export function referencedThreatIds(resolved: ResolvedReferences): string[] {
-  return [...new Set(resolved.known.map((k) => k.threatId))];
-}

@@ -227,11 +227,6 @@ function effective(v: Int8Array): number {
   return ((((eq1 * 10 + eq2) * 10 + eq3) * 10 + eq4) * 10 + eq5) * 10 + eq6;
 }
 
-/** The MacroVector (EQ1..EQ6 digits) of a parsed v4.0 vector, e.g. "002201". */
-export function macroVectorOf(v: Int8Array): string {
-  return String(effective(v)).padStart(6, '0');
-}
-
 /** CVSS v4.0 score from parsed value indices (V4_METRICS order). */
 export function scoreV4(v: Int8Array): number {
   const packed = effective(v);

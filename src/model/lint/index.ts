@@ -3,7 +3,7 @@
  * repository's config asks for. Pure: `today` is injected, files are read by
  * the caller.
  */
-import type { Config } from '../../config/schema.ts';
+import { CONFIG_PATH, type Config } from '../../config/schema.ts';
 import { FILE_START, sortFindings, type Finding } from '../findings.ts';
 import { buildGraph } from '../graph.ts';
 import { loadModel } from '../load.ts';
@@ -78,8 +78,6 @@ export const LINT_RULES: Record<string, LintRuleInfo> = {
   'lint-config': { level: 'warning', description: '`lint.rules` in the config names an unknown rule or one that cannot be changed' },
 };
 
-const DEFAULT_CONFIG_FILE = '.github/threatloop.yml';
-
 export function lintModelText(text: string, file: string, options: LintOptions): LintResult {
   const loaded = loadModel(text, file);
   if (!loaded.ok) {
@@ -119,7 +117,7 @@ function effectiveLevel(id: string, level: RuleLevel, rules: LintOptions['rules'
 /** Problems with `lint.rules` itself: unknown rule names (with a did-you-mean) and loader rules, which cannot change. */
 function ruleConfigFindings(options: LintOptions): Finding[] {
   const rules = options.rules ?? {};
-  const file = options.config?.file ?? DEFAULT_CONFIG_FILE;
+  const file = options.config?.file ?? CONFIG_PATH;
   const known = Object.keys(LINT_RULES);
   const level = effectiveLevel('lint-config', 'warning', rules);
   if (level === 'off') return [];
