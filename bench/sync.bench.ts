@@ -5,7 +5,7 @@
 // Run: npx node -e "import('./bench/sync.bench.ts').then(async m=>console.table(await m.benchSync()))"
 import { readFileSync } from 'node:fs';
 import { ProbotOctokit } from 'probot';
-import { noDelay, withRateLimitRetry, WritePacer, type GitHubClient } from '../src/sync/github-client.ts';
+import { noDelay, withRateLimitRetry, WritePacer, type GitHubClient } from '../src/github/client.ts';
 import { runSync, type SyncOutcome } from '../src/sync/run.ts';
 import { GitHubStandin } from '../test/helpers/github-standin.ts';
 import { generateModelText } from './generate-model.ts';

@@ -5,7 +5,7 @@
  * throws never takes the process (or other handlers) down with it.
  */
 import type { Context } from 'probot';
-import { redactSecrets } from '../sync/redact-secrets.ts';
+import { redactSecrets } from '../security/redact-secrets.ts';
 
 /** What a handler may say about the event it handled, for the log line. */
 export type HandlerResult = void | { outcome: string; [field: string]: unknown };

@@ -6,7 +6,7 @@
  */
 import type { EmitterWebhookEventName } from '@octokit/webhooks';
 import type { ApplicationFunction, Context } from 'probot';
-import type { GitHubClient } from '../sync/github-client.ts';
+import type { GitHubClient } from '../github/client.ts';
 import { wrapHandler, type HandlerResult } from './handler.ts';
 import { createRuntime, type AppOptions, type AppRuntime } from './runtime.ts';
 import { onPullRequest, onPullRequestClosed, PULL_REQUEST_CONTEXT_EVENTS } from './pull-request.ts';

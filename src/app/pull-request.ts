@@ -16,7 +16,8 @@ import type { Context } from 'probot';
 import type { Config } from '../config/schema.ts';
 import { CONFIG_PATH } from '../config/schema.ts';
 import { hasErrors, type Finding } from '../model/findings.ts';
-import { lintModelText, lintOptionsFromConfig } from '../model/lint/index.ts';
+import { lintModelText } from '../model/lint/index.ts';
+import { lintOptionsFromConfig } from '../config/lint-options.ts';
 import { loadModel } from '../model/load.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import { analysePullRequest, planContextComment, type HeadModel, type PullRequestContext } from '../pull-request/context.ts';
@@ -31,12 +32,12 @@ import {
   type ThreatIssueRef,
 } from '../pull-request/plan.ts';
 import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb } from '../pull-request/references.ts';
-import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../render/pr-comment.ts';
-import type { GitHubClient } from '../sync/github-client.ts';
-import { threatLabel } from '../sync/labels.ts';
-import { parseMarker } from '../sync/marker.ts';
-import { readFileAt, readRepoConfig } from '../sync/run.ts';
-import { countFindings, publishCheckRun, type CheckConclusion } from './check-run.ts';
+import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../pull-request/comment.ts';
+import type { GitHubClient } from '../github/client.ts';
+import { threatLabel } from '../sync/github/labels.ts';
+import { parseMarker } from '../sync/github/marker.ts';
+import { readFileAt, readRepoConfig } from '../github/contents.ts';
+import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
 

@@ -5,8 +5,8 @@
  * and the timers; production uses the real ones.
  */
 import type { Probot } from 'probot';
-import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../sync/github-client.ts';
-import { jiraSyncExtension } from '../sync/jira-extension.ts';
+import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../github/client.ts';
+import { jiraSyncExtension } from '../sync/jira/extension.ts';
 import type { SyncExtension } from '../sync/run.ts';
 import { nodeTimers, RepoQueue, ResumeScheduler, type Timers } from './repo-queue.ts';
 

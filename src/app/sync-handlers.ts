@@ -9,9 +9,11 @@
  */
 import type { Context } from 'probot';
 import { CONFIG_PATH } from '../config/schema.ts';
-import { RateLimitedError, type GitHubClient } from '../sync/github-client.ts';
-import { BUDGET_RESUME_MS, branchHead, describeSync, readRepoConfig, runSync, type SyncOutcome, type SyncRequest } from '../sync/run.ts';
-import { publishCheckRun } from './check-run.ts';
+import { RateLimitedError, type GitHubClient } from '../github/client.ts';
+import { branchHead, readRepoConfig } from '../github/contents.ts';
+import { BUDGET_RESUME_MS, runSync, type SyncOutcome, type SyncRequest } from '../sync/run.ts';
+import { describeSync } from '../sync/summary.ts';
+import { publishCheckRun } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
 

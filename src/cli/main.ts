@@ -11,7 +11,7 @@ import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { syncCommand } from './commands/sync.ts';
-import { redactSecrets } from '../sync/redact-secrets.ts';
+import { redactSecrets } from '../security/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {

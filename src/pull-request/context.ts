@@ -12,7 +12,7 @@ import {
   renderNoLongerTouching,
   renderPrComment,
   type DetailLevel,
-} from '../render/pr-comment.ts';
+} from './comment.ts';
 import { diffModels, isEmptyDiff, type ThreatDiff } from './diff.ts';
 import { matchFiles, type ChangedFile, type FileMatch } from './match.ts';
 import { planPrComment, type CommentPlan, type ExistingComment, type ThreatIssueRef } from './plan.ts';

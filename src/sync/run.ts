@@ -8,20 +8,22 @@
  * is synced instead). Everything that happened is in the returned outcome,
  * which `describeSync` turns into a check run / CLI summary.
  */
-import { validateConfigValue, loadConfigText } from '../config/load.ts';
+import { loadConfigText } from '../config/load.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
-import { FILE_START, hasErrors, type Finding } from '../model/findings.ts';
-import { lintModelText, lintOptionsFromConfig } from '../model/lint/index.ts';
+import { hasErrors, type Finding } from '../model/findings.ts';
+import { lintModelText } from '../model/lint/index.ts';
+import { lintOptionsFromConfig } from '../config/lint-options.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
-import { resolveIssueRefs } from '../render/dashboard.ts';
-import { applyGithubPlan, type ApplyResult } from './github-apply.ts';
-import { summarisePlan } from './format-plan.ts';
-import { countRequests, type GitHubClient, type WritePacer } from './github-client.ts';
-import { fetchIssuesFiledBy, fetchRepoState, RepoAccessError } from './github-fetch.ts';
-import type { GithubPlan, RepoState, SyncContext } from './github-state.ts';
-import { missingIssues, planGithubSync, type GithubPlanInput } from './plan.ts';
-import { redactSecrets } from './redact-secrets.ts';
+import { resolveIssueRefs } from './github/dashboard.ts';
+import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
+import { summarisePlan } from './github/format-plan.ts';
+import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
+import { branchHead, readFileAt, readRepoConfig, type ConfigRead } from '../github/contents.ts';
+import { fetchIssuesFiledBy, fetchRepoState, RepoAccessError } from './github/fetch.ts';
+import type { GithubPlan, RepoState, SyncContext } from './github/state.ts';
+import { missingIssues, planGithubSync, type GithubPlanInput } from './github/plan.ts';
+import { redactSecrets } from '../security/redact-secrets.ts';
 
 export interface SyncRequest {
   octokit: GitHubClient;
@@ -289,189 +291,3 @@ function ownerLogins(model: ThreatModel): string[] {
   return [...new Set(Object.values(model.owners ?? {}).flatMap((owner) => owner.github ?? []))];
 }
 
-export type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
-
-/**
- * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
- * org default (`<org>/.github`) and `_extends` keep working. `branch` is the
- * plugin's ref parameter: we pass the commit SHA (Probot's `context.config`
- * would read the default branch instead).
- */
-export async function readRepoConfig(octokit: GitHubClient, owner: string, repo: string, sha: string): Promise<ConfigRead> {
-  try {
-    const { config, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      branch: sha,
-      defaults: (configs: object[]) => mergeConfigs(configs),
-    });
-    const found = files.some((file) => file.config !== null);
-    const validated = validateConfigValue(found ? config : undefined);
-    return validated.ok ? { ...validated, found } : { ...validated, found };
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status !== undefined) throw error;
-    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, '') : String(error);
-    return {
-      ok: false,
-      found: true,
-      findings: [{ rule: 'config', level: 'error', message: `the config could not be read: ${message}`, file: CONFIG_PATH, start: FILE_START }],
-    };
-  }
-}
-
-/** Later configs win; mappings merge key by key; lists are replaced, not concatenated. */
-export function mergeConfigs(configs: readonly unknown[]): Record<string, unknown> {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (!isPlainObject(a) || !isPlainObject(b)) return b;
-    const out: Record<string, unknown> = { ...a };
-    for (const [key, value] of Object.entries(b)) out[key] = key in out ? merge(out[key], value) : value;
-    return out;
-  };
-  const merged = configs.reduce<unknown>((acc, next) => merge(acc, next), {});
-  const result = isPlainObject(merged) ? { ...merged } : {};
-  delete result._extends;
-  return result;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A file's text at a commit, or undefined when it does not exist there. */
-export async function readFileAt(octokit: GitHubClient, owner: string, repo: string, path: string, ref: string): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      owner,
-      repo,
-      path,
-      ref,
-      mediaType: { format: 'raw' },
-    });
-    if (typeof data === 'string') return data;
-    // Octokit hands back an ArrayBuffer when the raw answer is not labelled as text.
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
-    // A directory listing or a JSON body (a stand-in that ignores the raw media type).
-    if (!Array.isArray(data) && 'content' in data && typeof data.content === 'string') {
-      return Buffer.from(data.content, 'base64').toString('utf8');
-    }
-    return undefined;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
-}
-
-/** The commit a branch points at now, or undefined when the branch is gone. */
-export async function branchHead(octokit: GitHubClient, owner: string, repo: string, branch: string): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
-    return data.object.sha;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
-}
-
-export interface SyncSummary {
-  conclusion: 'success' | 'failure' | 'neutral';
-  title: string;
-  /** Markdown. */
-  summary: string;
-}
-
-/** The check run's (and the CLI's) account of a sync. */
-export function describeSync(outcome: SyncOutcome): SyncSummary {
-  const errors = outcome.findings.filter((f) => f.level === 'error').length;
-  const warnings = outcome.findings.length - errors;
-  const lintLine = `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')} in \`${outcome.modelPath}\` at ${outcome.sha.slice(0, 7)}.`;
-  const notes = outcome.notes.length > 0 ? ['', '**Notes**', ...outcome.notes.map((n) => `- ${n}`)] : [];
-  const lines = (...parts: string[]) => [lintLine, '', ...parts, ...notes].join('\n');
-  switch (outcome.status) {
-    case 'no-model':
-      return { conclusion: 'neutral', title: `No threat model at ${outcome.modelPath}`, summary: lines('Nothing was checked and no issue was changed.') };
-    case 'invalid':
-      return {
-        conclusion: 'failure',
-        title: titleFor(errors, warnings, 'issues not synced'),
-        summary: lines(
-          'Nothing was written to issues: existing threat issues stay as they are until the model and config are fixed.',
-          'The findings are annotated on the lines they are about.',
-        ),
-      };
-    case 'disabled':
-      return { conclusion: 'success', title: titleFor(errors, warnings, 'issues disabled'), summary: lines('`issues.enabled` is false in the config: the model was checked, no issue was filed.') };
-    case 'stale':
-      return {
-        conclusion: 'neutral',
-        title: titleFor(errors, warnings, 'sync skipped: newer commit'),
-        summary: lines(`Issues were not synced from this commit: ${outcome.headSha?.slice(0, 7) ?? 'a newer commit'} is now the head of the branch and is synced instead.`),
-      };
-    case 'no-access':
-      return {
-        conclusion: 'failure',
-        title: `Cannot write threat issues to ${outcome.issuesRepo}`,
-        summary: lines(
-          `threatloop cannot write issues in **${outcome.issuesRepo}**: ${outcome.accessError ?? 'access denied'}.`,
-          '',
-          `Install the app on ${outcome.issuesRepo} (or add the repository to the installation) with issues write access, then push again.`,
-          ...applyLines(outcome),
-        ),
-      };
-    case 'planned':
-      return { conclusion: 'success', title: titleFor(errors, warnings, `dry run: ${countOf(outcome.plan?.operations.length ?? 0, 'operation')}`), summary: lines(...planLines(outcome)) };
-    case 'incomplete':
-      return {
-        conclusion: 'success',
-        title: titleFor(errors, warnings, `sync in progress: ${outcome.apply?.remaining ?? 0} changes left`),
-        summary: lines(
-          ...applyLines(outcome),
-          '',
-          `${outcome.apply?.remaining ?? 0} changes are left for the next sync (${outcome.apply?.stoppedBy === 'rate-limit' ? "GitHub's rate limit" : 'write budget of this sync'}); it resumes${outcome.resumeAt ? ` after ${minuteUtc(outcome.resumeAt)}` : ' on the next push'}.`,
-        ),
-      };
-    case 'applied':
-      return { conclusion: 'success', title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'), summary: lines(...applyLines(outcome)) };
-  }
-}
-
-/** `2026-03-01 10:10 UTC`: the date format of every other output, to the minute. */
-function minuteUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function titleFor(errors: number, warnings: number, tail: string): string {
-  return `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')} · ${tail}`;
-}
-
-function countOf(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function planLines(outcome: SyncOutcome): string[] {
-  if (!outcome.plan || outcome.plan.operations.length === 0) return [`Issues in ${outcome.issuesRepo} are in sync with the model: nothing to do.`];
-  const s = summarisePlan(outcome.plan);
-  const parts = [
-    s.created && `${s.created} created${s.createdClosed ? ` (${s.createdClosed} closed at once)` : ''}`,
-    s.updated && `${s.updated} updated`,
-    s.closed && `${s.closed} closed`,
-    s.reopened && `${s.reopened} reopened`,
-    s.comments && `${countOf(s.comments, 'audit comment')}`,
-    s.labels && `${countOf(s.labels, 'label')} created`,
-    s.milestones && `${countOf(s.milestones, 'milestone')} created`,
-    s.dashboard && `dashboard ${s.dashboard === 'create' ? 'created' : 'updated'}`,
-  ].filter(Boolean);
-  return [`Planned for ${outcome.issuesRepo}: ${parts.join(', ')} (${countOf(s.writes, 'write')}).`];
-}
-
-function applyLines(outcome: SyncOutcome): string[] {
-  const apply = outcome.apply;
-  // Nothing planned: "Applied 0 of 0 operations" would only repeat "nothing to do".
-  if (!apply || (apply.applied === 0 && apply.errors.length === 0 && !outcome.plan?.operations.length)) return planLines(outcome);
-  const budget = outcome.plan ? `${apply.writes} writes` : '';
-  return [
-    ...planLines(outcome),
-    `Applied ${apply.applied} of ${outcome.plan?.operations.length ?? 0} operations (${budget}, ${outcome.requests.reads} reads)${apply.errors.length ? `, ${countOf(apply.errors.length, 'error')}` : ''}.`,
-  ];
-}

@@ -7,8 +7,8 @@
  */
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { identityLabel } from '../../src/sync/jira-state.ts';
-import { parseMarker } from '../../src/sync/marker.ts';
+import { identityLabel } from '../../src/sync/jira/state.ts';
+import { parseMarker } from '../../src/sync/github/marker.ts';
 import { GitHubStandin, type StandinIssue, type StandinRepo } from '../helpers/github-standin.ts';
 import { JiraStandin } from '../helpers/jira-standin.ts';
 import { threatModelText, type ModelShape } from '../helpers/models.ts';

@@ -6,7 +6,7 @@
 import nock from 'nock';
 import type { Probot } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderMarker } from '../../src/sync/marker.ts';
+import { renderMarker } from '../../src/sync/github/marker.ts';
 import { createTestApp, type LogEntry } from '../helpers/probot.ts';
 
 const API = 'https://api.github.com';

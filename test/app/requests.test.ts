@@ -5,7 +5,7 @@
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishCheckRun } from '../../src/app/check-run.ts';
+import { publishCheckRun } from '../../src/github/check-run.ts';
 import type { Finding } from '../../src/model/findings.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { createTestApp, TestOctokit } from '../helpers/probot.ts';
@@ -244,7 +244,7 @@ describe('publishCheckRun', () => {
   });
 
   it('leaves columns out of a multi-line annotation', async () => {
-    const { toAnnotation } = await import('../../src/app/check-run.ts');
+    const { toAnnotation } = await import('../../src/github/check-run.ts');
     expect(
       toAnnotation({ rule: 'r', level: 'warning', message: 'm', file: 'f.yml', start: { line: 2, column: 1 }, end: { line: 4, column: 2 } }),
     ).toEqual({ path: 'f.yml', start_line: 2, end_line: 4, annotation_level: 'warning', message: 'm', title: 'r' });

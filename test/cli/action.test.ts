@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { ACTION_INPUTS, actionArgs, runAction, type CliMain } from '../../src/cli/action.ts';
 import { runRemoteSync } from '../../src/cli/commands/sync.ts';
 import { main } from '../../src/cli/main.ts';
-import { noDelay } from '../../src/sync/github-client.ts';
+import { noDelay } from '../../src/github/client.ts';
 import { captureIo, workdir } from '../helpers/cli.ts';
 import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { readModelCommandInput, readWorkingTree, requireModelText } from '../../src/cli/model-input.ts';
-import { SMALL_MODEL } from '../sync/plan-simulator.ts';
+import { SMALL_MODEL } from '../sync/github/plan-simulator.ts';
 import { captureIo, workdir } from '../helpers/cli.ts';
 
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { formatPlan } from '../../src/sync/format-plan.ts';
-import { SMALL_MODEL } from '../sync/plan-simulator.ts';
+import { formatPlan } from '../../src/sync/github/format-plan.ts';
+import { SMALL_MODEL } from '../sync/github/plan-simulator.ts';
 import { captureIo, workdir } from '../helpers/cli.ts';
 
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/model/graph.ts';
 import { rateThreat } from '../../src/model/rating.ts';
 import { RATINGS, STRIDE_CATEGORIES, STRIDE_LETTER, STRIDE_NAME } from '../../src/model/schema.ts';
-import { renderDashboard } from '../../src/render/dashboard.ts';
+import { renderDashboard } from '../../src/sync/github/dashboard.ts';
 import { RATING_LABEL, RATING_NAME } from '../../src/render/display-names.ts';
-import { modelPermalink, renderThreatIssueBody } from '../../src/render/issue-body.ts';
+import { modelPermalink, renderThreatIssueBody } from '../../src/sync/github/issue-body.ts';
 import { renderReport } from '../../src/render/report.ts';
-import { model } from '../sync/plan-simulator.ts';
+import { model } from '../sync/github/plan-simulator.ts';
 
 const EVERY_CATEGORY = `version: 1
 system: { name: Shop }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { describeSync, type SyncOutcome } from '../../src/sync/run.ts';
+import type { SyncOutcome } from '../../src/sync/run.ts';
+import { describeSync } from '../../src/sync/summary.ts';
 
 const base: SyncOutcome = {
   status: 'applied',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runRemotePlan, runRemoteSync } from '../../src/cli/commands/sync.ts';
 import { main } from '../../src/cli/main.ts';
-import { noDelay } from '../../src/sync/github-client.ts';
+import { noDelay } from '../../src/github/client.ts';
 import type { GitHubStandin } from '../helpers/github-standin.ts';
 import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';

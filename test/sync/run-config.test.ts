@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/app/handler.ts';
-import { redactSecrets } from '../../src/sync/redact-secrets.ts';
-import { rateLimitWait } from '../../src/sync/github-client.ts';
-import { mergeConfigs, readRepoConfig } from '../../src/sync/run.ts';
+import { redactSecrets } from '../../src/security/redact-secrets.ts';
+import { rateLimitWait } from '../../src/github/client.ts';
+import { mergeConfigs, readRepoConfig } from '../../src/github/contents.ts';
 import type { GitHubStandin } from '../helpers/github-standin.ts';
 import { useGitHubStandin } from '../helpers/loopback.ts';
 import { TestOctokit } from '../helpers/probot.ts';

@@ -10,11 +10,12 @@
  */
 import { CONFIG_PATH } from '../../config/schema.ts';
 import { formatFindingsText } from '../../render/findings.ts';
-import { formatPlan } from '../../sync/format-plan.ts';
-import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../sync/github-client.ts';
-import { jiraSyncExtension } from '../../sync/jira-extension.ts';
-import { describeSync, runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
-import { redactSecrets } from '../../sync/redact-secrets.ts';
+import { formatPlan } from '../../sync/github/format-plan.ts';
+import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../github/client.ts';
+import { jiraSyncExtension } from '../../sync/jira/extension.ts';
+import { runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
+import { describeSync } from '../../sync/summary.ts';
+import { redactSecrets } from '../../security/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { parseCommandArgs, readWorkingTree, usageError } from '../model-input.ts';
 

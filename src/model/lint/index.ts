@@ -3,7 +3,6 @@
  * repository's config asks for. Pure: `today` is injected, files are read by
  * the caller.
  */
-import { CONFIG_PATH, type Config } from '../../config/schema.ts';
 import { FILE_START, sortFindings, type Finding } from '../findings.ts';
 import { buildGraph } from '../graph.ts';
 import { loadModel } from '../load.ts';
@@ -29,18 +28,8 @@ export interface LintOptions {
    * such a threat is never overdue and needs no due date. Default: CLOSED_STATUSES.
    */
   closeStatuses?: readonly ThreatStatus[];
-  /** Where `rules` was read, so a bad rule name points at its line (default `.github/threatloop.yml`, line 1). */
+  /** Where `rules` was read, so a bad rule name points at its line (the config layer always says; line 1 when there is no source). */
   config?: { file: string; source?: YamlSource };
-}
-
-/** What the repository config says about linting: rule levels and the statuses that close a threat. */
-export function lintOptionsFromConfig(config: Config, today: string, where?: LintOptions['config']): LintOptions {
-  return {
-    today,
-    rules: config.lint.rules,
-    closeStatuses: config.issues.close_statuses,
-    ...(where ? { config: where } : {}),
-  };
 }
 
 export interface LintResult {
@@ -117,7 +106,7 @@ function effectiveLevel(id: string, level: RuleLevel, rules: LintOptions['rules'
 /** Problems with `lint.rules` itself: unknown rule names (with a did-you-mean) and loader rules, which cannot change. */
 function ruleConfigFindings(options: LintOptions): Finding[] {
   const rules = options.rules ?? {};
-  const file = options.config?.file ?? CONFIG_PATH;
+  const file = options.config?.file ?? 'lint.rules';
   const known = Object.keys(LINT_RULES);
   const level = effectiveLevel('lint-config', 'warning', rules);
   if (level === 'off') return [];

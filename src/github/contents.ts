@@ -1,0 +1,91 @@
+/** Reading a repository at a commit: a file's text, the repository config (with org defaults and `_extends`), a branch head. */
+import { validateConfigValue } from '../config/load.ts';
+import { CONFIG_PATH, type Config } from '../config/schema.ts';
+import { FILE_START, type Finding } from '../model/findings.ts';
+import type { GitHubClient } from './client.ts';
+
+export type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
+
+/**
+ * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
+ * org default (`<org>/.github`) and `_extends` keep working. `branch` is the
+ * plugin's ref parameter: we pass the commit SHA (Probot's `context.config`
+ * would read the default branch instead).
+ */
+export async function readRepoConfig(octokit: GitHubClient, owner: string, repo: string, sha: string): Promise<ConfigRead> {
+  try {
+    const { config, files } = await octokit.config.get({
+      owner,
+      repo,
+      path: CONFIG_PATH,
+      branch: sha,
+      defaults: (configs: object[]) => mergeConfigs(configs),
+    });
+    const found = files.some((file) => file.config !== null);
+    const validated = validateConfigValue(found ? config : undefined);
+    return validated.ok ? { ...validated, found } : { ...validated, found };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== undefined) throw error;
+    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, '') : String(error);
+    return {
+      ok: false,
+      found: true,
+      findings: [{ rule: 'config', level: 'error', message: `the config could not be read: ${message}`, file: CONFIG_PATH, start: FILE_START }],
+    };
+  }
+}
+
+/** Later configs win; mappings merge key by key; lists are replaced, not concatenated. */
+export function mergeConfigs(configs: readonly unknown[]): Record<string, unknown> {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (!isPlainObject(a) || !isPlainObject(b)) return b;
+    const out: Record<string, unknown> = { ...a };
+    for (const [key, value] of Object.entries(b)) out[key] = key in out ? merge(out[key], value) : value;
+    return out;
+  };
+  const merged = configs.reduce<unknown>((acc, next) => merge(acc, next), {});
+  const result = isPlainObject(merged) ? { ...merged } : {};
+  delete result._extends;
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A file's text at a commit, or undefined when it does not exist there. */
+export async function readFileAt(octokit: GitHubClient, owner: string, repo: string, path: string, ref: string): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner,
+      repo,
+      path,
+      ref,
+      mediaType: { format: 'raw' },
+    });
+    if (typeof data === 'string') return data;
+    // Octokit hands back an ArrayBuffer when the raw answer is not labelled as text.
+    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
+    // A directory listing or a JSON body (a stand-in that ignores the raw media type).
+    if (!Array.isArray(data) && 'content' in data && typeof data.content === 'string') {
+      return Buffer.from(data.content, 'base64').toString('utf8');
+    }
+    return undefined;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The commit a branch points at now, or undefined when the branch is gone. */
+export async function branchHead(octokit: GitHubClient, owner: string, repo: string, branch: string): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+

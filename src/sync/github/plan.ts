@@ -1,0 +1,459 @@
+/**
+ * The reconcile plan: model + config + what GitHub holds now -> the writes
+ * that make GitHub match the model. Pure; the applier performs the
+ * operations in order, the CLI prints them.
+ *
+ * Like a diffable settings sync (find existing, compare, add/update/remove),
+ * keyed by threat id through the hidden marker:
+ * - no issue: create it (closed right away if the threat is already closed);
+ * - an issue: edit only the managed fields that differ, and leave one audit
+ *   comment saying what changed, in which commit, by whom;
+ * - status in `close_statuses`: close as completed; leaves it: reopen;
+ * - threat gone from the model: close as not planned;
+ * - several issues for one threat: keep the oldest, close the rest as duplicates.
+ *
+ * What is left alone, so the app does not fight people: labels it does not
+ * manage, assignees it did not add, a milestone a person set on a threat with
+ * no due date, label colours, and comments.
+ *
+ * Order: labels, milestones, then per threat in model order (update, comment,
+ * duplicates), removed threats by issue number, the dashboard last.
+ */
+import type { Config } from '../../config/schema.ts';
+import type { Finding } from '../../model/findings.ts';
+import { buildGraph, type ModelGraph } from '../../model/graph.ts';
+import { rateThreat, type ThreatRating } from '../../model/rating.ts';
+import type { Threat, ThreatModel } from '../../model/schema.ts';
+import type { YamlSource } from '../../model/source.ts';
+import { renderDashboard, type DashboardThreat } from './dashboard.ts';
+import { comparableBody, modelPermalink, renderThreatIssueBody } from './issue-body.ts';
+import { describeChanges, renderAuditComment, threatDigest } from './audit.ts';
+import type {
+  ExistingIssue,
+  GithubOperation,
+  GithubPlan,
+  IssueChanges,
+  IssueFields,
+  IssueMarker,
+  RepoState,
+  SyncContext,
+  SyncedFields,
+} from './state.ts';
+import {
+  dashboardLabel,
+  isManagedLabel,
+  mergeLabels,
+  missingLabelOperations,
+  sameNames,
+  threatIssueLabels,
+  type LabelSpec,
+} from './labels.ts';
+import { effectiveDue, type EffectiveDue } from '../due-dates.ts';
+import { isManagedMilestoneTitle, planMilestones } from './milestones.ts';
+
+export interface GithubPlanInput {
+  model: ThreatModel;
+  config: Config;
+  state: RepoState;
+  context: SyncContext;
+  /** The model's source, so each issue links the threat's line. */
+  source?: YamlSource;
+  /** Shown on the dashboard. */
+  lintWarnings?: readonly Finding[];
+  /** Shown on the dashboard, e.g. a Jira failure or a write budget left over. */
+  notices?: readonly string[];
+  /** Threat id -> its Jira issue (from the Jira sync), shown and linked in the body. */
+  jira?: ReadonlyMap<string, { key: string; url: string }>;
+}
+
+/** One threat as it should look on GitHub. */
+interface DesiredIssue {
+  threat: Threat;
+  rating: ThreatRating;
+  due?: EffectiveDue;
+  closing: boolean;
+  fields: IssueFields;
+  marker: IssueMarker;
+  labels: LabelSpec[];
+  /** Existing issues for this threat id, the one to keep first. */
+  existing: ExistingIssue[];
+}
+
+export function planGithubSync(input: GithubPlanInput): GithubPlan {
+  const { config, state, context } = input;
+  const issues = config.issues;
+  const target = `${state.owner}/${state.repo}`;
+  const blocked = filingBlocked(config, state);
+  if (blocked) return { operations: [], notes: [blocked] };
+
+  const prefix = issues.labels.prefix;
+  const graph = buildGraph(input.model);
+  const notes: string[] = [];
+  const byThreat = groupByThreat(state.issues);
+  const unassignable = new Map<string, string[]>();
+
+  const desired: DesiredIssue[] = [];
+  for (const threat of graph.threats.values()) {
+    desired.push(desiredIssue(threat, graph, input, byThreat.get(threat.id) ?? [], unassignable));
+  }
+
+  // Labels and milestones first: issues refer to them by name.
+  const neededLabels: LabelSpec[] = desired.flatMap((d) => d.labels);
+  if (issues.dashboard.enabled) neededLabels.push(dashboardLabel(prefix));
+  const operations: GithubOperation[] = missingLabelOperations(neededLabels, state.labels, prefix);
+  const dates = issues.milestones.enabled ? desired.flatMap((d) => (d.due ? [d.due.date] : [])) : [];
+  const milestones = planMilestones(dates, issues.milestones.title, state.milestones);
+  operations.push(...milestones.operations);
+
+  for (const d of desired) {
+    d.fields.milestone = d.due && issues.milestones.enabled ? (milestones.titleOf.get(d.due.date) ?? null) : null;
+    operations.push(...threatOperations(d, input));
+  }
+  operations.push(...removedThreatOperations(byThreat, graph, context));
+
+  if (issues.dashboard.enabled) {
+    operations.push(...dashboardOperations(desired, graph, input));
+  } else {
+    for (const dashboard of state.issues.filter((i) => i.marker.kind === 'dashboard' && i.state === 'open')) {
+      operations.push(
+        closeOperation(dashboard.number, undefined, 'not_planned', 'closed: the dashboard is switched off (`issues.dashboard.enabled: false`)'),
+      );
+    }
+  }
+
+  for (const [login, threats] of unassignable) {
+    notes.push(
+      `${login} cannot be assigned in ${target} (not a collaborator with access), so ${threats.join(', ')} ${threats.length === 1 ? 'is' : 'are'} not assigned to them. ` +
+        'Give them access to the repository or change the owner’s `github` login in the model.',
+    );
+  }
+  return { operations, notes };
+}
+
+/** Why nothing may be filed at all (issues switched off, or a public repository without opt-in). */
+function filingBlocked(config: Config, state: RepoState): string | undefined {
+  if (!config.issues.enabled) return 'GitHub issues are switched off (`issues.enabled: false`): nothing is filed.';
+  if (!state.private && !config.issues.public_repo) {
+    return (
+      `${state.owner}/${state.repo} is public, so threat issues there would be public too: nothing was filed. ` +
+      'To file them, set `issues.repo: org/private-security-repo` in .github/threatloop.yml to send them to a private repository, ' +
+      'or `issues.public_repo: true` to accept that they are public.'
+    );
+  }
+  return undefined;
+}
+
+/**
+ * What a plan for this input would file as new issues: the threats (and the dashboard) with no managed
+ * issue in `state`. Cheap (nothing rendered), so a sync can look for managed issues that lost their
+ * label only when it is about to file new ones.
+ */
+export function missingIssues(input: Pick<GithubPlanInput, 'model' | 'config' | 'state'>): { threatIds: Set<string>; dashboard: boolean } {
+  const { config, state } = input;
+  if (filingBlocked(config, state)) return { threatIds: new Set(), dashboard: false };
+  const found = groupByThreat(state.issues);
+  return {
+    threatIds: new Set(input.model.threats.map((t) => t.id).filter((id) => !found.has(id))),
+    dashboard: config.issues.dashboard.enabled && !state.issues.some((i) => i.marker.kind === 'dashboard'),
+  };
+}
+
+function desiredIssue(
+  threat: Threat,
+  graph: ModelGraph,
+  input: GithubPlanInput,
+  existing: ExistingIssue[],
+  unassignable: Map<string, string[]>,
+): DesiredIssue {
+  const { config, context, state } = input;
+  const prefix = config.issues.labels.prefix;
+  const rating = rateThreat(threat);
+  const kept = existing[0];
+  const createdOn = kept ? kept.createdAt.slice(0, 10) : context.today;
+  const due = effectiveDue(threat, rating.rating, config, createdOn);
+  const closing = config.issues.close_statuses.includes(threat.status);
+
+  const logins: string[] = [];
+  if (config.issues.assign_owners) {
+    for (const key of threat.owner ?? []) {
+      for (const login of graph.owners.get(key)?.github ?? []) {
+        if (logins.some((l) => l.toLowerCase() === login.toLowerCase())) continue;
+        if (state.assignable && !hasLogin(state.assignable, login)) {
+          const list = unassignable.get(login) ?? [];
+          unassignable.set(login, [...list, threat.id]);
+          continue;
+        }
+        logins.push(login);
+      }
+    }
+  }
+
+  const jira = input.jira?.get(threat.id);
+  const previous = kept?.marker;
+  const jiraKey = jira?.key ?? previous?.jiraKey;
+  const jiraUrl = jira ? jira.url : previous?.jiraKey === jiraKey ? previous?.jiraUrl : undefined;
+  const synced: SyncedFields = {
+    status: threat.status,
+    rating: rating.rating,
+    ...(rating.cvss ? { score: rating.cvss.score } : {}),
+    ...(due ? { due: due.date } : {}),
+    owners: threat.owner ?? [],
+    // With assignment off the app does not touch assignees, and remembers what it had added.
+    assigned: config.issues.assign_owners ? logins : (previous?.synced?.assigned ?? []),
+    digest: threatDigest(threat),
+  };
+  const marker: IssueMarker = {
+    kind: 'threat',
+    threatId: threat.id,
+    ...(jiraKey ? { jiraKey } : {}),
+    ...(jiraKey && jiraUrl ? { jiraUrl } : {}),
+    synced,
+  };
+  const index = graph.threatIndex.get(threat);
+  const line = input.source && index !== undefined ? input.source.locate(['threats', index]).start.line : undefined;
+  const body = renderThreatIssueBody({
+    threat,
+    graph,
+    rating,
+    due,
+    marker,
+    closing,
+    webUrl: context.webUrl,
+    permalink: modelPermalink(context.webUrl, context.modelRepo, context.sha, context.modelPath, line),
+    ...(jiraKey ? { jira: { key: jiraKey, ...(jiraUrl ? { url: jiraUrl } : {}) } } : {}),
+  });
+  const labels = threatIssueLabels(prefix, rating.rating, threat.stride);
+  return {
+    threat,
+    rating,
+    due,
+    closing,
+    marker,
+    labels,
+    existing,
+    fields: { title: issueTitle(threat), body, labels: labels.map((l) => l.name), assignees: logins, milestone: null },
+  };
+}
+
+export function issueTitle(threat: Threat): string {
+  return `[${threat.id}] ${threat.title.replace(/\s*\n\s*/g, ' ').trim()}`;
+}
+
+function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperation[] {
+  const { config, context } = input;
+  const id = d.threat.id;
+  const [kept, ...others] = d.existing;
+  const operations: GithubOperation[] = [];
+  if (!kept) {
+    operations.push({ op: 'create-issue', threatId: id, fields: d.fields, ...(d.closing ? { closeAs: 'completed' as const } : {}) });
+    return operations;
+  }
+
+  const prefix = config.issues.labels.prefix;
+  const changes: IssueChanges = {};
+  const restored: string[] = [];
+  if (kept.title !== d.fields.title) changes.title = d.fields.title;
+  if (comparableBody(kept.body) !== comparableBody(d.fields.body)) changes.body = d.fields.body;
+
+  const labels = mergeLabels(kept.labels, d.fields.labels, prefix);
+  if (!sameNames(labels, kept.labels)) {
+    changes.labels = labels;
+    const missing = d.fields.labels.filter((l) => !kept.labels.some((k) => k.toLowerCase() === l.toLowerCase()));
+    const extra = kept.labels.filter((k) => isManagedLabel(k, prefix) && !d.fields.labels.some((l) => l.toLowerCase() === k.toLowerCase()));
+    restored.push(`labels: ${[...missing.map((l) => `+${l}`), ...extra.map((l) => `-${l}`)].join(' ')}`);
+  }
+
+  if (config.issues.assign_owners) {
+    const before = kept.marker.synced?.assigned ?? [];
+    const dropped = before.filter((login) => !hasLogin(d.fields.assignees, login));
+    const assignees = [
+      ...kept.assignees.filter((login) => !hasLogin(dropped, login)),
+      ...d.fields.assignees.filter((login) => !hasLogin(kept.assignees, login)),
+    ];
+    if (!sameNames(assignees, kept.assignees)) {
+      changes.assignees = assignees;
+      restored.push(`assignees: ${assignees.length ? assignees.join(', ') : 'none'}`);
+    }
+  }
+
+  if (config.issues.milestones.enabled) {
+    const current = kept.milestone?.title ?? null;
+    const wanted = d.fields.milestone;
+    const ours = current !== null && isManagedMilestoneTitle(current, config.issues.milestones.title);
+    // Without a due date the app only takes off a milestone it set; a person's milestone stays.
+    if (current !== wanted && (wanted !== null || ours)) {
+      changes.milestone = wanted;
+      restored.push(`milestone: ${current ?? 'none'} → ${wanted ?? 'none'}`);
+    }
+  }
+
+  const modelChanges = describeChanges(
+    { title: kept.title, synced: kept.marker.synced ?? {}, body: kept.body },
+    { title: d.fields.title, synced: d.marker.synced ?? {}, body: d.fields.body },
+  );
+  if (changes.body && modelChanges.length === 0) {
+    // Not a change to the threat: a Jira link, a renamed component or owner, a new rendering.
+    restored.unshift(
+      d.marker.jiraKey && kept.marker.jiraKey !== d.marker.jiraKey ? `jira: linked ${d.marker.jiraKey}` : 'description refreshed',
+    );
+  }
+
+  const stateLines: string[] = [];
+  if (kept.state === 'open' && d.closing) {
+    changes.state = 'closed';
+    changes.stateReason = 'completed';
+    stateLines.push(`closed as completed: status \`${d.threat.status}\` is in \`issues.close_statuses\``);
+  } else if (kept.state === 'closed' && !d.closing) {
+    changes.state = 'open';
+    changes.stateReason = 'reopened';
+    stateLines.push(
+      kept.stateReason === 'not_planned'
+        ? `reopened: the threat is back in the model with status \`${d.threat.status}\``
+        : `reopened: the model lists the threat with status \`${d.threat.status}\` (change its status in the model to close it)`,
+    );
+  }
+
+  if (Object.keys(changes).length > 0) {
+    const modelLines = [...modelChanges, ...stateLines];
+    // Edits that are not changes to the threat (fields a person changed on GitHub, a refreshed
+    // rendering) show in the plan but are not written to the audit log.
+    const changed = modelLines.length > 0 ? modelLines : restored;
+    operations.push({ op: 'update-issue', number: kept.number, threatId: id, changes, changed });
+    if (modelLines.length > 0) {
+      const heading = changes.state === 'closed' ? 'Threat closed' : changes.state === 'open' ? 'Threat reopened' : 'Threat changed';
+      operations.push({ op: 'comment', number: kept.number, threatId: id, body: renderAuditComment({ lines: modelLines, context, heading }) });
+    }
+  }
+
+  operations.push(...duplicateOperations(kept, others, id));
+  return operations;
+}
+
+function duplicateOperations(kept: ExistingIssue, others: readonly ExistingIssue[], threatId: string | undefined): GithubOperation[] {
+  const what = threatId === undefined ? 'the dashboard' : `threat \`${threatId}\``;
+  return others
+    .filter((issue) => issue.state === 'open')
+    .flatMap((issue) => [
+      closeOperation(issue.number, threatId, 'duplicate', `closed as a duplicate of #${kept.number}`),
+      {
+        op: 'comment' as const,
+        number: issue.number,
+        ...(threatId === undefined ? {} : { threatId }),
+        body: `Duplicate of #${kept.number}: threatloop keeps one issue for ${what} (the oldest), so this copy is closed. Nothing else is changed.`,
+      },
+    ]);
+}
+
+function removedThreatOperations(byThreat: Map<string, ExistingIssue[]>, graph: ModelGraph, context: SyncContext): GithubOperation[] {
+  const removed = [...byThreat.entries()]
+    .filter(([id]) => !graph.threats.has(id))
+    .flatMap(([id, list]) => list.filter((issue) => issue.state === 'open').map((issue) => ({ id, issue })))
+    .sort((a, b) => a.issue.number - b.issue.number);
+  return removed.flatMap(({ id, issue }) => [
+    closeOperation(issue.number, id, 'not_planned', `closed as not planned: \`${id}\` is no longer in the model`),
+    {
+      op: 'comment' as const,
+      number: issue.number,
+      threatId: id,
+      body: renderAuditComment({
+        heading: 'Threat removed from the model',
+        context,
+        lines: [`\`${id}\` is no longer in \`${context.modelPath}\`: closing as not planned. If the threat comes back, this issue reopens.`],
+      }),
+    },
+  ]);
+}
+
+function closeOperation(
+  number: number,
+  threatId: string | undefined,
+  reason: 'completed' | 'not_planned' | 'duplicate',
+  line: string,
+): GithubOperation {
+  return {
+    op: 'update-issue',
+    number,
+    ...(threatId === undefined ? {} : { threatId }),
+    changes: { state: 'closed', stateReason: reason },
+    changed: [line],
+  };
+}
+
+function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph, input: GithubPlanInput): GithubOperation[] {
+  const { config, context, state } = input;
+  const prefix = config.issues.labels.prefix;
+  const threats: DashboardThreat[] = desired.map((d) => ({
+    threat: d.threat,
+    rating: d.rating,
+    ...(d.due ? { due: d.due } : {}),
+    closed: d.closing,
+    issue: d.existing[0]?.number ?? 'pending',
+  }));
+  const body = renderDashboard({
+    graph,
+    threats,
+    today: context.today,
+    modelPath: context.modelPath,
+    ...(input.lintWarnings ? { lintWarnings: input.lintWarnings.filter((f) => f.level === 'warning') } : {}),
+    ...(input.notices ? { notices: input.notices } : {}),
+  });
+  const title = config.issues.dashboard.title;
+  const label = dashboardLabel(prefix).name;
+  const [kept, ...others] = sortOldestFirst(state.issues.filter((i) => i.marker.kind === 'dashboard'));
+  if (!kept) {
+    return [{ op: 'create-dashboard', fields: { title, body, labels: [label], assignees: [], milestone: null } }];
+  }
+  const changes: IssueChanges = {};
+  const changed: string[] = [];
+  if (kept.title !== title) {
+    changes.title = title;
+    changed.push(`title: “${kept.title}” → “${title}”`);
+  }
+  if (comparableBody(kept.body) !== comparableBody(body)) {
+    changes.body = body;
+    changed.push('dashboard updated');
+  }
+  const labels = mergeLabels(kept.labels, [label], prefix);
+  if (!sameNames(labels, kept.labels)) {
+    changes.labels = labels;
+    changed.push(`labels: ${labels.join(', ')}`);
+  }
+  if (kept.state === 'closed') {
+    changes.state = 'open';
+    changes.stateReason = 'reopened';
+    changed.push('reopened: the dashboard is kept open while `issues.dashboard.enabled` is true');
+  }
+  const operations: GithubOperation[] = duplicateOperations(kept, others, undefined);
+  if (Object.keys(changes).length > 0) operations.push({ op: 'update-dashboard', number: kept.number, changes });
+  return operations;
+}
+
+/**
+ * Existing issues per threat id, the one to keep first: the oldest that was
+ * not closed as a duplicate (a person may have marked the old one as the copy).
+ */
+function groupByThreat(issues: readonly ExistingIssue[]): Map<string, ExistingIssue[]> {
+  const groups = new Map<string, ExistingIssue[]>();
+  for (const issue of issues) {
+    const id = issue.marker.kind === 'threat' ? issue.marker.threatId : undefined;
+    if (id === undefined) continue;
+    groups.set(id, [...(groups.get(id) ?? []), issue]);
+  }
+  for (const [id, list] of groups) groups.set(id, sortOldestFirst(list));
+  return groups;
+}
+
+function sortOldestFirst(issues: readonly ExistingIssue[]): ExistingIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      Number(a.stateReason === 'duplicate') - Number(b.stateReason === 'duplicate') ||
+      a.createdAt.localeCompare(b.createdAt) ||
+      a.number - b.number,
+  );
+}
+
+function hasLogin(logins: Iterable<string>, login: string): boolean {
+  const lower = login.toLowerCase();
+  for (const l of logins) if (l.toLowerCase() === lower) return true;
+  return false;
+}

@@ -1,0 +1,78 @@
+/**
+ * The Jira side plugged into `runSync` (app and CLI alike) through its
+ * `SyncExtension` seam: before the GitHub plan it syncs the Jira issues and
+ * hands the planner their keys (body + marker); after the GitHub side it links
+ * the Jira issues to GitHub issues created meanwhile. Jira failures become
+ * dashboard notices and check run notes; they never stop the GitHub side.
+ */
+import type { RepoState } from '../github/state.ts';
+import type { JiraClientOptions, JiraConnection, JiraEnv, RetryPolicy } from './client.ts';
+import { threatLines, type GithubIssueRef } from './plan.ts';
+import { beginJiraSync, formatJiraReport } from './sync.ts';
+import type { SyncExtension } from '../run.ts';
+
+export interface JiraExtensionOptions {
+  /** Where JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN come from (the server's or the CLI's environment). */
+  env: JiraEnv;
+  retry?: Partial<RetryPolicy>;
+  client?: JiraClientOptions;
+  connection?: JiraConnection;
+}
+
+export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension {
+  return {
+    name: 'jira',
+    appliesTo: (config) => config.jira !== undefined,
+    async begin({ model, config, context, state, source }) {
+      const githubIssues = githubIssuesOf(state, context.webUrl);
+      const phase = await beginJiraSync({
+        model,
+        config,
+        context,
+        env: options.env,
+        githubIssues,
+        markers: jiraMarkersOf(state),
+        ...(source ? { modelLines: threatLines(model, source) } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
+        ...(options.client ? { client: options.client } : {}),
+        ...(options.connection ? { connection: options.connection } : {}),
+      });
+      return {
+        planInput: {
+          jira: phase.links,
+          ...(phase.failures.length ? { notices: phase.failures.map((f) => `Jira sync incomplete: ${f}`) } : {}),
+        },
+        async finish(created) {
+          const all = new Map(githubIssues);
+          for (const [threatId, issue] of created) if (!all.has(threatId)) all.set(threatId, { ...issue, createdAt: `${context.today}T00:00:00Z` });
+          const report = await phase.finish(all);
+          return { notes: formatJiraReport(report), failures: report.failures };
+        },
+      };
+    },
+  };
+}
+
+/** Threat id -> the GitHub issue the GitHub side keeps for it (the oldest). */
+export function githubIssuesOf(state: RepoState, webUrl: string): Map<string, GithubIssueRef> {
+  const issues = new Map<string, GithubIssueRef>();
+  const oldestFirst = [...state.issues].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number - b.number);
+  for (const issue of oldestFirst) {
+    const threatId = issue.marker.kind === 'threat' ? issue.marker.threatId : undefined;
+    if (!threatId || issues.has(threatId)) continue;
+    const url = issue.htmlUrl ?? `${webUrl.replace(/\/+$/, '')}/${state.owner}/${state.repo}/issues/${issue.number}`;
+    issues.set(threatId, { number: issue.number, url, createdAt: issue.createdAt });
+  }
+  return issues;
+}
+
+/** Threat id -> the Jira key (and URL) its GitHub issues' markers keep. */
+export function jiraMarkersOf(state: RepoState): Map<string, { key: string; url?: string }> {
+  const markers = new Map<string, { key: string; url?: string }>();
+  const oldestFirst = [...state.issues].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number - b.number);
+  for (const { marker } of oldestFirst) {
+    if (marker.kind !== 'threat' || !marker.threatId || !marker.jiraKey || markers.has(marker.threatId)) continue;
+    markers.set(marker.threatId, { key: marker.jiraKey, ...(marker.jiraUrl ? { url: marker.jiraUrl } : {}) });
+  }
+  return markers;
+}
