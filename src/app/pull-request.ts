@@ -21,7 +21,6 @@ import { lintOptionsFromConfig } from '../config/lint-options.ts';
 import { loadModel } from '../model/load.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import { analysePullRequest, planContextComment, type HeadModel, type PullRequestContext } from '../pull-request/context.ts';
-import type { ChangedFile } from '../pull-request/match.ts';
 import {
   crossLinkMarker,
   findContextComment,
@@ -35,11 +34,14 @@ import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb } fr
 import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../pull-request/comment.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { threatLabel } from '../sync/github/labels.ts';
-import { parseMarker } from '../sync/github/marker.ts';
+import { threatIssues } from '../sync/github/issue-identity.ts';
+import { listManagedIssues } from '../github/issues.ts';
+import { createComment, listChangedFiles, listComments, requestReviewers, reviewState, updateComment } from '../github/pull-requests.ts';
 import { readFileAt, readRepoConfig } from '../github/contents.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
+import { httpStatus } from '../github/errors.ts';
 
 /** The `pull_request` events that refresh the check run, the context comment and the cross-links. */
 export const PULL_REQUEST_CONTEXT_EVENTS = [
@@ -50,8 +52,6 @@ export const PULL_REQUEST_CONTEXT_EVENTS = [
   'pull_request.edited',
 ] as const;
 export type PullRequestContextEvent = (typeof PULL_REQUEST_CONTEXT_EVENTS)[number];
-
-const PER_PAGE = 100;
 
 /** The payload fields we use (Probot's types for them are broad unions). */
 interface PullRequestPayload {
@@ -131,7 +131,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   const repo = repository.name;
   const today = now.toISOString().slice(0, 10);
 
-  const files = await listChangedFiles(octokit, owner, repo, pr.number);
+  const files = await listChangedFiles(octokit, { owner, repo }, pr.number);
   const filesCapped = files.length >= GITHUB_PR_FILES_CAP || (pr.changed_files ?? 0) > files.length;
   const changedPaths = new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])));
 
@@ -193,25 +193,18 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   const threatIssues = needsIssues ? await fetchThreatIssues(octokit, config, owner, repo) : new Map<string, ThreatIssueRef>();
   if (threatIssues.size > 0) analysis = analysePullRequest({ ...inputs, threatIssues });
 
-  const comments = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-    owner,
-    repo,
-    issue_number: pr.number,
-    per_page: PER_PAGE,
-  });
+  const comments = await listComments(octokit, { owner, repo }, pr.number);
   // Only this app's comment is ours to edit: a person quoting the marker keeps their comment, and another
   // app's (a staging install, a bot echoing comments) cannot be edited by us at all (403).
   const ownLogin = await tools.botLogin();
   const existingComment = findContextComment(
-    comments.filter((c) => c.user?.type === 'Bot' && (ownLogin === undefined || c.user.login === ownLogin)),
+    comments.filter((c) => c.author?.type === 'Bot' && (ownLogin === undefined || c.author.login === ownLogin)),
   );
   const plan = planContextComment({ ...inputs, threatIssues, existingComment }, analysis);
   if (plan.action === 'create') {
-    await tools.paced(() => octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr.number, body: plan.body }));
+    await tools.paced(() => createComment(octokit, { owner, repo }, pr.number, plan.body));
   } else if (plan.action === 'update') {
-    await tools.paced(() =>
-      octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: plan.id, body: plan.body }),
-    );
+    await tools.paced(() => updateComment(octokit, { owner, repo }, plan.id, plan.body));
   }
 
   const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url, author: pr.user?.login };
@@ -270,51 +263,26 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   return { outcome: 'merged', comments };
 }
 
-/** All changed files, 100 a page (GitHub stops listing at 3,000). */
-async function listChangedFiles(octokit: GitHubClient, owner: string, repo: string, pullNumber: number): Promise<ChangedFile[]> {
-  const files = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
-    owner,
-    repo,
-    pull_number: pullNumber,
-    per_page: PER_PAGE,
-  });
-  return files.map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
-}
-
 function issuesRepository(config: Config, owner: string, repo: string): { owner: string; repo: string } {
   const [issuesOwner, issuesRepo] = (config.issues.repo ?? `${owner}/${repo}`).split('/') as [string, string];
   return { owner: issuesOwner, repo: issuesRepo };
 }
 
 /**
- * Threat id -> its managed issue (label `threat` + marker), listed in full,
- * never through the search API. With duplicates, the oldest is the threat's
- * issue (as the sync keeps it). Unreadable issues repository: no links.
+ * Threat id -> its issue, by the one rule the sync keeps (src/sync/github/issue-identity.ts), so a
+ * cross-link never lands on a duplicate the sync closes. Unreadable issues repository: no links.
  */
 async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: string, repo: string): Promise<Map<string, ThreatIssueRef>> {
-  const threatIssues = new Map<string, ThreatIssueRef>();
-  if (!config.issues.enabled) return threatIssues;
-  const target = issuesRepository(config, owner, repo);
+  if (!config.issues.enabled) return new Map();
   let listed;
   try {
-    listed = await octokit.paginate('GET /repos/{owner}/{repo}/issues', {
-      ...target,
-      labels: threatLabel(config.issues.labels.prefix).name,
-      state: 'all',
-      per_page: PER_PAGE,
-    });
+    listed = await listManagedIssues(octokit, { ...issuesRepository(config, owner, repo), label: threatLabel(config.issues.labels.prefix).name });
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 403 || status === 404) return threatIssues;
+    const status = httpStatus(error);
+    if (status === 403 || status === 404) return new Map();
     throw error;
   }
-  for (const issue of [...listed].sort((a, b) => a.number - b.number)) {
-    if (issue.pull_request) continue;
-    const marker = parseMarker(issue.body);
-    if (marker?.kind !== 'threat' || !marker.threatId || threatIssues.has(marker.threatId)) continue;
-    threatIssues.set(marker.threatId, { number: issue.number, url: issue.html_url });
-  }
-  return threatIssues;
+  return new Map([...threatIssues(listed)].map(([id, issue]) => [id, { number: issue.number, url: issue.htmlUrl ?? '' }]));
 }
 
 /** Comments once per referenced threat issue (an existing comment with `marker` means done). */
@@ -337,19 +305,13 @@ async function commentOnThreatIssues(
   for (const { threatId } of input.references) {
     const issue = input.threatIssues.get(threatId);
     if (!issue || commentsOnIssue.has(issue.number)) continue;
-    const comments = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-      ...target,
-      issue_number: issue.number,
-      per_page: PER_PAGE,
-    });
-    commentsOnIssue.set(issue.number, comments.map((c) => c.body ?? ''));
+    const comments = await listComments(octokit, target, issue.number);
+    commentsOnIssue.set(issue.number, comments.map((c) => c.body));
   }
   const plans = planIssueComments({ ...input, commentsOnIssue });
   let written = 0;
   for (const plan of plans) {
-    const done = await tools.paced(() =>
-      octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...target, issue_number: plan.issueNumber, body: plan.body }),
-    );
+    const done = await tools.paced(() => createComment(octokit, target, plan.issueNumber, plan.body));
     if (done) written++;
   }
   return written;
@@ -365,29 +327,23 @@ async function requestReviews(
   analysis: PullRequestContext,
 ): Promise<string[]> {
   const { octokit } = tools;
-  const params = { owner, repo, pull_number: pullNumber };
-  const { data: requested } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', params);
-  const reviews = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...params, per_page: PER_PAGE });
+  const { requested, reviewed } = await reviewState(octokit, { owner, repo }, pullNumber);
   const logins = planReviewRequests({
     graph: analysis.graph,
     threats: analysis.touched.threats.keys(),
     closeStatuses: config.issues.close_statuses,
     author,
-    alreadyRequested: requested.users.map((u) => u.login),
-    alreadyReviewed: reviews.flatMap((r) => (r.user ? [r.user.login] : [])),
+    alreadyRequested: requested,
+    alreadyReviewed: reviewed,
   });
   if (logins.length === 0) return [];
-  try {
-    const done = await tools.paced(() =>
-      octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { ...params, reviewers: logins }),
-    );
-    if (!done) return [];
-  } catch (error) {
-    // 422: someone is not a collaborator. Review requests are a courtesy; the comment already went out.
-    if ((error as { status?: number }).status !== 422) throw error;
-    return [];
-  }
-  return logins;
+  // Refused (someone is not a collaborator) or no write allowance left: review requests are a courtesy,
+  // the comment already went out.
+  let accepted = false;
+  const sent = await tools.paced(async () => {
+    accepted = await requestReviewers(octokit, { owner, repo }, pullNumber, logins);
+  });
+  return sent && accepted ? logins : [];
 }
 
 /** Title, summary and conclusion of the PR check run. */

@@ -3,6 +3,7 @@ import { validateConfigValue } from '../config/load.ts';
 import { CONFIG_PATH, type Config } from '../config/schema.ts';
 import { FILE_START, type Finding } from '../model/findings.ts';
 import type { GitHubClient } from './client.ts';
+import { httpStatus, isNotFound } from './errors.ts';
 
 export type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
 
@@ -25,7 +26,7 @@ export async function readRepoConfig(octokit: GitHubClient, owner: string, repo:
     const validated = validateConfigValue(found ? config : undefined);
     return validated.ok ? { ...validated, found } : { ...validated, found };
   } catch (error) {
-    const status = (error as { status?: number }).status;
+    const status = httpStatus(error);
     if (status !== undefined) throw error;
     const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, '') : String(error);
     return {
@@ -73,7 +74,7 @@ export async function readFileAt(octokit: GitHubClient, owner: string, repo: str
     }
     return undefined;
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -84,7 +85,7 @@ export async function branchHead(octokit: GitHubClient, owner: string, repo: str
     const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
     return data.object.sha;
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }

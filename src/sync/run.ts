@@ -20,7 +20,8 @@ import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
 import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
 import { branchHead, readFileAt, readRepoConfig, type ConfigRead } from '../github/contents.ts';
-import { fetchIssuesFiledBy, fetchRepoState, RepoAccessError } from './github/fetch.ts';
+import { listIssuesFiledBy } from '../github/issues.ts';
+import { fetchRepoState, RepoAccessError } from './github/fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github/state.ts';
 import { missingIssues, planGithubSync, type GithubPlanInput } from './github/plan.ts';
 import { redactSecrets } from '../security/redact-secrets.ts';
@@ -271,7 +272,7 @@ async function adoptUnlabelledIssues(
   const creator = await request.issueCreator();
   if (!creator) return { state, notes: [] };
   const known = new Set(state.issues.map((i) => i.number));
-  const adopted = (await fetchIssuesFiledBy(octokit, { owner: state.owner, repo: state.repo, creator })).filter(
+  const adopted = (await listIssuesFiledBy(octokit, { owner: state.owner, repo: state.repo, creator })).filter(
     (issue) =>
       !known.has(issue.number) &&
       (issue.marker.kind === 'dashboard' ? missing.dashboard : missing.threatIds.has(issue.marker.threatId ?? '')),

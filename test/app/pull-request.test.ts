@@ -81,6 +81,9 @@ interface Issue {
   body: string;
   labels: string[];
   comments: Comment[];
+  createdAt?: string;
+  state?: 'open' | 'closed';
+  stateReason?: 'completed' | 'not_planned' | 'duplicate' | null;
 }
 interface Write {
   method: string;
@@ -146,7 +149,17 @@ class FakeRepo {
       const label = url.searchParams.get('labels');
       const listed = this.issues
         .filter((i) => !label || i.labels.includes(label))
-        .map((i) => ({ number: i.number, body: i.body, html_url: `https://github.com/acme/pay/issues/${i.number}`, labels: i.labels.map((name) => ({ name })) }));
+        .map((i) => ({
+          number: i.number,
+          body: i.body,
+          html_url: `https://github.com/acme/pay/issues/${i.number}`,
+          labels: i.labels.map((name) => ({ name })),
+          state: i.state ?? 'open',
+          state_reason: i.stateReason ?? null,
+          created_at: i.createdAt ?? '2026-01-01T00:00:00Z',
+          assignees: [],
+          milestone: null,
+        }));
       return this.#page(url, listed);
     }
     if ((m = path.match(/^\/repos\/acme\/pay\/issues\/(\d+)\/comments$/))) {
@@ -392,6 +405,20 @@ describe('traceability', () => {
     expect(issue.comments).toHaveLength(1);
     // Same head commit: no second check run for an edit of the description.
     expect(github.writesTo('/check-runs')).toHaveLength(1);
+  });
+
+  it('links the issue the sync keeps when two carry one threat’s marker (one closed as a duplicate by a person)', async () => {
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    const marker = renderMarker({ kind: 'threat', threatId: 'TM-1' });
+    // #11 is the older, but a person closed it as the copy: the sync keeps #12 and so must the PR side.
+    github.issues = [
+      { number: 11, body: `${marker}\nForged session token`, labels: ['threat'], comments: [], createdAt: '2026-01-01T00:00:00Z', state: 'closed', stateReason: 'duplicate' },
+      { number: 12, body: `${marker}\nForged session token`, labels: ['threat'], comments: [], createdAt: '2026-01-01T00:00:01Z' },
+    ];
+    expect(await receive(pullRequest('opened', { body: 'Mitigates TM-1' }))).toMatchObject({ crossLinks: 1 });
+    expect(github.issues[0]!.comments).toHaveLength(0);
+    expect(github.issues[1]!.comments).toHaveLength(1);
+    expect(github.prComments[0]!.body).toContain('[TM-1](https://github.com/acme/pay/issues/12)');
   });
 
   it('comments once on the threat issue when the PR is merged', async () => {

@@ -18,6 +18,7 @@ import { describeSync } from '../../sync/summary.ts';
 import { redactSecrets } from '../../security/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { parseCommandArgs, readWorkingTree, usageError } from '../model-input.ts';
+import { httpStatus } from '../../github/errors.ts';
 
 const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--dry-run] [--format text|json]';
 
@@ -130,7 +131,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       issueCreator: () => tokenLogin(octokit, io.env),
     });
   } catch (error) {
-    const status = (error as { status?: number }).status;
+    const status = httpStatus(error);
     const message = redactSecrets(error instanceof Error ? error.message : String(error), [token, io.env.JIRA_API_TOKEN, io.env.JIRA_EMAIL]);
     io.err(`threatloop ${command}: ${status === 401 ? 'GITHUB_TOKEN was refused (401)' : status === 404 ? `${values.repo} not found, or the token cannot read it` : message}`);
     return EXIT.failed;

@@ -12,6 +12,7 @@
 import { rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from '../../github/client.ts';
 import { summarisePlan } from './format-plan.ts';
 import type { GithubOperation, GithubPlan, IssueChanges, IssueFields, RepoState } from './state.ts';
+import { httpStatus } from '../../github/errors.ts';
 
 export interface ApplyOptions {
   owner: string;
@@ -275,7 +276,7 @@ export async function applyGithubPlan(
 /** Errors that end the run rather than one operation: rate limits and missing write access. */
 function classify(error: unknown, operation: GithubOperation): StopApplying | undefined {
   if (error instanceof RateLimitedError) return new StopApplying('rate-limit', error.message, error.resumeAt);
-  const status = (error as { status?: number }).status;
+  const status = httpStatus(error);
   const wait = rateLimitWait(error as Parameters<typeof rateLimitWait>[0], Date.now());
   if (wait) return new StopApplying('rate-limit', 'GitHub rate limit', new Date(Date.now() + wait.seconds * 1000));
   if (status === 403 || ((status === 404 || status === 410) && !isGone(operation, error))) {
@@ -307,7 +308,7 @@ function describe(operation: GithubOperation, error: unknown): ApplyError {
           : 'name' in operation
             ? operation.name
             : 'dashboard';
-  const status = (error as { status?: number }).status;
+  const status = httpStatus(error);
   const message =
     (status === 404 || status === 410) && isGone(operation, error) && 'number' in operation
       ? `#${operation.number} is gone (deleted or transferred since this sync read it): skipped; the next sync plans it again`

@@ -50,6 +50,7 @@ import {
 } from './labels.ts';
 import { effectiveDue, type EffectiveDue } from '../due-dates.ts';
 import { isManagedMilestoneTitle, planMilestones } from './milestones.ts';
+import { issuesByThreat, preferredFirst } from './issue-identity.ts';
 
 export interface GithubPlanInput {
   model: ThreatModel;
@@ -89,7 +90,7 @@ export function planGithubSync(input: GithubPlanInput): GithubPlan {
   const prefix = issues.labels.prefix;
   const graph = buildGraph(input.model);
   const notes: string[] = [];
-  const byThreat = groupByThreat(state.issues);
+  const byThreat = issuesByThreat(state.issues);
   const unassignable = new Map<string, string[]>();
 
   const desired: DesiredIssue[] = [];
@@ -151,7 +152,7 @@ function filingBlocked(config: Config, state: RepoState): string | undefined {
 export function missingIssues(input: Pick<GithubPlanInput, 'model' | 'config' | 'state'>): { threatIds: Set<string>; dashboard: boolean } {
   const { config, state } = input;
   if (filingBlocked(config, state)) return { threatIds: new Set(), dashboard: false };
-  const found = groupByThreat(state.issues);
+  const found = issuesByThreat(state.issues);
   return {
     threatIds: new Set(input.model.threats.map((t) => t.id).filter((id) => !found.has(id))),
     dashboard: config.issues.dashboard.enabled && !state.issues.some((i) => i.marker.kind === 'dashboard'),
@@ -399,7 +400,7 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
   });
   const title = config.issues.dashboard.title;
   const label = dashboardLabel(prefix).name;
-  const [kept, ...others] = sortOldestFirst(state.issues.filter((i) => i.marker.kind === 'dashboard'));
+  const [kept, ...others] = preferredFirst(state.issues.filter((i) => i.marker.kind === 'dashboard'));
   if (!kept) {
     return [{ op: 'create-dashboard', fields: { title, body, labels: [label], assignees: [], milestone: null } }];
   }
@@ -426,30 +427,6 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
   const operations: GithubOperation[] = duplicateOperations(kept, others, undefined);
   if (Object.keys(changes).length > 0) operations.push({ op: 'update-dashboard', number: kept.number, changes });
   return operations;
-}
-
-/**
- * Existing issues per threat id, the one to keep first: the oldest that was
- * not closed as a duplicate (a person may have marked the old one as the copy).
- */
-function groupByThreat(issues: readonly ExistingIssue[]): Map<string, ExistingIssue[]> {
-  const groups = new Map<string, ExistingIssue[]>();
-  for (const issue of issues) {
-    const id = issue.marker.kind === 'threat' ? issue.marker.threatId : undefined;
-    if (id === undefined) continue;
-    groups.set(id, [...(groups.get(id) ?? []), issue]);
-  }
-  for (const [id, list] of groups) groups.set(id, sortOldestFirst(list));
-  return groups;
-}
-
-function sortOldestFirst(issues: readonly ExistingIssue[]): ExistingIssue[] {
-  return [...issues].sort(
-    (a, b) =>
-      Number(a.stateReason === 'duplicate') - Number(b.stateReason === 'duplicate') ||
-      a.createdAt.localeCompare(b.createdAt) ||
-      a.number - b.number,
-  );
 }
 
 function hasLogin(logins: Iterable<string>, login: string): boolean {

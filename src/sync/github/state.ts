@@ -85,7 +85,7 @@ export interface RepoState {
   repo: string;
   /**
    * Issues carrying the marker and the managed `threat` (or dashboard) label, open and closed; before
-   * filing new issues, also those the app filed with the marker that lost the label (`fetchIssuesFiledBy`).
+   * filing new issues, also those the app filed with the marker that lost the label (`listIssuesFiledBy`, src/github/issues.ts).
    */
   issues: ExistingIssue[];
   labels: ExistingLabel[];

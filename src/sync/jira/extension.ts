@@ -5,6 +5,7 @@
  * the Jira issues to GitHub issues created meanwhile. Jira failures become
  * dashboard notices and check run notes; they never stop the GitHub side.
  */
+import { issuesByThreat, threatIssues } from '../github/issue-identity.ts';
 import type { RepoState } from '../github/state.ts';
 import type { JiraClientOptions, JiraConnection, JiraEnv, RetryPolicy } from './client.ts';
 import { threatLines, type GithubIssueRef } from './plan.ts';
@@ -53,13 +54,10 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
   };
 }
 
-/** Threat id -> the GitHub issue the GitHub side keeps for it (the oldest). */
+/** Threat id -> the GitHub issue the GitHub side keeps for it (src/sync/github/issue-identity.ts). */
 export function githubIssuesOf(state: RepoState, webUrl: string): Map<string, GithubIssueRef> {
   const issues = new Map<string, GithubIssueRef>();
-  const oldestFirst = [...state.issues].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number - b.number);
-  for (const issue of oldestFirst) {
-    const threatId = issue.marker.kind === 'threat' ? issue.marker.threatId : undefined;
-    if (!threatId || issues.has(threatId)) continue;
+  for (const [threatId, issue] of threatIssues(state.issues)) {
     const url = issue.htmlUrl ?? `${webUrl.replace(/\/+$/, '')}/${state.owner}/${state.repo}/issues/${issue.number}`;
     issues.set(threatId, { number: issue.number, url, createdAt: issue.createdAt });
   }
@@ -69,10 +67,10 @@ export function githubIssuesOf(state: RepoState, webUrl: string): Map<string, Gi
 /** Threat id -> the Jira key (and URL) its GitHub issues' markers keep. */
 export function jiraMarkersOf(state: RepoState): Map<string, { key: string; url?: string }> {
   const markers = new Map<string, { key: string; url?: string }>();
-  const oldestFirst = [...state.issues].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number - b.number);
-  for (const { marker } of oldestFirst) {
-    if (marker.kind !== 'threat' || !marker.threatId || !marker.jiraKey || markers.has(marker.threatId)) continue;
-    markers.set(marker.threatId, { key: marker.jiraKey, ...(marker.jiraUrl ? { url: marker.jiraUrl } : {}) });
+  // The first issue of a threat that holds a key, in the order of the one rule.
+  for (const [threatId, issues] of issuesByThreat(state.issues)) {
+    const marker = issues.find((issue) => issue.marker.jiraKey)?.marker;
+    if (marker?.jiraKey) markers.set(threatId, { key: marker.jiraKey, ...(marker.jiraUrl ? { url: marker.jiraUrl } : {}) });
   }
   return markers;
 }
