@@ -9,6 +9,7 @@ import { noDelay, withRateLimitRetry, WritePacer, type GitHubClient } from '../s
 import { runSync, type SyncOutcome } from '../src/sync/run.ts';
 import { GitHubStandin } from '../test/helpers/github-standin.ts';
 import { generateModelText } from './generate-model.ts';
+import { memoryReader } from '../src/input/pipeline.ts';
 
 export interface SyncFigure {
   name: string;
@@ -30,7 +31,7 @@ async function syncOnce(github: GitHubStandin, octokit: GitHubClient, modelText:
     webUrl: 'https://github.com',
     // The stand-in dates issues with the real clock; SLA due dates count from that date.
     now: new Date(),
-    local: { modelText, modelFile: 'threat-model.yml', configText: CONFIG },
+    input: memoryReader({ 'threat-model.yml': modelText, '.github/threatloop.yml': CONFIG }),
     pacer: new WritePacer({ minIntervalMs: 0, perHour: Number.POSITIVE_INFINITY, delay: noDelay }),
     paceKey: 'bench',
     // As the app: before filing issues, one look for those it filed that lost their label.

@@ -16,9 +16,6 @@ import type { Context } from 'probot';
 import type { Config } from '../config/schema.ts';
 import { CONFIG_PATH } from '../config/schema.ts';
 import { hasErrors, type Finding } from '../model/findings.ts';
-import { lintModelText } from '../model/lint/index.ts';
-import { lintOptionsFromConfig } from '../config/lint-options.ts';
-import { loadModel } from '../model/load.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import { analysePullRequest, planContextComment, type HeadModel, type PullRequestContext } from '../pull-request/context.ts';
 import {
@@ -37,7 +34,8 @@ import { threatLabel } from '../sync/github/labels.ts';
 import { threatIssues } from '../sync/github/issue-identity.ts';
 import { listManagedIssues } from '../github/issues.ts';
 import { createComment, listChangedFiles, listComments, requestReviewers, reviewState, updateComment } from '../github/pull-requests.ts';
-import { readFileAt, readRepoConfig } from '../github/contents.ts';
+import { commitReader, readRepoConfig } from '../github/contents.ts';
+import { loadedModel, readModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
@@ -138,18 +136,21 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   // The check run: what the model and config would be if this PR merged.
   const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha);
   const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha) : baseConfig;
+  // A broken head config hides the model's path: the base's names the file to check.
   const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
-  const headModelText = headModelPath ? await readFileAt(octokit, owner, repo, headModelPath, pr.head.sha) : undefined;
-  const lint = headModelText !== undefined && headModelPath && headConfig.ok
-    ? lintModelText(headModelText, headModelPath, lintOptionsFromConfig(headConfig.config, today))
+  const head = headModelPath
+    ? await readModelInput(commitReader(octokit, { owner, repo, sha: pr.head.sha }, headConfig), { today, modelPath: headModelPath })
     : undefined;
+  const headModelFound = head !== undefined && (head.status === 'config-invalid' ? head.modelFound : head.status !== 'no-model');
+  // Loaded even with lint errors: the check run counts its threats, the comment shows its diff.
+  const headLintModel = head ? loadedModel(head) : undefined;
   let check: string = 'no-check';
   // An edit of the title or body leaves the head commit as it was: its check run stands. A new base
   // branch does not: the head is now checked against that base's config.
   const checkStands = payload.action === 'edited' && !payload.changes?.base;
-  if (!checkStands && (headModelText !== undefined || headConfig.found)) {
-    const findings = [...(headConfig.ok ? [] : headConfig.findings), ...(lint?.findings ?? [])];
-    const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelText !== undefined, headSha: pr.head.sha, model: lint?.model });
+  if (!checkStands && (headModelFound || headConfig.found)) {
+    const findings = head?.findings ?? (headConfig.ok ? [] : headConfig.findings);
+    const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: headLintModel });
     try {
       await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report });
       check = report.conclusion;
@@ -163,20 +164,21 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   // The context: mapping and threats from the BASE commit.
   if (!baseConfig.ok) return { outcome: 'base-config-invalid', check };
   const config = baseConfig.config;
-  const baseModelText = await readFileAt(octokit, owner, repo, config.model, pr.base.sha);
-  if (baseModelText === undefined) return { outcome: 'no-base-model', check };
-  const baseModel = loadModel(baseModelText, config.model);
-  if (!baseModel.ok) return { outcome: 'base-model-invalid', check };
+  const base = await readModelInput(commitReader(octokit, { owner, repo, sha: pr.base.sha }, baseConfig), { today });
+  if (base.status === 'no-model') return { outcome: 'no-base-model', check };
+  // The base's mapping is shown even when its lint has errors (they are the base's, not this PR's).
+  const baseModel = loadedModel(base);
+  if (!baseModel) return { outcome: 'base-model-invalid', check };
 
   let headModel: HeadModel | undefined;
   if (changedPaths.has(config.model)) {
-    headModel = lint?.model
-      ? { ok: true, model: lint.model }
-      : { ok: false, problem: headModelText === undefined ? 'this PR removes or moves it' : countFindings(lint?.findings ?? []) };
+    headModel = headLintModel
+      ? { ok: true, model: headLintModel }
+      : { ok: false, problem: !headModelFound ? 'this PR removes or moves it' : countFindings(head?.findings ?? []) };
   }
   const text = `${pr.title}\n${pr.body ?? ''}`;
   const inputs = {
-    baseModel: baseModel.model,
+    baseModel,
     headModel,
     config,
     files,
@@ -242,12 +244,11 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   const configRead = await readRepoConfig(octokit, owner, repo, sha);
   if (!configRead.ok || !configRead.config.issues.enabled) return { outcome: 'no-issues' };
   const config = configRead.config;
+  const today = tools.now.toISOString().slice(0, 10);
   const models = await Promise.all(
-    [...new Set([sha, pr.base.sha])].map(async (ref) => {
-      const text = await readFileAt(octokit, owner, repo, config.model, ref);
-      const loaded = text === undefined ? undefined : loadModel(text, config.model);
-      return loaded?.ok ? loaded.model : undefined;
-    }),
+    [...new Set([sha, pr.base.sha])].map(async (ref) =>
+      loadedModel(await readModelInput(commitReader(octokit, { owner, repo, sha: ref }, configRead), { today, modelPath: config.model })),
+    ),
   );
   const threatIds = new Set(models.flatMap((m: ThreatModel | undefined) => (m ? m.threats.map((t) => t.id) : [])));
   const threatIssues = await fetchThreatIssues(octokit, config, owner, repo);

@@ -4,18 +4,19 @@
  * config (optional unless named with --config) and the model (FILE, else
  * `model` from the config, else threat-model.yml) from the working tree.
  * `lint`, `plan` and `report` add `--config` and `--today`
- * (`readModelCommandInput`); `sync` reads the same files (`readWorkingTree`).
+ * (`readModelCommandInput`); `sync` reads the same files (`readWorkingTree`). What was read goes
+ * through the input pipeline (`assessWorkingTree`, `workingTreeReader`: src/input/pipeline.ts).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfigText } from '../config/load.ts';
+import { loadConfigText, type ConfigRead } from '../config/load.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import type { Finding } from '../model/findings.ts';
-import { type LintOptions } from '../model/lint/index.ts';
-import { lintOptionsFromConfig } from '../config/lint-options.ts';
 import { isoDate } from '../model/schema.ts';
 import { parseYamlSource, sizeFinding, type YamlSource } from '../model/source.ts';
+import { assessModelInput, type FileRead, type InputReader, type ModelInput } from '../input/pipeline.ts';
+import { formatFindingsSummary, formatFindingsText } from '../render/findings.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** Prints `threatloop COMMAND: message` and the usage line; returns the usage exit status. */
@@ -100,16 +101,6 @@ export function readWorkingTree(cwd: string, named: { file?: string | undefined;
   return { ok: true, input };
 }
 
-/**
- * The model's text for a command that needs a valid config too (plan,
- * report), else the findings that stop it and the file they are about.
- */
-export function requireModelText(input: WorkingTreeInput): { ok: true; text: string } | { ok: false; findings: Finding[]; file: string } {
-  if (input.configFindings.length > 0) return { ok: false, findings: input.configFindings, file: input.configFile };
-  if (input.modelText === undefined) return { ok: false, findings: input.modelFindings, file: input.modelFile };
-  return { ok: true, text: input.modelText };
-}
-
 export interface ModelCommandInput<O extends OptionSpecs> extends WorkingTreeInput {
   /** The command's own options, as given. */
   values: OptionValues<O>;
@@ -136,14 +127,6 @@ export function readModelCommandInput<O extends OptionSpecs>(command: string, us
   return { ok: true, input: { ...read.input, values: values as OptionValues<O>, today } };
 }
 
-/** Lint options from the config (rule levels, positioned at their lines; closing statuses) and `--today`. */
-export function lintOptions(input: ModelCommandInput<OptionSpecs>): LintOptions {
-  return lintOptionsFromConfig(input.config, input.today, {
-    file: input.configFile,
-    ...(input.configSource ? { source: input.configSource } : {}),
-  });
-}
-
 export type ReadTextResult =
   | { ok: true; text: string }
   | { ok: false; reason: 'missing' | 'unreadable'; message: string }
@@ -166,4 +149,58 @@ export function readTextFile(cwd: string, file: string): ReadTextResult {
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing', message: `file not found: ${file}` };
     return { ok: false, reason: 'unreadable', message: `${file} cannot be read (${code ?? String(error)})` };
   }
+}
+
+/** The config as `readWorkingTree` read it, for the input pipeline. */
+function configReadOf(input: WorkingTreeInput): ConfigRead {
+  const common = { found: input.configText !== undefined || input.configFindings.length > 0, file: input.configFile };
+  if (input.configFindings.length > 0) return { ok: false, findings: input.configFindings, ...common };
+  return { ok: true, config: input.config, ...(input.configSource ? { source: input.configSource } : {}), ...common };
+}
+
+/** The model as `readWorkingTree` read it; undefined when it was not read at all (its path is unknown). */
+function modelReadOf(input: WorkingTreeInput): FileRead | undefined {
+  if (input.modelText !== undefined) return { ok: true, text: input.modelText };
+  const tooLarge = input.modelFindings[0];
+  return tooLarge ? { ok: false, reason: 'too-large', finding: tooLarge } : undefined;
+}
+
+/** The input pipeline's verdict on the working tree (src/input/pipeline.ts). */
+export function assessWorkingTree(input: WorkingTreeInput, today: string): ModelInput {
+  const model = modelReadOf(input);
+  return assessModelInput({ config: configReadOf(input), ...(model ? { modelPath: input.modelFile, model } : {}) }, { today, configFile: input.configFile });
+}
+
+/** What `readWorkingTree` read, as the pipeline's reader (the sync reads through it). */
+export function workingTreeReader(cwd: string, input: WorkingTreeInput): InputReader {
+  return {
+    readConfig: async () => configReadOf(input),
+    readFile: async (path) => {
+      if (path === input.modelFile) return modelReadOf(input) ?? { ok: false, reason: 'missing' };
+      const read = readTextFile(cwd, path);
+      return read.ok ? read : read.reason === 'too-large' ? { ok: false, reason: 'too-large', finding: read.finding } : { ok: false, reason: 'missing' };
+    },
+  };
+}
+
+/**
+ * For a command that needs a valid model (plan, report): the model, or the findings printed with what
+ * was not done, and the exit status.
+ */
+export function requireValidModel(
+  io: CliIo,
+  command: string,
+  input: ModelInput,
+  notDone: string,
+): { ok: true; input: Extract<ModelInput, { status: 'ok' }> } | { ok: false; exit: number } {
+  if (input.status === 'ok') return { ok: true, input };
+  const file = input.status === 'config-invalid' ? input.configFile : input.modelPath;
+  if (input.status === 'no-model') {
+    io.err(`threatloop ${command}: no model at ${input.modelPath}`);
+    return { ok: false, exit: EXIT.usage };
+  }
+  if (input.findings.length > 0) io.err(formatFindingsText(input.findings));
+  io.err(formatFindingsSummary(input.findings, file));
+  io.err(`threatloop ${command}: fix the errors above; ${notDone}`);
+  return { ok: false, exit: EXIT.failed };
 }

@@ -11,6 +11,21 @@ import { CONFIG_PATH, ConfigSchema, DEFAULT_CONFIG, type Config } from './schema
 
 export type LoadedConfig = { ok: true; config: Config } | { ok: false; findings: Finding[] };
 
+/**
+ * A repository config as read for a model: `found` false when there is none (defaults apply), `file`
+ * the path it was read from, `source` its YAML when read from text (positions for `lint.rules`).
+ */
+export type ConfigRead = ({ ok: true; config: Config; source?: YamlSource } | { ok: false; findings: Finding[] }) & { found: boolean; file: string };
+
+/** The config file's text (undefined: no file) as a `ConfigRead`. */
+export function readConfigText(text: string | undefined, file = CONFIG_PATH): ConfigRead {
+  const loaded = loadConfigText(text, file);
+  const found = text !== undefined;
+  if (!loaded.ok || text === undefined) return { ...loaded, found, file };
+  const parsed = parseYamlSource(text, file);
+  return { ...loaded, found, file, ...(parsed.ok ? { source: parsed.source } : {}) };
+}
+
 export function loadConfigText(text: string | undefined, file = CONFIG_PATH): LoadedConfig {
   if (text === undefined || isBlankYaml(text)) return { ok: true, config: DEFAULT_CONFIG };
   const parsed = parseYamlSource(text, file);

@@ -1,11 +1,11 @@
 /** Reading a repository at a commit: a file's text, the repository config (with org defaults and `_extends`), a branch head. */
-import { validateConfigValue } from '../config/load.ts';
-import { CONFIG_PATH, type Config } from '../config/schema.ts';
-import { FILE_START, type Finding } from '../model/findings.ts';
+import { validateConfigValue, type ConfigRead } from '../config/load.ts';
+import { CONFIG_PATH } from '../config/schema.ts';
+import { FILE_START } from '../model/findings.ts';
+import type { InputReader } from '../input/pipeline.ts';
 import type { GitHubClient } from './client.ts';
 import { httpStatus, isNotFound } from './errors.ts';
 
-export type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
 
 /**
  * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
@@ -23,8 +23,7 @@ export async function readRepoConfig(octokit: GitHubClient, owner: string, repo:
       defaults: (configs: object[]) => mergeConfigs(configs),
     });
     const found = files.some((file) => file.config !== null);
-    const validated = validateConfigValue(found ? config : undefined);
-    return validated.ok ? { ...validated, found } : { ...validated, found };
+    return { ...validateConfigValue(found ? config : undefined), found, file: CONFIG_PATH };
   } catch (error) {
     const status = httpStatus(error);
     if (status !== undefined) throw error;
@@ -32,6 +31,7 @@ export async function readRepoConfig(octokit: GitHubClient, owner: string, repo:
     return {
       ok: false,
       found: true,
+      file: CONFIG_PATH,
       findings: [{ rule: 'config', level: 'error', message: `the config could not be read: ${message}`, file: CONFIG_PATH, start: FILE_START }],
     };
   }
@@ -90,3 +90,14 @@ export async function branchHead(octokit: GitHubClient, owner: string, repo: str
   }
 }
 
+
+/** The repository at a commit as an input reader; `config` when the caller has read it already. */
+export function commitReader(octokit: GitHubClient, where: { owner: string; repo: string; sha: string }, config?: ConfigRead): InputReader {
+  return {
+    readConfig: async () => config ?? (await readRepoConfig(octokit, where.owner, where.repo, where.sha)),
+    readFile: async (path) => {
+      const text = await readFileAt(octokit, where.owner, where.repo, path, where.sha);
+      return text === undefined ? { ok: false, reason: 'missing' } : { ok: true, text };
+    },
+  };
+}

@@ -1,6 +1,6 @@
 /**
  * One sync, start to finish, for the app and the CLI alike: read the config
- * and the model at a commit, lint, read the issues repository, plan, check
+ * and the model through the input pipeline (src/input/pipeline.ts), read the issues repository, plan, check
  * the commit is still the branch head, apply within the write budget, report.
  *
  * Safety first: config or model errors write nothing; a missing model closes
@@ -8,18 +8,17 @@
  * is synced instead). Everything that happened is in the returned outcome,
  * which `describeSync` turns into a check run / CLI summary.
  */
-import { loadConfigText } from '../config/load.ts';
-import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
-import { hasErrors, type Finding } from '../model/findings.ts';
-import { lintModelText } from '../model/lint/index.ts';
-import { lintOptionsFromConfig } from '../config/lint-options.ts';
+import { DEFAULT_CONFIG, type Config } from '../config/schema.ts';
+import type { Finding } from '../model/findings.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 import { resolveIssueRefs } from './github/dashboard.ts';
 import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
 import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
-import { branchHead, readFileAt, readRepoConfig, type ConfigRead } from '../github/contents.ts';
+import type { ConfigRead } from '../config/load.ts';
+import { branchHead, commitReader } from '../github/contents.ts';
+import { readModelInput, type InputReader } from '../input/pipeline.ts';
 import { listIssuesFiledBy } from '../github/issues.ts';
 import { fetchRepoState, RepoAccessError } from './github/fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github/state.ts';
@@ -39,8 +38,10 @@ export interface SyncRequest {
   /** Web UI base, e.g. https://github.com. */
   webUrl: string;
   now: Date;
-  /** CLI: files from the working tree instead of the repository at `sha`. */
-  local?: { modelText: string | undefined; modelFile: string; configText: string | undefined; configFile?: string };
+  /** Where the model and config are read (the CLI: its working tree); default: the repository at `sha`. */
+  input?: InputReader;
+  /** The model's path when the caller names it (the CLI's FILE); default: `model` in the config. */
+  modelPath?: string;
   /** The repository config at `sha`, when the caller has already read it (`readRepoConfig`). */
   config?: ConfigRead;
   /** Plan only: read everything, write nothing. */
@@ -141,25 +142,20 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     requests: { reads: counter.reads - start.reads, writes: counter.writes - start.writes },
   });
 
-  const configRead = request.local
-    ? { ...loadConfigText(request.local.configText, request.local.configFile ?? CONFIG_PATH), found: request.local.configText !== undefined }
-    : (request.config ?? (await readRepoConfig(octokit, owner, repo, sha)));
-  const config = configRead.ok ? configRead.config : DEFAULT_CONFIG;
-  const issuesRepo = config.issues.repo ?? `${owner}/${repo}`;
-  const modelPath = request.local?.modelFile ?? config.model;
-  const common = { modelPath, issuesRepo, configFound: configRead.found };
-
-  if (!configRead.ok) {
+  const reader = request.input ?? commitReader(octokit, { owner, repo, sha }, request.config);
+  const input = await readModelInput(reader, { today, ...(request.modelPath ? { modelPath: request.modelPath } : {}) });
+  if (input.status === 'config-invalid') {
     // A broken config is reported even without a model: the user asked for threatloop.
-    return finish({ ...common, status: 'invalid', findings: configRead.findings, notes: [] });
+    const modelPath = input.modelPath ?? DEFAULT_CONFIG.model;
+    return finish({ modelPath, issuesRepo: `${owner}/${repo}`, configFound: input.configFound, status: 'invalid', findings: input.findings, notes: [] });
   }
-  const modelText = request.local ? request.local.modelText : await readFileAt(octokit, owner, repo, config.model, sha);
-  if (modelText === undefined) return finish({ ...common, status: 'no-model', findings: [], notes: [] });
-
-  const lint = lintModelText(modelText, modelPath, lintOptionsFromConfig(config, today));
-  if (hasErrors(lint.findings) || !lint.model) return finish({ ...common, status: 'invalid', findings: lint.findings, notes: [] });
-  const model = lint.model;
-  const warnings = lint.findings;
+  const { config, modelPath } = input;
+  const issuesRepo = config.issues.repo ?? `${owner}/${repo}`;
+  const common = { modelPath, issuesRepo, configFound: input.configFound };
+  if (input.status === 'no-model') return finish({ ...common, status: 'no-model', findings: [], notes: [] });
+  if (input.status === 'invalid') return finish({ ...common, status: 'invalid', findings: input.findings, notes: [] });
+  const { model, source } = input;
+  const warnings = input.findings;
   if (!config.issues.enabled) return finish({ ...common, status: 'disabled', findings: warnings, notes: [] });
 
   const [issuesOwner, issuesName] = issuesRepo.split('/') as [string, string];
@@ -196,13 +192,13 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
       return finish({ ...common, status: 'stale', findings: warnings, plan: { operations: [], notes: [] }, notes: [], headSha });
     }
   }
-  const sides = await Promise.all(extensions.map((extension) => extension.begin({ model, config, context, state, source: lint.source })));
+  const sides = await Promise.all(extensions.map((extension) => extension.begin({ model, config, context, state, source })));
   const planInput: GithubPlanInput = {
     model,
     config,
     state,
     context,
-    source: lint.source,
+    source,
     lintWarnings: warnings,
     notices: [],
     ...Object.assign({}, ...sides.map((side) => side.planInput ?? {})),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { readModelCommandInput, readWorkingTree, requireModelText } from '../../src/cli/model-input.ts';
+import { assessWorkingTree, readModelCommandInput, readWorkingTree } from '../../src/cli/model-input.ts';
 import { SMALL_MODEL } from '../sync/github/plan-simulator.ts';
 import { captureIo, workdir } from '../helpers/cli.ts';
 
@@ -39,14 +39,15 @@ describe('readWorkingTree', () => {
     expect(alone.ok && alone.input.modelText).toBeUndefined();
     const named = readWorkingTree(dir, { file: 'threat-model.yml' });
     expect(named.ok && named.input.modelText).toBe(SMALL_MODEL);
-    expect(named.ok && requireModelText(named.input)).toMatchObject({ ok: false, file: '.github/threatloop.yml' });
+    // The input pipeline refuses it: nothing may be planned or written with an invalid config.
+    expect(named.ok && assessWorkingTree(named.input, '2026-01-01')).toMatchObject({ status: 'config-invalid', configFile: '.github/threatloop.yml' });
   });
 
   it('a model over the size limit is refused before it is read, as a finding', () => {
     const read = readWorkingTree(workdir({ 'big.yml': HUGE }), { file: 'big.yml' });
     expect(read.ok && read.input.modelText).toBeUndefined();
     expect(read.ok && read.input.modelFindings).toEqual([expect.objectContaining({ rule: 'file-too-large', file: 'big.yml' })]);
-    expect(read.ok && requireModelText(read.input)).toMatchObject({ ok: false, file: 'big.yml' });
+    expect(read.ok && assessWorkingTree(read.input, '2026-01-01')).toMatchObject({ status: 'invalid', modelPath: 'big.yml', findings: [{ rule: 'file-too-large' }] });
   });
 });
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
-import { hasErrors, sortFindings, type Finding } from '../../model/findings.ts';
-import { lintModelText } from '../../model/lint/index.ts';
+import { hasErrors, type Finding } from '../../model/findings.ts';
+import { loadedModel } from '../../input/pipeline.ts';
 import type { ThreatModel } from '../../model/schema.ts';
 import {
   formatFindingsJson,
@@ -15,7 +15,7 @@ import {
   formatFindingsText,
 } from '../../render/findings.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { lintOptions, readModelCommandInput, usageError } from '../model-input.ts';
+import { assessWorkingTree, readModelCommandInput, usageError } from '../model-input.ts';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
@@ -41,13 +41,13 @@ export const lintCommand: Command = {
 function runLint(args: string[], io: CliIo): number {
   const read = readModelCommandInput('lint', USAGE, args, io, { format: { type: 'string', short: 'f' } });
   if (!read.ok) return read.exit;
-  const { values, configFile, configFindings, modelFile, modelText, modelFindings } = read.input;
+  const { values } = read.input;
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) return usageError(io, 'lint', USAGE, `unknown format "${values.format}" (use ${FORMATS.join(', ')})`);
-  // Not read: too large (reported as a finding), or an invalid config and no FILE (the config's findings alone).
-  if (modelText === undefined) return report(io, format, [...configFindings, ...modelFindings], modelFindings.length > 0 ? modelFile : configFile);
-  const result = lintModelText(modelText, modelFile, lintOptions(read.input));
-  return report(io, format, sortFindings([...configFindings, ...result.findings]), modelFile, result.model);
+  const input = assessWorkingTree(read.input, read.input.today);
+  // An invalid config and no FILE: the model's path is unknown, so the config's findings alone.
+  const file = input.status === 'config-invalid' ? (input.modelFound ? read.input.modelFile : input.configFile) : input.modelPath;
+  return report(io, format, input.findings, file, loadedModel(input));
 }
 
 function report(io: CliIo, format: Format, findings: Finding[], file: string, model?: ThreatModel): number {

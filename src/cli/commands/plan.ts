@@ -4,15 +4,12 @@
  * repository: what a first sync of the model would create.
  */
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
-import { hasErrors, type Finding } from '../../model/findings.ts';
-import { lintModelText } from '../../model/lint/index.ts';
-import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { formatPlan, summarisePlan } from '../../sync/github/format-plan.ts';
 import type { RepoState, SyncContext } from '../../sync/github/state.ts';
 import { planJiraDryRun } from '../../sync/jira/dry-run.ts';
 import { planGithubSync } from '../../sync/github/plan.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
+import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
 import { runRemotePlan } from './sync.ts';
 
 const FORMATS = ['text', 'json'] as const;
@@ -51,10 +48,9 @@ async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
   const { values, config, modelFile: file, today } = read.input;
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) return usageError(io, 'plan', USAGE, `unknown format "${values.format}" (use ${FORMATS.join(', ')})`);
-  const usable = requireModelText(read.input);
-  if (!usable.ok) return refuse(io, usable.findings, usable.file);
-  const { findings, model, source } = lintModelText(usable.text, file, lintOptions(read.input));
-  if (!model || hasErrors(findings)) return refuse(io, findings, file);
+  const valid = requireValidModel(io, 'plan', assessWorkingTree(read.input, today), 'nothing was planned (a sync would write nothing either)');
+  if (!valid.ok) return valid.exit;
+  const { findings, model, source } = valid.input;
 
   const state: RepoState = { ...OFFLINE_REPO, issues: [], labels: [], milestones: [], private: true };
   const context: SyncContext = {
@@ -81,11 +77,4 @@ async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
     if (jira?.ok) io.out(jira.lines.join('\n'));
   }
   return EXIT.ok;
-}
-
-function refuse(io: CliIo, findings: readonly Finding[], file: string): number {
-  if (findings.length > 0) io.err(formatFindingsText(findings));
-  io.err(formatFindingsSummary(findings, file));
-  io.err('threatloop plan: fix the errors above; nothing was planned (a sync would write nothing either)');
-  return EXIT.failed;
 }

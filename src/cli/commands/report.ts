@@ -6,12 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
-import { hasErrors, type Finding } from '../../model/findings.ts';
-import { lintModelText } from '../../model/lint/index.ts';
-import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
+import { formatFindingsSummary } from '../../render/findings.ts';
 import { renderReport } from '../../render/report.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
+import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
 
 const USAGE = 'threatloop report [FILE] [--output PATH] [--config PATH] [--today YYYY-MM-DD]';
 
@@ -34,10 +32,9 @@ function runReport(args: string[], io: CliIo): number {
   if (!read.ok) return read.exit;
   const { values, modelFile: file, today } = read.input;
   if (values.output === '') return usageError(io, 'report', USAGE, '--output needs a path');
-  const usable = requireModelText(read.input);
-  if (!usable.ok) return refuse(io, usable.findings, usable.file);
-  const { findings, model } = lintModelText(usable.text, file, lintOptions(read.input));
-  if (!model || hasErrors(findings)) return refuse(io, findings, file);
+  const valid = requireValidModel(io, 'report', assessWorkingTree(read.input, today), 'no report was written');
+  if (!valid.ok) return valid.exit;
+  const { findings, model } = valid.input;
 
   const report = renderReport({ model, findings, file, generatedAt: today, closeStatuses: read.input.config.issues.close_statuses });
   if (values.output === undefined) {
@@ -54,11 +51,4 @@ function runReport(args: string[], io: CliIo): number {
   }
   io.err(`wrote ${values.output}: ${model.threats.length} threats, ${formatFindingsSummary(findings, file)}`);
   return EXIT.ok;
-}
-
-function refuse(io: CliIo, findings: readonly Finding[], file: string): number {
-  if (findings.length > 0) io.err(formatFindingsText(findings));
-  io.err(formatFindingsSummary(findings, file));
-  io.err('threatloop report: fix the errors above; no report was written');
-  return EXIT.failed;
 }

@@ -17,7 +17,7 @@ import { runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { describeSync } from '../../sync/summary.ts';
 import { redactSecrets } from '../../security/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { parseCommandArgs, readWorkingTree, usageError } from '../model-input.ts';
+import { parseCommandArgs, readWorkingTree, usageError, workingTreeReader } from '../model-input.ts';
 import { httpStatus } from '../../github/errors.ts';
 
 const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--dry-run] [--format text|json]';
@@ -93,17 +93,17 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       onRetry: ({ method, url, waitSeconds }) => io.err(`GitHub rate limit on ${method} ${url}: retrying in ${waitSeconds} s`),
     });
 
-  let local: SyncRequest['local'];
+  let local: Pick<SyncRequest, 'input' | 'modelPath'> | undefined;
   if (!values.ref) {
     // An invalid config is reported by the sync itself (with no model read when its path is unknown).
     const read = readWorkingTree(io.cwd, { file, config: values.config });
     if (!read.ok) return usage(read.message);
-    const { configText, configFile, modelFile, modelText, modelFindings } = read.input;
+    const { modelFile, modelFindings } = read.input;
     if (modelFindings.length > 0) {
       io.err(formatFindingsText(modelFindings));
       return EXIT.failed;
     }
-    local = { configText, configFile, modelFile, modelText };
+    local = { input: workingTreeReader(io.cwd, read.input), modelPath: modelFile };
   }
 
   let outcome: SyncOutcome;
@@ -122,7 +122,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       actor: io.env.GITHUB_ACTOR ?? 'threatloop CLI',
       webUrl: webUrlFor(baseUrl),
       now: options.now ?? new Date(),
-      ...(local ? { local } : {}),
+      ...local,
       dryRun,
       requireHead: false,
       pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay }),
