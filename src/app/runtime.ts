@@ -6,8 +6,8 @@
  */
 import type { Probot } from 'probot';
 import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../github/client.ts';
-import { jiraSyncExtension } from '../sync/jira/extension.ts';
-import type { SyncExtension } from '../sync/run.ts';
+import type { SyncExtension } from '../sync/extension.ts';
+import { createExtensions } from '../sync/trackers.ts';
 import { nodeTimers, RepoQueue, ResumeScheduler, type Timers } from './repo-queue.ts';
 
 export interface AppOptions {
@@ -30,8 +30,8 @@ export interface AppRuntime {
   delay: Delay;
   now: () => Date;
   env: Readonly<Record<string, string | undefined>>;
-  /** Systems kept in step beside GitHub (Jira, when a repository's config asks for it). */
-  extensions: readonly SyncExtension[];
+  /** Trackers kept in step beside GitHub (Jira, when a repository's config asks for it), loaded once. */
+  extensions(): Promise<readonly SyncExtension[]>;
   /** The client a handler uses: the event's Octokit with our bounded rate-limit retries. */
   client(octokit: GitHubClient): GitHubClient;
   /** `<app-slug>[bot]`, looked up once (GET /app). */
@@ -42,6 +42,7 @@ export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
   const delay = options.delay ?? realDelay;
   const now = options.now ?? (() => new Date());
   let login: Promise<string | undefined> | undefined;
+  let extensions: Promise<SyncExtension[]> | undefined;
   return {
     probot,
     queue: new RepoQueue(),
@@ -50,7 +51,7 @@ export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
     delay,
     now,
     env: options.env ?? process.env,
-    extensions: [jiraSyncExtension({ env: options.env ?? process.env, retry: { delay } })],
+    extensions: () => (extensions ??= createExtensions({ env: options.env ?? process.env, delay })),
     client: (octokit) =>
       withRateLimitRetry(octokit, {
         delay,

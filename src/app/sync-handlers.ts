@@ -131,7 +131,7 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
       requireHead: true,
       pacer: runtime.pacer,
       paceKey: `installation:${installationId ?? 'none'}`,
-      extensions: runtime.extensions,
+      extensions: await runtime.extensions(),
       issueCreator: runtime.botLogin,
     });
   } catch (error) {

@@ -22,6 +22,7 @@ import { readModelInput, type InputReader } from '../input/pipeline.ts';
 import { listIssuesFiledBy } from '../github/issues.ts';
 import { fetchRepoState, RepoAccessError } from './github/fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github/state.ts';
+import type { SyncExtension } from './extension.ts';
 import { missingIssues, planGithubSync, type GithubPlanInput } from './github/plan.ts';
 import { redactSecrets } from '../security/redact-secrets.ts';
 
@@ -58,26 +59,6 @@ export interface SyncRequest {
    * plan would file new issues: the issues it filed that lost their managed label are relabelled instead.
    */
   issueCreator?: () => Promise<string | undefined>;
-}
-
-/** A side of the sync that runs around the GitHub side (e.g. Jira), never stopping it. */
-export interface SyncExtension {
-  name: string;
-  /** Whether this repository's config asks for this side at all (e.g. a `jira:` section). */
-  appliesTo(config: Config): boolean;
-  begin(input: {
-    model: ThreatModel;
-    config: Config;
-    context: SyncContext;
-    state: RepoState;
-    /** The model's source, for links to a threat's line. */
-    source?: YamlSource;
-  }): Promise<{
-    /** Extra planner input (e.g. `jira` links). */
-    planInput?: Partial<GithubPlanInput>;
-    /** After the GitHub side: `created` maps threat ids to issues created in this sync. */
-    finish(created: ReadonlyMap<string, { number: number; url: string }>): Promise<{ notes: string[]; failures: string[] }>;
-  }>;
 }
 
 export type SyncStatus =
@@ -200,8 +181,8 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     context,
     source,
     lintWarnings: warnings,
-    notices: [],
-    ...Object.assign({}, ...sides.map((side) => side.planInput ?? {})),
+    notices: sides.flatMap((side) => side.notices),
+    links: new Map(extensions.map((extension, i) => [extension.system, sides[i]!.links])),
   };
   let plan = planGithubSync(planInput);
   const cost = summarisePlan(plan).writes;

@@ -130,8 +130,8 @@ describe('Jira through the app: first sync', () => {
     const tm2 = issueOf(repo, 'TM-2');
     expect(tm1.body).toContain(`[SEC-1](${SITE}/browse/SEC-1)`);
     expect(tm2.body).toContain(`[SEC-2](${SITE}/browse/SEC-2)`);
-    expect(markerOf(tm1)).toMatchObject({ kind: 'threat', threatId: 'TM-1', jiraKey: 'SEC-1' });
-    expect(markerOf(tm2)).toMatchObject({ kind: 'threat', threatId: 'TM-2', jiraKey: 'SEC-2' });
+    expect(markerOf(tm1)).toMatchObject({ kind: 'threat', threatId: 'TM-1', links: { jira: { key: 'SEC-1' } } });
+    expect(markerOf(tm2)).toMatchObject({ kind: 'threat', threatId: 'TM-2', links: { jira: { key: 'SEC-2' } } });
 
     // Jira links back to the GitHub issue (created after the Jira issue, in the same sync) and the model line.
     const sha = repo.branches.get('main')!;
@@ -190,7 +190,7 @@ describe('Jira through the app: no duplicates', () => {
     expect(jira.writes().filter((r) => jira.requests.indexOf(r) >= jiraMark)).toEqual([]);
     expect(jira.issues.size).toBe(2);
     expect(githubWritesSince(githubMark)).toEqual([]);
-    expect(markerOf(issueOf(repo, 'TM-1'))?.jiraKey).toBe('SEC-1');
+    expect(markerOf(issueOf(repo, 'TM-1'))?.links?.jira?.key).toBe('SEC-1');
   });
 });
 
@@ -201,7 +201,7 @@ describe('Jira through the app: Jira unreachable', () => {
     await pushModel({ threats: 2 });
 
     expect(threatIssues(repo)).toHaveLength(2);
-    expect(threatIssues(repo).every((i) => markerOf(i)?.jiraKey === undefined)).toBe(true);
+    expect(threatIssues(repo).every((i) => markerOf(i)?.links?.jira?.key === undefined)).toBe(true);
     // Retried with backoff through the injected delay, then given up (no create is attempted).
     expect(app.delays).toEqual([1000, 2000, 4000]);
     expect(jira.requests.map((r) => `${r.method} ${r.path}`)).toEqual(Array(4).fill('POST /rest/api/3/search/jql'));
@@ -227,7 +227,7 @@ describe('Jira through the app: Jira unreachable', () => {
     await pushModel({ threats: 2 }, '# retry\n');
     expect(jira.issues.size).toBe(2);
     expect(threatIssues(repo)).toHaveLength(2);
-    expect(markerOf(issueOf(repo, 'TM-1'))?.jiraKey).toBe('SEC-1');
+    expect(markerOf(issueOf(repo, 'TM-1'))?.links?.jira?.key).toBe('SEC-1');
     expect(issueOf(repo, 'TM-2').body).toContain(`[SEC-2](${SITE}/browse/SEC-2)`);
     expect(jira.issue('SEC-2').remoteLinks.get(`threatloop:github:${REPO}:TM-2`)?.object.url).toBe(
       `http://${github.host}/${REPO}/issues/${issueOf(repo, 'TM-2').number}`,

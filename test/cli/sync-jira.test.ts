@@ -54,7 +54,7 @@ describe('threatloop sync --repo with Jira', () => {
       '[TM-1] Threat number 1 against the API',
       '[TM-2] Threat number 2 against the database',
     ]);
-    expect(issues.map((i) => parseMarker(i.body)?.jiraKey)).toEqual(['SEC-1', 'SEC-2']);
+    expect(issues.map((i) => parseMarker(i.body)?.links?.jira?.key)).toEqual(['SEC-1', 'SEC-2']);
     expect(issues[0]!.body).toContain(`[SEC-1](${SITE}/browse/SEC-1)`);
     expect(jira.issue('SEC-1').remoteLinks.get('threatloop:github:acme/app:TM-1')?.object.url).toBe(`http://${github.host}/acme/app/issues/${issues[0]!.number}`);
     expect(first.all()).toContain('Jira: 2 create');

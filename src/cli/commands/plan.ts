@@ -6,7 +6,7 @@
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
 import { formatPlan, summarisePlan } from '../../sync/github/format-plan.ts';
 import type { RepoState, SyncContext } from '../../sync/github/state.ts';
-import { planJiraDryRun } from '../../sync/jira/dry-run.ts';
+import { createExtensions } from '../../sync/trackers.ts';
 import { planGithubSync } from '../../sync/github/plan.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
@@ -15,7 +15,7 @@ import { runRemotePlan } from './sync.ts';
 const FORMATS = ['text', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = 'threatloop plan [FILE] [--format text|json] [--config PATH] [--today YYYY-MM-DD] [--jira]';
+const USAGE = 'threatloop plan [FILE] [--format text|json] [--config PATH] [--today YYYY-MM-DD] [--trackers]';
 
 const HELP = [
   `FILE defaults to \`model\` in ${CONFIG_PATH}, else ${DEFAULT_CONFIG.model}.`,
@@ -24,8 +24,9 @@ const HELP = [
   '  --format   text (default): one line per operation and a summary; json: { operations, notes, summary }',
   `  --config   the repository config (default ${CONFIG_PATH} when it exists): labels, milestones, SLA days...`,
   '  --today    the day new issues are created on, for SLA due dates (default: today, UTC)',
-  '  --jira     also the Jira operations (config `jira:`), against an empty Jira project; with JIRA_HOST,',
-  '             JIRA_EMAIL and JIRA_API_TOKEN set and a repository named, against the real project',
+  '  --trackers also what a sync would write to the other trackers (Jira: config `jira:`), against an',
+  '             empty project; with JIRA_HOST, JIRA_EMAIL and JIRA_API_TOKEN set, against the real one',
+  '             (`--jira` is the same)',
   'Exit status: 0 planned, 1 the model or config has errors (nothing planned), 2 usage error.',
 ].join('\n');
 
@@ -41,8 +42,9 @@ export const OFFLINE_REPO = { owner: 'your-org', repo: 'your-repo' };
 async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
   // `--repo owner/name`: plan against the real repository with GITHUB_TOKEN (sync.ts, the remote dry run).
   if (allArgs.some((arg) => arg === '--repo' || arg.startsWith('--repo='))) return runRemotePlan(allArgs, io);
-  const withJira = allArgs.includes('--jira');
-  const args = allArgs.filter((arg) => arg !== '--jira');
+  const trackerFlags = ['--trackers', '--jira'];
+  const withTrackers = allArgs.some((arg) => trackerFlags.includes(arg));
+  const args = allArgs.filter((arg) => !trackerFlags.includes(arg));
   const read = readModelCommandInput('plan', USAGE, args, io, { format: { type: 'string', short: 'f' } });
   if (!read.ok) return read.exit;
   const { values, config, modelFile: file, today } = read.input;
@@ -62,19 +64,23 @@ async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
     today,
   };
   const plan = planGithubSync({ model, config, state, context, source, lintWarnings: findings.filter((f) => f.level === 'warning') });
-  // Jira (`--jira`): its own module; the dry run of the Jira side.
-  const jira = withJira ? await planJiraDryRun({ model, config, context, source, env: io.env }) : undefined;
-  if (jira && !jira.ok) {
-    io.err(`threatloop plan: ${jira.error}`);
-    return EXIT.failed;
+  // Each tracker's own dry run (`--trackers`), keyed by its system.
+  const dryRuns: [string, { lines: string[]; json: unknown }][] = [];
+  for (const extension of withTrackers ? await createExtensions({ env: io.env }) : []) {
+    const dryRun = await extension.dryRun({ model, config, context, source });
+    if (!dryRun.ok) {
+      io.err(`threatloop plan: ${dryRun.error}`);
+      return EXIT.failed;
+    }
+    dryRuns.push([extension.system, dryRun]);
   }
   if (format === 'json') {
-    const jiraPart = jira?.ok ? { jira: { operations: jira.plan.operations, notes: jira.plan.notes } } : {};
-    io.out(JSON.stringify({ operations: plan.operations, notes: plan.notes, summary: summarisePlan(plan), ...jiraPart }, null, 2));
+    const trackers = Object.fromEntries(dryRuns.map(([system, dryRun]) => [system, dryRun.json]));
+    io.out(JSON.stringify({ operations: plan.operations, notes: plan.notes, summary: summarisePlan(plan), ...trackers }, null, 2));
   } else {
     io.out(`First sync of ${file} into an empty private repository (dry run, nothing is written):\n`);
     io.out(formatPlan(plan));
-    if (jira?.ok) io.out(jira.lines.join('\n'));
+    for (const [, dryRun] of dryRuns) io.out(dryRun.lines.join('\n'));
   }
   return EXIT.ok;
 }

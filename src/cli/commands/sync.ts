@@ -12,7 +12,7 @@ import { CONFIG_PATH } from '../../config/schema.ts';
 import { formatFindingsText } from '../../render/findings.ts';
 import { formatPlan } from '../../sync/github/format-plan.ts';
 import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type GitHubClient } from '../../github/client.ts';
-import { jiraSyncExtension } from '../../sync/jira/extension.ts';
+import { createExtensions } from '../../sync/trackers.ts';
 import { runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { describeSync } from '../../sync/summary.ts';
 import { redactSecrets } from '../../security/redact-secrets.ts';
@@ -127,7 +127,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       requireHead: false,
       pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay }),
       paceKey: 'token',
-      extensions: [jiraSyncExtension({ env: io.env, retry: { delay } })],
+      extensions: await createExtensions({ env: io.env, delay }),
       issueCreator: () => tokenLogin(octokit, io.env),
     });
   } catch (error) {

@@ -38,8 +38,17 @@ export interface ThreatIssueBodyInput {
   closing: boolean;
   /** Base URL of the web UI, for links to people. */
   webUrl: string;
-  /** The Jira issue, when the threat has one. */
-  jira?: { key: string; url?: string };
+  /** The threat's issues in other trackers (one row each, named as the tracker). */
+  links?: readonly IssueLink[];
+}
+
+/** A threat's issue in another tracker, as its GitHub issue shows it. */
+export interface IssueLink {
+  system: string;
+  /** The row's name, e.g. `Jira`. */
+  label: string;
+  key: string;
+  url?: string;
 }
 
 export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
@@ -58,7 +67,7 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   if (rating.cvss) rows.push(['CVSS', code(rating.cvss.vector)]);
   else if (threat.cvss) rows.push(['CVSS', `${code(threat.cvss.vector)} does not parse${rating.cvssError ? `: ${escapeCell(rating.cvssError.message)}` : ''}`]);
   rows.push(['Strategy', threat.strategy?.length ? threat.strategy.map((s) => STRATEGY_NAME[s]).join(' + ') : '—']);
-  if (input.jira) rows.push(['Jira', input.jira.url ? link(input.jira.key, input.jira.url) : code(input.jira.key)]);
+  for (const tracked of input.links ?? []) rows.push([tracked.label, tracked.url ? link(tracked.key, tracked.url) : code(tracked.key)]);
   const row = ([name, value]: [string, string]) => `| **${name}** | ${value} |`;
   lines.push(row(rows[0]!), TABLE_RULE, ...rows.slice(1).map(row), '');
 

@@ -6,17 +6,23 @@
  * It is how the app recognises its own issues (with the managed label) and
  * where it remembers what it last wrote. Values are percent-encoded and no
  * `--` survives, so nothing a model says can close the comment early or
- * forge a second attribute.
+ * forge a second attribute. Links to other trackers are `<system>="KEY"` and
+ * `<system>url="URL"` (the Jira ones as every version has written them); every
+ * other attribute name is one of `CORE_ATTRIBUTES`, so a new attribute must be
+ * added there or it reads as a tracker link.
  */
+import type { TrackerLink } from '../extension.ts';
 import type { IssueMarker, SyncedFields } from './state.ts';
 
 const MARKER_PATTERN = /<!-- threatloop:(threat|dashboard)((?: [a-z]+="[^"<>]*")*) -->/;
 const ATTRIBUTE_PATTERN = / ([a-z]+)="([^"<>]*)"/g;
+/** The marker's own attributes; any other name is a tracker link. */
+const CORE_ATTRIBUTES = new Set(['id', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest']);
 
 export function renderMarker(marker: IssueMarker): string {
   const attributes: [string, string | undefined][] = [];
   if (marker.kind === 'threat') attributes.push(['id', marker.threatId]);
-  attributes.push(['jira', marker.jiraKey], ['jiraurl', marker.jiraUrl]);
+  for (const [system, link] of Object.entries(marker.links ?? {})) attributes.push([system, link.key], [`${system}url`, link.url]);
   const synced = marker.synced;
   if (synced) {
     attributes.push(
@@ -64,10 +70,14 @@ export function parseMarker(body: string | null | undefined): IssueMarker | unde
     if (!threatId) return undefined;
     marker.threatId = threatId;
   }
-  const jiraKey = text('jira');
-  if (jiraKey) marker.jiraKey = jiraKey;
-  const jiraUrl = text('jiraurl');
-  if (jiraUrl) marker.jiraUrl = jiraUrl;
+  const links: Record<string, TrackerLink> = {};
+  for (const name of values.keys()) {
+    if (CORE_ATTRIBUTES.has(name) || name.endsWith('url')) continue;
+    const key = text(name);
+    const url = text(`${name}url`);
+    if (key) links[name] = { key, ...(url ? { url } : {}) };
+  }
+  if (Object.keys(links).length > 0) marker.links = links;
 
   const synced: SyncedFields = {};
   const status = text('status');

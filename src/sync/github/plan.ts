@@ -51,6 +51,9 @@ import {
 import { effectiveDue, type EffectiveDue } from '../due-dates.ts';
 import { isManagedMilestoneTitle, planMilestones } from './milestones.ts';
 import { issuesByThreat, preferredFirst } from './issue-identity.ts';
+import type { TrackerLinks } from '../extension.ts';
+import { TRACKERS } from '../trackers.ts';
+import type { IssueLink } from './issue-body.ts';
 
 export interface GithubPlanInput {
   model: ThreatModel;
@@ -63,8 +66,8 @@ export interface GithubPlanInput {
   lintWarnings?: readonly Finding[];
   /** Shown on the dashboard, e.g. a Jira failure or a write budget left over. */
   notices?: readonly string[];
-  /** Threat id -> its Jira issue (from the Jira sync), shown and linked in the body. */
-  jira?: ReadonlyMap<string, { key: string; url: string }>;
+  /** Per tracker system, threat id -> its issue there (from that tracker's sync), shown and linked in the body. */
+  links?: TrackerLinks;
 }
 
 /** One threat as it should look on GitHub. */
@@ -189,10 +192,8 @@ function desiredIssue(
     }
   }
 
-  const jira = input.jira?.get(threat.id);
   const previous = kept?.marker;
-  const jiraKey = jira?.key ?? previous?.jiraKey;
-  const jiraUrl = jira ? jira.url : previous?.jiraKey === jiraKey ? previous?.jiraUrl : undefined;
+  const links = trackerLinks(threat.id, input.links, previous);
   const synced: SyncedFields = {
     status: threat.status,
     rating: rating.rating,
@@ -206,8 +207,7 @@ function desiredIssue(
   const marker: IssueMarker = {
     kind: 'threat',
     threatId: threat.id,
-    ...(jiraKey ? { jiraKey } : {}),
-    ...(jiraKey && jiraUrl ? { jiraUrl } : {}),
+    ...(links.length > 0 ? { links: Object.fromEntries(links.map(({ system, key, url }) => [system, { key, ...(url ? { url } : {}) }])) } : {}),
     synced,
   };
   const index = graph.threatIndex.get(threat);
@@ -221,7 +221,7 @@ function desiredIssue(
     closing,
     webUrl: context.webUrl,
     permalink: modelPermalink(context.webUrl, context.modelRepo, context.sha, context.modelPath, line),
-    ...(jiraKey ? { jira: { key: jiraKey, ...(jiraUrl ? { url: jiraUrl } : {}) } } : {}),
+    links,
   });
   const labels = threatIssueLabels(prefix, rating.rating, threat.stride);
   return {
@@ -295,7 +295,7 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
   if (changes.body && modelChanges.length === 0) {
     // Not a change to the threat: a Jira link, a renamed component or owner, a new rendering.
     restored.unshift(
-      d.marker.jiraKey && kept.marker.jiraKey !== d.marker.jiraKey ? `jira: linked ${d.marker.jiraKey}` : 'description refreshed',
+      newLinks(kept.marker, d.marker) || 'description refreshed',
     );
   }
 
@@ -427,6 +427,30 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
   const operations: GithubOperation[] = duplicateOperations(kept, others, undefined);
   if (Object.keys(changes).length > 0) operations.push({ op: 'update-dashboard', number: kept.number, changes });
   return operations;
+}
+
+/**
+ * A threat's links to every tracker threatloop knows, in the registry's order: this sync's (when that
+ * tracker ran), else the one its issue's marker remembers (a sync without that tracker keeps it).
+ */
+function trackerLinks(threatId: string, current: TrackerLinks | undefined, previous: IssueMarker | undefined): IssueLink[] {
+  return TRACKERS.flatMap(({ system, label }) => {
+    const fresh = current?.get(system);
+    const link = fresh ? fresh.get(threatId) : undefined;
+    const kept = previous?.links?.[system];
+    const key = link?.key ?? kept?.key;
+    if (!key) return [];
+    const url = link ? link.url : kept?.key === key ? kept.url : undefined;
+    return [{ system, label, key, ...(url ? { url } : {}) }];
+  });
+}
+
+/** "jira: linked SEC-12" for each link the marker did not have yet ('' when none). */
+function newLinks(before: IssueMarker, after: IssueMarker): string {
+  return Object.entries(after.links ?? {})
+    .filter(([system, link]) => before.links?.[system]?.key !== link.key)
+    .map(([system, link]) => `${system}: linked ${link.key}`)
+    .join('; ');
 }
 
 function hasLogin(logins: Iterable<string>, login: string): boolean {

@@ -9,6 +9,7 @@
  * `closeAs` (create, then close: two). A `comment` always follows the
  * `update-issue` it explains: a write budget must not separate them.
  */
+import type { TrackerLink } from '../extension.ts';
 
 /**
  * What the app last wrote for the fields it audits, kept in the marker so the
@@ -41,10 +42,11 @@ export interface IssueMarker {
   kind: 'threat' | 'dashboard';
   /** Present when `kind` is `threat`. */
   threatId?: string;
-  /** Jira issue key, once the threat has one (so a lagging Jira search never causes a duplicate). */
-  jiraKey?: string;
-  /** Browse URL of the Jira issue, so the body keeps its link when a sync runs without Jira. */
-  jiraUrl?: string;
+  /**
+   * Tracker system (`jira`) -> the threat's issue there, once it has one: the key, so a lagging search
+   * never causes a duplicate, and the URL, so the body keeps its link when a sync runs without it.
+   */
+  links?: Record<string, TrackerLink>;
   synced?: SyncedFields;
 }
 

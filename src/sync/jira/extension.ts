@@ -10,7 +10,11 @@ import type { RepoState } from '../github/state.ts';
 import type { JiraClientOptions, JiraConnection, JiraEnv, RetryPolicy } from './client.ts';
 import { threatLines, type GithubIssueRef } from './plan.ts';
 import { beginJiraSync, formatJiraReport } from './sync.ts';
-import type { SyncExtension } from '../run.ts';
+import type { SyncExtension } from '../extension.ts';
+import { trackerInfo } from '../trackers.ts';
+import { planJiraDryRun } from './dry-run.ts';
+
+const JIRA_TRACKER = trackerInfo('jira');
 
 export interface JiraExtensionOptions {
   /** Where JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN come from (the server's or the CLI's environment). */
@@ -22,7 +26,7 @@ export interface JiraExtensionOptions {
 
 export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension {
   return {
-    name: 'jira',
+    ...JIRA_TRACKER,
     appliesTo: (config) => config.jira !== undefined,
     async begin({ model, config, context, state, source }) {
       const githubIssues = githubIssuesOf(state, context.webUrl);
@@ -39,10 +43,8 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
         ...(options.connection ? { connection: options.connection } : {}),
       });
       return {
-        planInput: {
-          jira: phase.links,
-          ...(phase.failures.length ? { notices: phase.failures.map((f) => `Jira sync incomplete: ${f}`) } : {}),
-        },
+        links: phase.links,
+        notices: phase.failures.map((f) => `Jira sync incomplete: ${f}`),
         async finish(created) {
           const all = new Map(githubIssues);
           for (const [threatId, issue] of created) if (!all.has(threatId)) all.set(threatId, { ...issue, createdAt: `${context.today}T00:00:00Z` });
@@ -50,6 +52,10 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
           return { notes: formatJiraReport(report), failures: report.failures };
         },
       };
+    },
+    async dryRun({ model, config, context, source, repo }) {
+      const result = await planJiraDryRun({ model, config, context, env: options.env, ...(source ? { source } : {}), ...(repo ? { repo } : {}) });
+      return result.ok ? { ok: true, lines: result.lines, json: { operations: result.plan.operations, notes: result.plan.notes } } : result;
     },
   };
 }
@@ -69,8 +75,8 @@ export function jiraMarkersOf(state: RepoState): Map<string, { key: string; url?
   const markers = new Map<string, { key: string; url?: string }>();
   // The first issue of a threat that holds a key, in the order of the one rule.
   for (const [threatId, issues] of issuesByThreat(state.issues)) {
-    const marker = issues.find((issue) => issue.marker.jiraKey)?.marker;
-    if (marker?.jiraKey) markers.set(threatId, { key: marker.jiraKey, ...(marker.jiraUrl ? { url: marker.jiraUrl } : {}) });
+    const link = issues.find((issue) => issue.marker.links?.[JIRA_TRACKER.system])?.marker.links?.[JIRA_TRACKER.system];
+    if (link) markers.set(threatId, link);
   }
   return markers;
 }

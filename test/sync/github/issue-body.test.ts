@@ -29,7 +29,7 @@ function render(threatId: string, sha = 'a'.repeat(40), line = 22, text = RICH, 
     permalink: modelPermalink('https://github.com', 'genomewell/platform', sha, 'threat-model.yml', line),
     closing: false,
     webUrl: 'https://github.com',
-    jira,
+    links: [{ system: 'jira', label: 'Jira', ...jira }],
   });
 }
 

@@ -8,7 +8,7 @@ describe('marker', () => {
     const marker: IssueMarker = {
       kind: 'threat',
       threatId: 'TM-22',
-      jiraKey: 'SEC-12',
+      links: { jira: { key: 'SEC-12' } },
       synced: { status: 'open', rating: 'critical', score: 9.8, due: '2026-03-31', owners: ['appsec'], assigned: ['alice', 'bob'], digest: 'abc' },
     };
     const text = renderMarker(marker);
@@ -53,7 +53,7 @@ describe('marker', () => {
         fc.option(text, { nil: undefined }),
         fc.option(fc.array(text, { maxLength: 3 }), { nil: undefined }),
         (threatId, jiraKey, owners) => {
-          const marker: IssueMarker = { kind: 'threat', threatId, ...(jiraKey ? { jiraKey } : {}), ...(owners ? { synced: { owners } } : {}) };
+          const marker: IssueMarker = { kind: 'threat', threatId, ...(jiraKey ? { links: { jira: { key: jiraKey } } } : {}), ...(owners ? { synced: { owners } } : {}) };
           const rendered = renderMarker(marker);
           expect(rendered.slice(4, -3)).not.toContain('--');
           expect(parseMarker(`intro\n${rendered}\noutro`)).toEqual(marker);

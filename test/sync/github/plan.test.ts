@@ -426,11 +426,11 @@ describe('jira', () => {
 
   test('a Jira key is linked in the body and kept in the marker, quietly', () => {
     const state = synced();
-    const p = plan(SMALL_MODEL, state, { ...newCommit, jira });
+    const p = plan(SMALL_MODEL, state, { ...newCommit, links: new Map([['jira', jira]]) });
     expect(ops(p)).toEqual(['update-issue']);
     expect(p.operations[0]).toMatchObject({ changed: ['jira: linked SEC-12'] });
     const after = applyPlan(state, p, FIRST_DAY).state;
-    expect(issueFor(after, 'TM-22').marker).toMatchObject({ jiraKey: 'SEC-12', jiraUrl: 'https://genomewell.atlassian.net/browse/SEC-12' });
+    expect(issueFor(after, 'TM-22').marker).toMatchObject({ links: { jira: { key: 'SEC-12', url: 'https://genomewell.atlassian.net/browse/SEC-12' } } });
     expect(issueFor(after, 'TM-22').body).toContain('[SEC-12](https://genomewell.atlassian.net/browse/SEC-12)');
     // A later sync without Jira (e.g. Jira down) keeps the link: nothing to write.
     expect(plan(SMALL_MODEL, after, newCommit).operations).toEqual([]);

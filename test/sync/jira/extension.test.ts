@@ -15,7 +15,7 @@ function issue(number: number, threatId: string, createdAt: string, jiraKey?: st
     labels: ['threat'],
     assignees: [],
     createdAt,
-    marker: { kind: 'threat', threatId, ...(jiraKey ? { jiraKey, jiraUrl: `${SITE}/browse/${jiraKey}` } : {}) },
+    marker: { kind: 'threat', threatId, ...(jiraKey ? { links: { jira: { key: jiraKey, url: `${SITE}/browse/${jiraKey}` } } } : {}) },
   };
 }
 
@@ -34,8 +34,8 @@ describe('jiraSyncExtension (the runSync seam)', () => {
     nock(SITE).post('/rest/api/3/search/jql').times(4).replyWithError(error);
     const extension = jiraSyncExtension({ env: ENV, retry: { delay: async () => {} } });
     const side = await extension.begin({ model: model(), config: config(), context: CONTEXT, state: STATE });
-    expect([...(side.planInput?.jira ?? [])]).toEqual([['22', { key: 'SEC-101', url: `${SITE}/browse/SEC-101` }]]);
-    expect(side.planInput?.notices).toEqual(['Jira sync incomplete: reading the Jira issues: Jira unreachable (ECONNREFUSED)']);
+    expect([...(side.links)]).toEqual([['22', { key: 'SEC-101', url: `${SITE}/browse/SEC-101` }]]);
+    expect(side.notices).toEqual(['Jira sync incomplete: reading the Jira issues: Jira unreachable (ECONNREFUSED)']);
     const { notes } = await side.finish(new Map([['TM-7', { number: 12, url: 'https://github.com/acme/genomics/issues/12' }]]));
     expect(notes).toEqual(['Jira: nothing to change (incomplete)', 'Jira failure: reading the Jira issues: Jira unreachable (ECONNREFUSED)']);
   });
@@ -71,7 +71,7 @@ describe('jiraSyncExtension (the runSync seam)', () => {
       state: STATE,
     });
     expect(bodies[0]!.fields.duedate).toBe('2026-01-09'); // critical: 7 days from the oldest issue (2026-01-02)
-    expect(side.planInput?.jira?.get('22')?.key).toBe('SEC-201');
+    expect(side.links.get('22')?.key).toBe('SEC-201');
     const { notes } = await side.finish(new Map([['TM-7', { number: 12, url: 'https://github.com/acme/genomics/issues/12' }]]));
     expect(notes[0]).toBe('Jira: 2 create, 4 remote-link, 3 set-property');
     expect(notes).toContainEqual(expect.stringContaining('Jira issue SEC-101 named in the GitHub issue of threat 22 no longer exists'));
