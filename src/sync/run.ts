@@ -11,7 +11,6 @@
 import { DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import type { Finding } from '../model/findings.ts';
 import type { ThreatModel } from '../model/schema.ts';
-import type { YamlSource } from '../model/source.ts';
 import { resolveIssueRefs } from './github/dashboard.ts';
 import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
