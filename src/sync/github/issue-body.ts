@@ -17,15 +17,9 @@ import type { EffectiveDue } from '../due-dates.ts';
 import { COMPONENT_TYPE_NAME, RATING_LABEL, STATUS_LABEL, STRATEGY_NAME } from '../../render/display-names.ts';
 import { code, escapeCell, escapeLine, escapeText, link, mention } from '../../render/markdown.ts';
 import { referenceLink } from '../../render/references.ts';
+import { modelPermalink, type ModelPermalink } from '../permalink.ts';
 
-export interface ModelPermalink {
-  /** Path of the model in its repository, e.g. `threat-model.yml`. */
-  path: string;
-  /** `${webUrl}/${modelRepo}/blob/${sha}/${path}#L${line}`. */
-  url: string;
-  sha: string;
-  line?: number;
-}
+export { modelPermalink, type ModelPermalink };
 
 export interface ThreatIssueBodyInput {
   threat: Threat;
@@ -113,16 +107,6 @@ export function comparableBody(body: string): string {
     .map((line) => line.trimEnd())
     .join('\n')
     .trim();
-}
-
-export function modelPermalink(webUrl: string, modelRepo: string, sha: string, path: string, line?: number): ModelPermalink {
-  const encodedPath = path.split('/').map(encodeURIComponent).join('/');
-  return {
-    path,
-    sha,
-    line,
-    url: `${webUrl.replace(/\/+$/, '')}/${modelRepo}/blob/${sha}/${encodedPath}${line === undefined ? '' : `#L${line}`}`,
-  };
 }
 
 /** The body's top-level sections (`### Heading`) and the table rows, by name: used to say what changed. */

@@ -24,6 +24,7 @@ import {
   type RemoteLink,
   type ThreatloopProperty,
 } from './state.ts';
+import { modelPermalink } from '../permalink.ts';
 
 /** The GitHub issue of a threat, as far as the Jira side needs it. */
 export interface GithubIssueRef {
@@ -171,7 +172,7 @@ function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph,
   const createdOn = input.githubIssues.get(threat.id)?.createdAt?.slice(0, 10) ?? context.today;
   const due = effectiveDue(threat, rating.rating, config, createdOn)?.date ?? null;
   const line = input.modelLines?.get(threat.id);
-  const modelUrl = `${context.webUrl.replace(/\/+$/, '')}/${context.modelRepo}/blob/${context.sha}/${context.modelPath}${line ? `#L${line}` : ''}`;
+  const modelUrl = modelPermalink(context.webUrl, context.modelRepo, context.sha, context.modelPath, line).url;
   const modelLabel = `${context.modelPath}${line ? ` line ${line}` : ''} at ${context.sha.slice(0, 7)}`;
   const description = renderJiraDescription({ threat, rating, graph, due, model: { url: modelUrl, label: modelLabel } });
   // The content a person reads, without the commit and line it was rendered at:
