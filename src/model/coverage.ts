@@ -59,6 +59,8 @@ export interface ElementCoverage {
   missing: StrideCategory[];
   /** Waived categories that do not apply to this element's type (the waiver says nothing). */
   inapplicableWaivers: StrideCategory[];
+  /** Threats in categories the type does not need (e.g. spoofing on a flow): shown, never required. */
+  beyondType: { category: StrideCategory; threats: string[] }[];
 }
 
 export interface CoverageSummary {
@@ -116,6 +118,10 @@ function elementCoverage(
     categories,
     missing: outOfScope ? [] : categories.filter((c) => c.state === 'missing').map((c) => c.category),
     inapplicableWaivers: STRIDE_CATEGORIES.filter((c) => waivers[c] !== undefined && !applicable.includes(c)),
+    beyondType: STRIDE_CATEGORIES.filter((c) => !applicable.includes(c)).flatMap((category) => {
+      const covering = threats.filter((t) => t.stride.includes(category)).map((t) => t.id);
+      return covering.length > 0 ? [{ category, threats: covering }] : [];
+    }),
   };
 }
 

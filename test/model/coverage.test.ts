@@ -89,6 +89,8 @@ describe('strideCoverage', () => {
     expect(api.missing).toEqual(['repudiation', 'denial-of-service']);
 
     expect(byId.get('user-api')!.missing).toEqual(['denial-of-service']);
+    expect(byId.get('user')!.beyondType).toEqual([{ category: 'elevation-of-privilege', threats: ['T1'] }]);
+    expect(byId.get('api')!.beyondType).toEqual([]);
     expect(byId.get('api-db')!.missing).toEqual(['tampering', 'information-disclosure', 'denial-of-service']);
   });
 
