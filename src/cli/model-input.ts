@@ -15,6 +15,7 @@ import type { Finding } from '../model/findings.ts';
 import { lintOptionsFromConfig, type LintOptions } from '../model/lint/index.ts';
 import { isoDate } from '../model/schema.ts';
 import { parseYamlSource, sizeFinding, type YamlSource } from '../model/source.ts';
+import { MAX_SBOM_BYTES, readSbom, type Sbom } from '../sbom/read.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** Prints `threatloop COMMAND: message` and the usage line; returns the usage exit status. */
@@ -141,6 +142,33 @@ export function lintOptions(input: ModelCommandInput<OptionSpecs>): LintOptions 
     file: input.configFile,
     ...(input.configSource ? { source: input.configSource } : {}),
   });
+}
+
+export type SbomInputResult =
+  | { ok: true; sbom?: Sbom; findings: Finding[]; file?: string }
+  | { ok: false; message: string };
+
+/**
+ * The SBOM named by `--sbom`, else by config `sbom` (none when neither). A missing or
+ * unreadable file is a usage error; a file that is not a CycloneDX JSON SBOM gives findings.
+ */
+export function readSbomInput(cwd: string, named: string | undefined, config: Config): SbomInputResult {
+  const file = named ?? config.sbom;
+  if (file === undefined) return { ok: true, findings: [] };
+  const fromConfig = named === undefined ? ` (the \`sbom\` in ${CONFIG_PATH})` : '';
+  const path = resolve(cwd, file);
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { ok: false, message: `SBOM ${file} is a directory, not a file${fromConfig}` };
+    if (stat.size > MAX_SBOM_BYTES) {
+      return { ok: true, file, findings: [{ rule: 'sbom', level: 'error', message: `the SBOM is larger than ${MAX_SBOM_BYTES / 1024 / 1024} MB`, file, start: { line: 1, column: 1 } }] };
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === 'ENOENT' || code === 'ENOTDIR' ? `SBOM file not found: ${file}${fromConfig}` : `SBOM ${file} cannot be read (${code ?? String(error)})` };
+  }
+  const read = readSbom(new TextDecoder('utf-8').decode(readFileSync(path)), file);
+  return read.ok ? { ok: true, sbom: read.sbom, findings: [], file } : { ok: true, findings: read.findings, file };
 }
 
 export type ReadTextResult =

@@ -28,6 +28,16 @@ export interface RuleContext {
   closeStatuses: ReadonlySet<ThreatStatus>;
   /** Line of the value at `path` (for messages that name a second place). */
   lineOf(path: DocPath): number;
+  /** The SBOM components link to (`lint --sbom`, config `sbom`), when one was given. */
+  sbom?: SbomLookup;
+}
+
+/** What lint needs of an SBOM: whether a purl or bom-ref names one of its components. Read by `src/sbom/`. */
+export interface SbomLookup {
+  file: string;
+  resolves(ref: string): boolean;
+  /** A near miss among the SBOM's purls and bom-refs, for a did-you-mean. */
+  suggest(ref: string): string | undefined;
 }
 
 /** `key: true` points at the mapping key rather than its value (for a whole section). */
@@ -404,6 +414,26 @@ const boundaryCrossingFlow: ModelRule = {
   },
 };
 
+const sbomUnknownRef: ModelRule = {
+  id: 'sbom-unknown-ref',
+  level: 'warning',
+  description:
+    'A component `sbom` entry (package URL or bom-ref) that names no component of the SBOM (only when an SBOM is given: `lint --sbom FILE` or config `sbom`)',
+  check({ model, sbom }, report) {
+    if (!sbom) return;
+    model.components.forEach((component, i) => {
+      (component.sbom ?? []).forEach((ref, j) => {
+        if (sbom.resolves(ref)) return;
+        const hint = sbom.suggest(ref);
+        report(
+          ['components', i, 'sbom', j],
+          `component "${component.id}": "${ref}" is not in the SBOM ${sbom.file} (no component with that ${ref.startsWith('pkg:') ? 'package URL' : 'bom-ref'})${hint ? `; did you mean "${hint}"?` : ''}`,
+        );
+      });
+    });
+  },
+};
+
 export const MODEL_RULES: readonly ModelRule[] = [
   duplicateId,
   unknownReference,
@@ -421,6 +451,7 @@ export const MODEL_RULES: readonly ModelRule[] = [
   assumptions,
   strideCoverageRule,
   boundaryCrossingFlow,
+  sbomUnknownRef,
 ];
 
 function daysBetween(from: string, to: string): number {
