@@ -15,6 +15,7 @@ import { didYouMean, formatPath } from '../model/validate.ts';
 export const MAX_SBOM_BYTES = 32 * 1024 * 1024;
 /** Components (nested included) read before giving up: bounds the work a hostile file can cause. */
 export const MAX_SBOM_COMPONENTS = 200_000;
+const MAX_SUGGESTION_NAMES = 20_000;
 
 export interface SbomComponent {
   /** The component's bom-ref, when the SBOM gives one. */
@@ -134,7 +135,8 @@ function indexSbom(file: string, document: z.output<typeof SbomDocumentSchema>, 
     components,
     find,
     resolves: (ref) => find(ref).length > 0,
-    suggest: (ref) => didYouMean(ref, names),
+    // Beyond this many names a did-you-mean costs more than it helps.
+    suggest: (ref) => (names.length <= MAX_SUGGESTION_NAMES ? didYouMean(ref, names) : undefined),
   };
 }
 

@@ -89,3 +89,17 @@ describe('threatloop lint --sbom', () => {
     expect(r.stdout).toMatch(/threat-model\.yml:\d+:\d+ warning stride-coverage/);
   });
 });
+
+describe('sbom-unknown-ref bounds', () => {
+  it('gives a did-you-mean to the first 20 misses only, and still reports every miss', async () => {
+    const { lintModelText } = await import('../../src/model/lint/index.ts');
+    const { readSbom } = await import('../../src/sbom/read.ts');
+    const read = readSbom(SBOM_TEXT, 'bom.cdx.json');
+    if (!read.ok) throw new Error('fixture');
+    const refs = Array.from({ length: 30 }, (_, i) => `api-imag${i}`);
+    const text = MODEL_TEXT.replace('sbom: [api-image,', `sbom: [${refs.join(', ')},`);
+    const findings = lintModelText(text, 'm.yml', { today: '2025-06-01', sbom: read.sbom }).findings.filter((f) => f.rule === 'sbom-unknown-ref');
+    expect(findings).toHaveLength(30);
+    expect(findings.filter((f) => f.message.includes('did you mean')).length).toBe(20);
+  });
+});

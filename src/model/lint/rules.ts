@@ -414,6 +414,9 @@ const boundaryCrossingFlow: ModelRule = {
   },
 };
 
+/** Unresolved SBOM links that get a did-you-mean. */
+const SBOM_HINTS = 20;
+
 const sbomUnknownRef: ModelRule = {
   id: 'sbom-unknown-ref',
   level: 'warning',
@@ -421,10 +424,13 @@ const sbomUnknownRef: ModelRule = {
     'A component `sbom` entry (package URL or bom-ref) that names no component of the SBOM (only when an SBOM is given: `lint --sbom FILE` or config `sbom`)',
   check({ model, sbom }, report) {
     if (!sbom) return;
+    // A did-you-mean compares against every purl and bom-ref of the SBOM: only for the first few misses, so a
+    // model full of stale links against a large SBOM costs lookups, not millions of edit distances.
+    let hints = SBOM_HINTS;
     model.components.forEach((component, i) => {
       (component.sbom ?? []).forEach((ref, j) => {
         if (sbom.resolves(ref)) return;
-        const hint = sbom.suggest(ref);
+        const hint = hints-- > 0 ? sbom.suggest(ref) : undefined;
         report(
           ['components', i, 'sbom', j],
           `component "${component.id}": "${ref}" is not in the SBOM ${sbom.file} (no component with that ${ref.startsWith('pkg:') ? 'package URL' : 'bom-ref'})${hint ? `; did you mean "${hint}"?` : ''}`,
