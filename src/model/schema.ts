@@ -113,11 +113,17 @@ export const isoDate = z
     { error: (issue) => `"${String(issue.input)}" is not a real calendar date` },
   );
 
+/** The category a letter or spelling names (any case, spaces or underscores for dashes), if any. */
+function strideAlias(text: string): StrideCategory | undefined {
+  const key = text.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  return Object.hasOwn(STRIDE_ALIASES, key) ? STRIDE_ALIASES[key] : undefined;
+}
+
 const strideCategory = z
   .string()
   .transform((s, ctx) => {
-    const key = s.trim().toLowerCase().replace(/[\s_]+/g, '-');
-    const category = STRIDE_ALIASES[key];
+    const category = strideAlias(s);
     if (!category) {
       ctx.addIssue({
         code: 'custom',
@@ -134,8 +140,8 @@ const strideCategory = z
 
 /**
  * STRIDE categories an element does not need a threat for, each with the reason
- * (lint \`stride-coverage\`). Keys are STRIDE letters or category names, as in a
- * threat's \`stride\`; normalised to category names.
+ * (lint `stride-coverage`). Keys are STRIDE letters or category names, as in a
+ * threat's `stride`; normalised to category names.
  */
 export const StrideWaiversSchema = z
   .record(z.string(), text.meta({ description: 'Why no threat of this category applies to the element' }))
@@ -143,7 +149,7 @@ export const StrideWaiversSchema = z
     const waivers: Partial<Record<StrideCategory, string>> = {};
     const keyOf: Partial<Record<StrideCategory, string>> = {};
     for (const [key, rationale] of Object.entries(raw)) {
-      const category = STRIDE_ALIASES[key.trim().toLowerCase().replace(/[\s_]+/g, '-')];
+      const category = strideAlias(key);
       if (!category) {
         ctx.addIssue({
           code: 'custom',

@@ -137,6 +137,12 @@ describe('waive in the schema', () => {
     ]);
   });
 
+  it('does not take a name of Object.prototype for a category', () => {
+    expect(loadFindings(BASE.replace('S: does not apply }', 'constructor: x }'))).toEqual([
+      expect.stringMatching(/^19:\d+ components\[2\]\.waive\.constructor: "constructor" is not a STRIDE category/),
+    ]);
+  });
+
   it('requires a rationale', () => {
     expect(loadFindings(BASE.replace('S: does not apply }', 'S: "" }'))).toEqual([
       expect.stringMatching(/^19:\d+ components\[2\]\.waive\.S: must not be empty$/),
