@@ -11,6 +11,7 @@ import { planCommand } from './commands/plan.ts';
 import { reportCommand } from './commands/report.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { syncCommand } from './commands/sync.ts';
+import { vexCommand } from './commands/vex.ts';
 import { redactSecrets } from '../security/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from './io.ts';
 
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   schema: schemaCommand,
   sync: syncCommand,
+  vex: vexCommand,
 };
 
 function help(): string {

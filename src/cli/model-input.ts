@@ -17,6 +17,7 @@ import { isoDate } from '../model/schema.ts';
 import { parseYamlSource, sizeFinding, type YamlSource } from '../model/source.ts';
 import { assessModelInput, type FileRead, type InputReader, type ModelInput } from '../input/pipeline.ts';
 import { formatFindingsSummary, formatFindingsText } from '../render/findings.ts';
+import { MAX_SBOM_BYTES, readSbom, type Sbom } from '../sbom/read.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** Prints `threatloop COMMAND: message` and the usage line; returns the usage exit status. */
@@ -127,6 +128,33 @@ export function readModelCommandInput<O extends OptionSpecs>(command: string, us
   return { ok: true, input: { ...read.input, values: values as OptionValues<O>, today } };
 }
 
+export type SbomInputResult =
+  | { ok: true; sbom?: Sbom; findings: Finding[]; file?: string }
+  | { ok: false; message: string };
+
+/**
+ * The SBOM named by `--sbom`, else by config `sbom` (none when neither). A missing or
+ * unreadable file is a usage error; a file that is not a CycloneDX JSON SBOM gives findings.
+ */
+export function readSbomInput(cwd: string, named: string | undefined, config: Config): SbomInputResult {
+  const file = named ?? config.sbom;
+  if (file === undefined) return { ok: true, findings: [] };
+  const fromConfig = named === undefined ? ` (the \`sbom\` in ${CONFIG_PATH})` : '';
+  const path = resolve(cwd, file);
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { ok: false, message: `SBOM ${file} is a directory, not a file${fromConfig}` };
+    if (stat.size > MAX_SBOM_BYTES) {
+      return { ok: true, file, findings: [{ rule: 'sbom', level: 'error', message: `the SBOM is larger than ${MAX_SBOM_BYTES / 1024 / 1024} MB`, file, start: { line: 1, column: 1 } }] };
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === 'ENOENT' || code === 'ENOTDIR' ? `SBOM file not found: ${file}${fromConfig}` : `SBOM ${file} cannot be read (${code ?? String(error)})` };
+  }
+  const read = readSbom(new TextDecoder('utf-8').decode(readFileSync(path)), file);
+  return read.ok ? { ok: true, sbom: read.sbom, findings: [], file } : { ok: true, findings: read.findings, file };
+}
+
 export type ReadTextResult =
   | { ok: true; text: string }
   | { ok: false; reason: 'missing' | 'unreadable'; message: string }
@@ -166,9 +194,12 @@ function modelReadOf(input: WorkingTreeInput): FileRead | undefined {
 }
 
 /** The input pipeline's verdict on the working tree (src/input/pipeline.ts). */
-export function assessWorkingTree(input: WorkingTreeInput, today: string): ModelInput {
+export function assessWorkingTree(input: WorkingTreeInput, today: string, sbom?: Sbom): ModelInput {
   const model = modelReadOf(input);
-  return assessModelInput({ config: configReadOf(input), ...(model ? { modelPath: input.modelFile, model } : {}) }, { today, configFile: input.configFile });
+  return assessModelInput(
+    { config: configReadOf(input), ...(model ? { modelPath: input.modelFile, model } : {}) },
+    { today, configFile: input.configFile, ...(sbom ? { sbom } : {}) },
+  );
 }
 
 /** What `readWorkingTree` read, as the pipeline's reader (the sync reads through it). */

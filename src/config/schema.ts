@@ -120,6 +120,12 @@ export const ConfigSchema = z
       .transform((path) => posix.normalize(path).replace(/^(?:\.\/|\/)+/, ''))
       .default('threat-model.yml')
       .meta({ description: 'Path of the threat model in the repository' }),
+    sbom: z
+      .string()
+      .min(1)
+      .transform((path) => posix.normalize(path).replace(/^(?:\.\/|\/)+/, ''))
+      .optional()
+      .meta({ description: 'Path of a CycloneDX JSON SBOM in the working tree: `threatloop lint` checks components’ `sbom` links against it, `threatloop vex` reads it' }),
     lint: z
       .strictObject({
         /** Rule id -> off | warning | error. */

@@ -16,6 +16,7 @@ import { lintOptionsFromConfig } from '../config/lint-options.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import { hasErrors, sortFindings, type Finding } from '../model/findings.ts';
 import { lintModelText } from '../model/lint/index.ts';
+import type { SbomLookup } from '../model/lint/rules.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 
@@ -47,6 +48,8 @@ export interface AssessOptions {
   today: string;
   /** Where the config was read, for positions of `lint.rules` findings. */
   configFile?: string;
+  /** The SBOM components' `sbom` entries must name (rule `sbom-unknown-ref`). */
+  sbom?: SbomLookup;
 }
 
 /**
@@ -61,7 +64,8 @@ export function assessModelInput(
   const config = configRead.ok ? configRead.config : DEFAULT_CONFIG;
   const modelPath = read.modelPath ?? (configRead.ok ? configRead.config.model : undefined);
   const where = { file: options.configFile ?? configRead.file, ...(configRead.ok && configRead.source ? { source: configRead.source } : {}) };
-  const lintText = (text: string, path: string) => lintModelText(text, path, lintOptionsFromConfig(config, options.today, where));
+  const lintText = (text: string, path: string) =>
+    lintModelText(text, path, { ...lintOptionsFromConfig(config, options.today, where), ...(options.sbom ? { sbom: options.sbom } : {}) });
 
   if (!configRead.ok) {
     const modelFound = modelPath !== undefined && read.model !== undefined && (read.model.ok || read.model.reason !== 'missing');

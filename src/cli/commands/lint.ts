@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
-import { hasErrors, type Finding } from '../../model/findings.ts';
+import { hasErrors, sortFindings, type Finding } from '../../model/findings.ts';
 import { loadedModel } from '../../input/pipeline.ts';
 import type { ThreatModel } from '../../model/schema.ts';
 import {
@@ -15,12 +15,12 @@ import {
   formatFindingsText,
 } from '../../render/findings.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
-import { assessWorkingTree, readModelCommandInput, usageError } from '../model-input.ts';
+import { assessWorkingTree, readModelCommandInput, readSbomInput, usageError } from '../model-input.ts';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = 'threatloop lint [FILE] [--format text|json|sarif] [--config PATH] [--today YYYY-MM-DD]';
+const USAGE = 'threatloop lint [FILE] [--format text|json|sarif] [--sbom PATH] [--config PATH] [--today YYYY-MM-DD]';
 
 const HELP = [
   `FILE defaults to \`model\` in ${CONFIG_PATH}, else ${DEFAULT_CONFIG.model}.`,
@@ -28,6 +28,8 @@ const HELP = [
   '             json: { findings, summary }; sarif: SARIF 2.1.0 for GitHub code scanning',
   `  --config   the repository config (default ${CONFIG_PATH} when it exists); its lint.rules`,
   '             switch rules off or change their level',
+  '  --sbom     a CycloneDX JSON SBOM (default: `sbom` in the config): components\' `sbom`',
+  '             entries must name its components (rule sbom-unknown-ref)',
   '  --today    the date "overdue" is measured against (default: today, UTC)',
   'Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.',
 ].join('\n');
@@ -39,15 +41,18 @@ export const lintCommand: Command = {
 };
 
 function runLint(args: string[], io: CliIo): number {
-  const read = readModelCommandInput('lint', USAGE, args, io, { format: { type: 'string', short: 'f' } });
+  const read = readModelCommandInput('lint', USAGE, args, io, { format: { type: 'string', short: 'f' }, sbom: { type: 'string' } });
   if (!read.ok) return read.exit;
   const { values } = read.input;
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) return usageError(io, 'lint', USAGE, `unknown format "${values.format}" (use ${FORMATS.join(', ')})`);
-  const input = assessWorkingTree(read.input, read.input.today);
+  if (values.sbom === '') return usageError(io, 'lint', USAGE, '--sbom needs a path');
+  const sbom = readSbomInput(io.cwd, values.sbom, read.input.config);
+  if (!sbom.ok) return usageError(io, 'lint', USAGE, sbom.message);
+  const input = assessWorkingTree(read.input, read.input.today, sbom.sbom);
   // An invalid config and no FILE: the model's path is unknown, so the config's findings alone.
   const file = input.status === 'config-invalid' ? (input.modelFound ? read.input.modelFile : input.configFile) : input.modelPath;
-  return report(io, format, input.findings, file, loadedModel(input));
+  return report(io, format, sortFindings([...sbom.findings, ...input.findings]), file, loadedModel(input));
 }
 
 function report(io: CliIo, format: Format, findings: Finding[], file: string, model?: ThreatModel): number {
@@ -60,7 +65,7 @@ function report(io: CliIo, format: Format, findings: Finding[], file: string, mo
   return hasErrors(findings) ? EXIT.failed : EXIT.ok;
 }
 
-function toolVersion(): string {
+export function toolVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';

@@ -11,10 +11,10 @@ import type { Threat, ThreatModel, ThreatStatus } from '../schema.ts';
 import type { DocPath, YamlSource } from '../source.ts';
 import { didYouMean } from '../validate.ts';
 import type { ChecklistItemId } from './checklist.ts';
-import { CLOSED_STATUSES, MODEL_RULES, type RuleContext, type RuleLevel } from './rules.ts';
+import { CLOSED_STATUSES, MODEL_RULES, type RuleContext, type RuleLevel, type SbomLookup } from './rules.ts';
 
 export { evaluateChecklist, type ChecklistItem, type ChecklistItemId } from './checklist.ts';
-export { CLOSED_STATUSES } from './rules.ts';
+export { CLOSED_STATUSES, type SbomLookup } from './rules.ts';
 
 export type RuleSetting = 'off' | RuleLevel;
 
@@ -30,6 +30,8 @@ export interface LintOptions {
   closeStatuses?: readonly ThreatStatus[];
   /** Where `rules` was read, so a bad rule name points at its line (the config layer always says; line 1 when there is no source). */
   config?: { file: string; source?: YamlSource };
+  /** The SBOM that components' `sbom` entries must name (rule `sbom-unknown-ref`). */
+  sbom?: SbomLookup;
 }
 
 export interface LintResult {
@@ -53,6 +55,7 @@ const LOADER_RULES: Record<string, LintRuleInfo> = {
   'file-too-large': { level: 'error', fixed: true, description: 'The file is larger than the loader accepts' },
   schema: { level: 'error', fixed: true, description: 'The model does not match the threat model schema (unknown keys, wrong types, invalid dates)' },
   config: { level: 'error', fixed: true, description: 'The repository config (.github/threatloop.yml) is invalid' },
+  sbom: { level: 'error', fixed: true, description: 'The SBOM given with `--sbom` or config `sbom` is not a readable CycloneDX JSON file' },
 };
 
 /** Every rule id with its default level. */
@@ -85,6 +88,7 @@ export function lintModel(model: ThreatModel, source: YamlSource, options: LintO
     today: options.today,
     closeStatuses: options.closeStatuses ? new Set(options.closeStatuses) : CLOSED_STATUSES,
     lineOf: (path) => source.locate(path).start.line,
+    ...(options.sbom ? { sbom: options.sbom } : {}),
   };
   const findings: Finding[] = [];
   for (const rule of MODEL_RULES) {
