@@ -3,8 +3,8 @@
  * severities, scores, dates, owners, refs. Each reader says what it could not read
  * instead of guessing; the caller decides what to keep and reports it.
  */
-import { STATUSES, STRATEGIES, STRIDE_CATEGORIES, ThreatSchema, type Severity, type StrideCategory, type ThreatStatus } from '../schema.ts';
-import { didYouMean } from '../validate.ts';
+import { STATUSES, STRATEGIES, STRIDE_CATEGORIES, ThreatSchema, type Severity, type StrideCategory, type ThreatStatus } from '../model/schema.ts';
+import { didYouMean } from '../model/validate.ts';
 
 type Strategy = (typeof STRATEGIES)[number];
 
