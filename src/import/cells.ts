@@ -96,9 +96,13 @@ const STATUS_WORDS: Record<string, ThreatStatus> = {
   accepted: 'accepted',
   riskaccepted: 'accepted',
   transferred: 'transferred',
+  notapplicable: 'not-applicable',
+  na: 'not-applicable',
+  nonapplicable: 'not-applicable',
+  notrelevant: 'not-applicable',
 };
 
-/** `In Progress` -> in-progress, `Accepted` -> accepted; `Closed` is not guessed (mitigated? accepted?). */
+/** `In Progress` -> in-progress, `Accepted` -> accepted, `N/A` -> not-applicable; `Closed` is not guessed (mitigated? accepted?). */
 export function readStatus(cell: string): CellReading<ThreatStatus> {
   const status = STATUS_WORDS[letters(cell)];
   if (status) return { ok: true, value: status };
