@@ -317,7 +317,7 @@ export class ImportBuilder {
     }
     const model: ImportedModel = {
       version: 1,
-      system: { name: systemName },
+      system: { name: systemName, ...(this.sourceSystemDescription ? { description: this.sourceSystemDescription } : {}) },
       owners: Object.fromEntries([...this.owners].filter(([, o]) => o.created).map(([key, o]) => [key, withoutCreated(o)])),
       boundaries: [...this.boundaries.values()].filter((b) => b.created).map(withoutCreated),
       components: [...this.components.values()].filter((c) => c.created).map(({ created: _c, flowEndOnly: _f, ...c }) => c),
@@ -340,6 +340,8 @@ export class ImportBuilder {
 
   /** The system name the source itself gives (an OTM `project.name`), used unless --system-name says otherwise. */
   sourceSystemName: string | undefined;
+  /** What the source says about the system (an OTM project's description and owner). */
+  sourceSystemDescription: string | undefined;
 
   // Ids ----------------------------------------------------------------------------------
 

@@ -3,9 +3,14 @@
  * Adding a format: one folder under src/import/ exporting an ImportFormat, one line here.
  */
 import { csvFormat } from './csv/index.ts';
+import { otmFormat } from './otm/index.ts';
 import type { FormatId, ImportFormat } from './types.ts';
 
-export const FORMATS: readonly ImportFormat[] = [csvFormat];
+export const FORMATS: readonly ImportFormat[] = [
+  csvFormat,
+  otmFormat,
+  // Formats of the `formats` branch go here: threat-dragon, tm7, threat-composer, threagile, pytm.
+];
 
 export function formatById(id: string): ImportFormat | undefined {
   return FORMATS.find((f) => f.id === id);

@@ -63,7 +63,7 @@ export const ImportedThreatSchema = z.object({
 /** Key order is the schema's: the writer keeps it. */
 export const ImportedModelSchema = z.object({
   version: z.literal(1),
-  system: z.object({ name: z.string() }),
+  system: z.object({ name: z.string(), description: z.string().optional() }),
   owners: z.record(z.string(), ImportedOwnerSchema),
   boundaries: z.array(ImportedBoundarySchema),
   components: z.array(ImportedComponentSchema),
