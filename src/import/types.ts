@@ -37,6 +37,8 @@ export const ImportedFlowSchema = z.object({
 export const ImportedOwnerSchema = z.object({
   name: z.string().optional(),
   github: z.array(z.string()).optional(),
+  team: z.string().optional(),
+  jira: z.string().optional(),
   email: z.string().optional(),
 });
 

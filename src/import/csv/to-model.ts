@@ -69,7 +69,7 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
 
   const cell = (row: readonly string[], field: ImportField): string => {
     const index = fields[field];
-    return index === undefined ? '' : (row[index] ?? '').trim();
+    return index === undefined ? '' : unguard((row[index] ?? '').trim());
   };
   const dataRows: { row: readonly string[]; number: number }[] = [];
   for (let i = headerIndex + 1; i < table.rows.length; i++) {
@@ -105,6 +105,9 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
   };
 
   const resolveTarget = (target: string, row: number): string => {
+    // A flow the merge target defines, named by its id (as `threatloop export --format csv` writes it).
+    const knownFlow = build.findFlow(target);
+    if (knownFlow !== undefined) return knownFlow;
     const flow = parseFlowTarget(target);
     if (flow === undefined || 'error' in flow) {
       if (flow) build.problem(`${flow.error}; read as a component`, place(row, 'target'));
@@ -124,8 +127,21 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
     return build.flow({ from, to, bidirectional, name });
   };
 
+  // Rows of one threat that differ only in the target (one row per threat and target, as an
+  // export writes them) are one threat with several targets.
+  const threatRows = new Map<string, { threat: ImportedThreat; rest: string }>();
+  const targetIndex = fields.target;
   for (const { row, number } of dataRows) {
     const problem = (field: ImportField | undefined, message: string) => build.problem(message, place(number, field));
+    const rowId = cell(row, 'id');
+    const rest = JSON.stringify(row.map((c, i) => (i === targetIndex ? '' : c.trim())));
+    const same = rowId === '' || targetIndex === undefined ? undefined : threatRows.get(rowId);
+    if (same && same.rest === rest) {
+      const more = splitTargets(cell(row, 'target')).map((t) => resolveTarget(t, number));
+      const before = same.threat.targets === undefined ? [] : Array.isArray(same.threat.targets) ? same.threat.targets : [same.threat.targets];
+      same.threat.targets = single([...new Set([...before, ...more])]);
+      continue;
+    }
     const comments: string[] = [];
 
     let id = cell(row, 'id');
@@ -235,6 +251,7 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
     if (refs.length > 0) threat.refs = refs;
 
     build.threat(threat, place(number, 'id'), comments);
+    if (!threatRows.has(id)) threatRows.set(id, { threat, rest });
   }
 
   return {
@@ -249,6 +266,11 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
       },
     }),
   };
+}
+
+/** `'=SUM(1)` -> `=SUM(1)`: the quote a CSV export puts before a cell a spreadsheet would run as a formula. */
+function unguard(text: string): string {
+  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
 
 const CSV_ADVICE = [
