@@ -119,8 +119,8 @@ export interface ImportOptions {
   file: string;
   systemName?: string;
   existing?: ExistingModel;
-  /** CSV: header -> field for headers the importer does not know (`--map`). */
-  columnMap?: Readonly<Record<string, string>>;
+  /** CSV: `Header=field,...` for headers the importer does not know (`--map`). */
+  columnMap?: string;
 }
 
 export interface ImportResult {
