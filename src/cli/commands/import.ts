@@ -219,4 +219,4 @@ function plural(n: number, noun: string): string {
 }
 
 /** What sizes to expect, so a user whose file is refused can tell whether it is really theirs. */
-const SIZE_HINT = 'a sheet of 5,000 threats is about 2 MB, an OTM file of 5,000 threats about 5 MB';
+const SIZE_HINT = 'a sheet of 5,000 threats is about 2 MB, an OTM file of 5,000 threats about 7 MB';

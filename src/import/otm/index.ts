@@ -18,7 +18,7 @@ import { OtmDocumentSchema, type OtmComponent, type OtmDocument, type OtmThreatI
 import { severityOfRisk, STATUS_PROGRESS, statusOfState, trustOfRating, UNZONED_TRUST_ZONE } from './tables.ts';
 import { SEVERITIES } from '../../model/schema.ts';
 
-/** A 5,000-threat OTM file is about 5 MB; refuse well before a file could exhaust memory. */
+/** A 5,000-threat OTM file is about 7 MB; refuse well before a file could exhaust memory. */
 export const MAX_OTM_BYTES = 32 * 1024 * 1024;
 
 /** Attribute keys threatloop's own export writes on a threat definition (read back here). */
