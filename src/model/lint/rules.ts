@@ -10,6 +10,7 @@ import type { Component, Threat, ThreatModel, ThreatStatus } from '../schema.ts'
 import type { DocPath } from '../source.ts';
 import { didYouMean } from '../validate.ts';
 import type { ChecklistItemId } from './checklist.ts';
+import { LIFECYCLE_RULES } from './lifecycle.ts';
 
 export type RuleLevel = 'error' | 'warning';
 
@@ -25,12 +26,18 @@ export interface RuleContext {
   today: string;
   /** Statuses that end a threat's work (the config's `issues.close_statuses`). */
   closeStatuses: ReadonlySet<ThreatStatus>;
+  /** Days before an acceptance ends that `acceptance-expiring` warns (config `lint.acceptance_warning_days`). */
+  acceptanceWarningDays: number;
   /** Line of the value at `path` (for messages that name a second place). */
   lineOf(path: DocPath): number;
 }
 
-/** `key: true` points at the mapping key rather than its value (for a whole section). */
-export type Report = (path: DocPath, message: string, options?: { key?: boolean }) => void;
+/**
+ * `key: true` points at the mapping key rather than its value (for a whole section).
+ * `level` overrides the rule's default for this finding (a rule stricter for critical
+ * threats); a level set in config `lint.rules` still wins.
+ */
+export type Report = (path: DocPath, message: string, options?: { key?: boolean; level?: RuleLevel }) => void;
 
 export interface ModelRule {
   id: string;
@@ -369,6 +376,7 @@ export const MODEL_RULES: readonly ModelRule[] = [
   specificity,
   severityMismatch,
   assumptions,
+  ...LIFECYCLE_RULES,
 ];
 
 function daysBetween(from: string, to: string): number {
