@@ -166,3 +166,29 @@ describe('acceptance dates', () => {
     ]);
   });
 });
+
+describe('suggestRetiredIds', () => {
+  const load = (text: string) => {
+    const loaded = loadModel(text, 'tm.yml');
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+    return loaded.model;
+  };
+
+  it('suggests the ids of removed threats and retired ids dropped from the list, once each, not ones already retired', async () => {
+    const { suggestRetiredIds } = await import('../../src/model/retired.ts');
+    const previous = load(model(['severity: low', 'severity: low', 'severity: low'], 'retired: [T9, T8]\n'));
+    const current = load(model(['severity: low'], 'retired: [T8, T3]\n'));
+    expect(suggestRetiredIds(previous, current)).toEqual([
+      { id: 'T2', why: 'removed' },
+      { id: 'T9', why: 'dropped' },
+    ]);
+    expect(suggestRetiredIds(current, current)).toEqual([]);
+  });
+
+  it('does not suggest an id a current threat still uses (a renumbered model is a person’s decision)', async () => {
+    const { suggestRetiredIds } = await import('../../src/model/retired.ts');
+    const previous = load(model(['severity: low', 'severity: low']));
+    const current = load(model(['severity: low', 'severity: high']).replace('title: Threat 2', 'title: Something else'));
+    expect(suggestRetiredIds(previous, current)).toEqual([]);
+  });
+});
