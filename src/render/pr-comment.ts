@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.ts';
 import type { ModelGraph } from '../model/graph.ts';
 import { compareRatings, meetsFloor, rateThreat } from '../model/rating.ts';
 import { RATINGS, STRIDE_LETTER, type Rating, type Threat } from '../model/schema.ts';
-import { isEmptyDiff, type ThreatDiff, type ThreatScore } from '../pull-request/diff.ts';
+import { isEmptyDiff, type ThreatDiff } from '../pull-request/diff.ts';
 import type { FileMatch } from '../pull-request/match.ts';
 import { PR_COMMENT_MARKER, crossLinkMarker, mergedMarker, type PullRequestRef, type ThreatIssueRef } from '../pull-request/plan.ts';
 import type { ReferenceVerb, ResolvedReferences } from '../pull-request/references.ts';
@@ -18,6 +18,7 @@ import type { TouchedPart } from '../pull-request/touched.ts';
 import { COMPONENT_TYPE_NAME, RATING_NAME, STATUS_LABEL } from './display-names.ts';
 import { code, details, escapeCell, escapeText, link, table } from './markdown.ts';
 import { dataFlowDiagram, diagramLimitProblem } from './mermaid.ts';
+import { diffCounts, diffRows, MARKDOWN_DIFF_STYLE, scoreText } from './model-diff.ts';
 
 /** GitHub rejects issue and PR comments longer than this (characters; we count UTF-8 bytes to be safe). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -259,28 +260,10 @@ function referencesSection(input: PrCommentInput): string | undefined {
 }
 
 function diffSection(diff: ThreatDiff, detail: 'full' | 'summary', limits: Limits): string {
-  const rows: string[] = [];
-  const name = (id: string, title: string) => (detail === 'full' ? `${code(id)} ${escapeText(title)}` : code(id));
-  for (const t of diff.added) rows.push(`- **Added** ${name(t.id, t.title)}: ${scoreText(t.score)}${detail === 'full' ? `, ${STATUS_LABEL[t.status]}` : ''}`);
-  for (const t of diff.removed) rows.push(`- **Removed** ${name(t.id, t.title)} (was ${scoreText(t.score)})`);
-  for (const c of diff.changed) {
-    const changes: string[] = [];
-    if (c.rescored) changes.push(`re-scored ${scoreText(c.rescored.from)} → ${scoreText(c.rescored.to)}`);
-    if (detail === 'full') {
-      if (c.status) changes.push(`status ${STATUS_LABEL[c.status.from]} → ${STATUS_LABEL[c.status.to]}`);
-      if (c.owner) changes.push(`owner ${listText(c.owner.from)} → ${listText(c.owner.to)}`);
-      if (c.due) changes.push(`due ${c.due.from ?? 'none'} → ${c.due.to ?? 'none'}`);
-      if (c.titleChange) changes.push(`title was “${escapeText(c.titleChange.from)}”`);
-      if (c.targets) changes.push(`targets ${listText(c.targets.from)} → ${listText(c.targets.to)}`);
-      if (c.mitigationEdited) changes.push('mitigation edited');
-    }
-    // Every changed threat gets its row; in summary mode (or for a change the list does not name) without the details.
-    rows.push(`- **Changed** ${name(c.id, c.title)}${changes.length > 0 ? `: ${changes.join('; ')}` : ''}`);
-  }
+  const rows = diffRows(diff, detail, MARKDOWN_DIFF_STYLE).map((row) => `- ${row}`);
   const kept = rows.slice(0, limits.maxDiffRows);
   if (rows.length > kept.length) kept.push(`- … and ${rows.length - kept.length} more`);
-  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`;
-  return [`#### Threat model changes in this PR (${counts})`, ...kept].join('\n');
+  return [`#### Threat model changes in this PR (${diffCounts(diff)})`, ...kept].join('\n');
 }
 
 function componentSection(input: PrCommentInput, componentId: string, threats: readonly RatedThreat[], limits: Limits): string {
@@ -399,14 +382,6 @@ function ownerText(graph: ModelGraph, threat: Threat): string {
       return escapeCell((owner?.name ?? key) + logins);
     })
     .join(', ');
-}
-
-function scoreText(score: ThreatScore): string {
-  return score.score !== undefined ? `${score.score.toFixed(1)} ${RATING_NAME[score.rating]}` : RATING_NAME[score.rating];
-}
-
-function listText(items: readonly string[]): string {
-  return items.length > 0 ? items.map(code).join(', ') : 'none';
 }
 
 function capList(items: readonly string[]): string {
