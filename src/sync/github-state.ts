@@ -46,6 +46,8 @@ export interface IssueMarker {
   /** Browse URL of the Jira issue, so the body keeps its link when a sync runs without Jira. */
   jiraUrl?: string;
   synced?: SyncedFields;
+  /** The last due-date reminder commented, `due-soon:YYYY-MM-DD` or `overdue:YYYY-MM-DD` (see lifecycle/reminders.ts). */
+  reminded?: string;
 }
 
 export type IssueStateReason = 'completed' | 'not_planned' | 'duplicate' | 'reopened';

@@ -29,6 +29,8 @@ export function renderMarker(marker: IssueMarker): string {
       ['digest', synced.digest],
     );
   }
+  // Last, and only when set: markers written before reminders existed render exactly as before.
+  attributes.push(['reminded', marker.reminded]);
   const text = attributes
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => ` ${name}="${name === 'owners' || name === 'assigned' ? value : escapeValue(value)}"`)
@@ -85,6 +87,8 @@ export function parseMarker(body: string | null | undefined): IssueMarker | unde
   const digest = text('digest');
   if (digest) synced.digest = digest;
   if (Object.keys(synced).length > 0) marker.synced = synced;
+  const reminded = text('reminded');
+  if (reminded) marker.reminded = reminded;
   return marker;
 }
 

@@ -207,6 +207,8 @@ function desiredIssue(
     ...(jiraKey ? { jiraKey } : {}),
     ...(jiraKey && jiraUrl ? { jiraUrl } : {}),
     synced,
+    // Carried over so a body update never forgets a reminder already sent.
+    ...(previous?.reminded ? { reminded: previous.reminded } : {}),
   };
   const index = graph.threatIndex.get(threat);
   const line = input.source && index !== undefined ? input.source.locate(['threats', index]).start.line : undefined;
