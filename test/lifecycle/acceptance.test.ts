@@ -69,3 +69,21 @@ describe('the acceptance:expired label', () => {
     expect(missingLabelOperations(threatIssueLabels('', 'low', []), [], '').some((o) => o.op === 'create-label' && o.name === 'acceptance:expired')).toBe(false);
   });
 });
+
+describe('renderAcceptanceExpiredComment', () => {
+  it('names who accepted it, when, and when it ended, without mentioning anyone', async () => {
+    const { renderAcceptanceExpiredComment } = await import('../../src/lifecycle/acceptance.ts');
+    const review = planAcceptanceReview(model(), DEFAULT_CONFIG, '2026-06-01');
+    const [a, b] = review.expired;
+    expect(renderAcceptanceExpiredComment(a!, model())).toBe(
+      '**Risk acceptance expired.** Threat `A` was accepted by Security (`sec`) on 2025-01-01; the acceptance expired on 2026-01-31.\n\n' +
+        "The issue is reopened and labelled `acceptance:expired` until the acceptance is renewed in the threat model (a new `on` or `expires`) or the threat's status changes.",
+    );
+    const lapsed = review.expired.find((s) => s.threatId === 'C')!;
+    expect(renderAcceptanceExpiredComment(lapsed, model()).split('\n')[0]).toBe(
+      '**Risk acceptance expired.** Threat `C` was accepted by Security (`sec`) on 2025-11-10; the acceptance lapsed on 2026-02-08: it was to be reviewed every 90d and was not renewed.',
+    );
+    expect(renderAcceptanceExpiredComment({ ...b!, acceptance: { ...b!.acceptance, by: 'octocat' } }, model())).toContain('transferred by `octocat` on 2025-01-01');
+    expect(renderAcceptanceExpiredComment(a!, model())).not.toMatch(/@\w/);
+  });
+});
