@@ -83,7 +83,7 @@ export function missingOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
 /** Which of the approval-worthy kinds a threat's change is. */
 export function classifyChange(change: ThreatChange, before: Threat): OwnerApprovalChange[] {
   const kinds: OwnerApprovalChange[] = [];
-  const to = change.status?.to as string | undefined;
+  const to = change.status?.to;
   if (to === 'accepted' || to === 'transferred') kinds.push('accept');
   if (to === 'not-applicable') kinds.push('not-applicable');
   if (change.rescored && isRescoreDown(change.rescored.from, change.rescored.to)) kinds.push('rescore-down');

@@ -19,7 +19,7 @@
 import type { Config, ManualCloseAction } from '../config/schema.ts';
 import { RATIONALE_PLACEHOLDER } from '../model/lint/lifecycle.ts';
 import type { ProposedChange } from '../model/proposal.ts';
-import type { Threat, ThreatStatus } from '../model/schema.ts';
+import type { Threat } from '../model/schema.ts';
 
 /** How the ticket was closed, tracker-neutral. GitHub: `state_reason`; Jira: the resolution, mapped by the caller. */
 export type ClosedAs = 'completed' | 'not_planned' | 'duplicate' | 'unspecified';
@@ -121,7 +121,7 @@ function proposedChange(close: ManualClose, threat: Threat): ProposedChange {
   return {
     threatId: threat.id,
     title: threat.title,
-    from: threat.status as ThreatStatus,
+    from: threat.status,
     to,
     tracker: close.tracker,
     ticket: close.ticket,

@@ -15,14 +15,11 @@ import { loadModel } from './load.ts';
 import type { ThreatModel, ThreatStatus } from './schema.ts';
 import { offsetToPosition } from './source.ts';
 
-/** Every status a proposal may write. `not-applicable` is being added to the schema; until then re-loading refuses it. */
-export type EditableStatus = ThreatStatus | 'not-applicable';
-
 /** Threat fields an edit may set: `status`, plus the evidence or reason that goes with it. */
 export interface ThreatEdit {
   /** The threat's id as the model states it (compared as strings). */
   id: string;
-  status?: EditableStatus;
+  status?: ThreatStatus;
   /** The whole new `verification` text (a proposal writes the evidence link here). */
   verification?: string;
   /** The whole new `rationale` text (why a threat is not applicable or accepted). */

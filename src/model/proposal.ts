@@ -3,7 +3,7 @@
  * what the proposal PR's commit edits (`edit`) and what its description
  * says (who closed which ticket, when, with what evidence).
  */
-import type { EditableStatus, ThreatEdit } from './edit.ts';
+import type { ThreatEdit } from './edit.ts';
 import type { ThreatStatus } from './schema.ts';
 
 export interface ProposedChange {
@@ -11,7 +11,7 @@ export interface ProposedChange {
   /** The threat's title in the model. */
   title: string;
   from: ThreatStatus;
-  to: EditableStatus;
+  to: ThreatStatus;
   /** Where the ticket lives. */
   tracker: 'github' | 'jira';
   /** How people name the ticket: `#12` or `SEC-12`. */

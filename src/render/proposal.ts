@@ -3,7 +3,6 @@
  * whose ticket a person closed, old → new status, who closed it, links.
  * Pure text; the PR itself is opened by the GitHub edge.
  */
-import type { EditableStatus } from '../model/edit.ts';
 import type { ProposedChange } from '../model/proposal.ts';
 import { STATUS_LABEL } from './display-names.ts';
 import { code, escapeCell, link, table } from './markdown.ts';
@@ -16,14 +15,11 @@ const MAX_TITLE = 256;
 /** Rows listed in the body; the commit holds every change regardless. */
 const MAX_ROWS = 300;
 
-function statusName(status: EditableStatus): string {
-  return (STATUS_LABEL as Record<string, string>)[status] ?? (status === 'not-applicable' ? 'Not applicable' : status);
-}
 
 export function renderProposalTitle(changes: readonly ProposedChange[]): string {
   if (changes.length === 1) {
     const [c] = changes as [ProposedChange];
-    return cut(`Threat model: ${c.threatId} ${statusName(c.from)} → ${statusName(c.to)} (${c.ticket} closed)`);
+    return cut(`Threat model: ${c.threatId} ${STATUS_LABEL[c.from]} → ${STATUS_LABEL[c.to]} (${c.ticket} closed)`);
   }
   const ids = changes.map((c) => c.threatId);
   const shown = ids.slice(0, 8).join(', ') + (ids.length > 8 ? `, +${ids.length - 8}` : '');
@@ -34,7 +30,7 @@ export function renderProposalBody(changes: readonly ProposedChange[], options: 
   const ids = changes.map((c) => encodeURIComponent(c.threatId)).join(',');
   const rows = changes.slice(0, MAX_ROWS).map((c) => [
     `${code(c.threatId)} ${escapeCell(c.title)}`,
-    `${statusName(c.from)} → **${statusName(c.to)}**`,
+    `${STATUS_LABEL[c.from]} → **${STATUS_LABEL[c.to]}**`,
     `${escapeCell(c.closedBy)}, ${c.closedOn}`,
     [link(c.ticket, c.ticketUrl), ...(c.evidenceUrl ? [link(evidenceName(c.evidenceUrl), c.evidenceUrl)] : [])].join(' · '),
   ]);

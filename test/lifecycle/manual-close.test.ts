@@ -133,6 +133,31 @@ describe('decideManualClose', () => {
   });
 });
 
+describe('a proposal from an issue closed as not planned', () => {
+  it('with a closing comment: status, rationale and verification change, and the model lints clean', () => {
+    const decision = decideManualClose({ ...CLOSE, closedAs: 'not_planned', closingComment: 'We removed token auth in v3.' }, can);
+    if (decision.action !== 'propose') throw new Error('expected a proposal');
+    const edited = editThreats(TEXT, 'threat-model.yml', [decision.change.edit]);
+    if (!edited.ok) throw new Error(edited.findings[0]!.message);
+    expect(edited.text).toBe(
+      TEXT.replace(
+        '    status: in-progress   # since the March review\n',
+        '    status: not-applicable   # since the March review\n    verification: "Issue #12 closed as not planned by lena-vogt on 2026-12-02: https://github.com/acme/app/pull/40"\n    rationale: We removed token auth in v3.\n',
+      ),
+    );
+    expect(lintModelText(edited.text, 'threat-model.yml', { today: '2026-12-02' }).findings).toEqual([]);
+  });
+
+  it('without one: the placeholder goes in and lint fails on it until a person writes the reason', () => {
+    const decision = decideManualClose({ ...CLOSE, closedAs: 'not_planned' }, can);
+    if (decision.action !== 'propose') throw new Error('expected a proposal');
+    const edited = editThreats(TEXT, 'threat-model.yml', [decision.change.edit]);
+    if (!edited.ok) throw new Error(edited.findings[0]!.message);
+    const findings = lintModelText(edited.text, 'threat-model.yml', { today: '2026-12-02' }).findings;
+    expect(findings.map((f) => `${f.rule}:${f.level}@${f.start.line}`)).toEqual(['rationale-placeholder:error@19']);
+  });
+});
+
 describe('rationaleFrom', () => {
   it('folds whitespace, drops control characters and HTML comments, cuts long text at a word', () => {
     expect(rationaleFrom(undefined)).toBeUndefined();
