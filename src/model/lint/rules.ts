@@ -4,6 +4,7 @@
  * SARIF, check-run annotations): kebab-case and stable. Rules that come from
  * the case study's closure checklist (section 4.1) carry its item's id.
  */
+import { daysBetween } from '../acceptance.ts';
 import type { ModelGraph } from '../graph.ts';
 import type { ThreatRating } from '../rating.ts';
 import type { Component, Threat, ThreatModel, ThreatStatus } from '../schema.ts';
@@ -376,7 +377,3 @@ export const MODEL_RULES: readonly ModelRule[] = [
   assumptions,
   ...LIFECYCLE_RULES,
 ];
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
