@@ -383,7 +383,7 @@ describe('evaluateChecklist', () => {
     const failed = items.filter((i) => !i.passed).map((i) => [i.id, brief(i.findings)]);
     expect(failed).toEqual([
       ['ownership', ['ownership@24']],
-      ['rationales', ['acceptance-missing@29', 'rationales@29']],
+      ['rationales', ['rationales@29']],
     ]);
   });
 

@@ -15,7 +15,7 @@ export const RATIONALE_PLACEHOLDER = 'TODO(threatloop): say why this threat does
 const acceptanceMissing: ModelRule = {
   id: 'acceptance-missing',
   level: 'warning',
-  checklist: 'rationales',
+  // Not the case study's "rationales" item (a justification); who and until when is this tool's addition.
   description:
     'An accepted or transferred threat without `acceptance: { by, on, expires }` (who accepted it and until when); an error for critical and high threats',
   check({ model, ratings }, report) {
@@ -35,7 +35,6 @@ const acceptanceMissing: ModelRule = {
 const acceptanceExpired: ModelRule = {
   id: 'acceptance-expired',
   level: 'error',
-  checklist: 'rationales',
   description: 'The acceptance of an accepted or transferred threat has ended (`expires` passed, or a `review_every` review was missed)',
   check({ model, today }, report) {
     model.threats.forEach((threat, i) => {
