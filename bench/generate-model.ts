@@ -94,7 +94,9 @@ export function generateModelText(options: GenerateOptions): string {
     out.push(`    strategy: ${strategy}`, `    mitigation: Validate input and enforce authorisation on every request (${t}).`);
     out.push(`    owner: ${pick(TEAMS)}`, `    status: ${status}`);
     out.push(`    due: 20${26 + Math.floor(rnd() * 4)}-${pad(1 + Math.floor(rnd() * 12))}-${pad(1 + Math.floor(rnd() * 28))}`);
-    if (status === 'accepted' || status === 'transferred') out.push('    rationale: Low likelihood; covered by contract and monitoring.');
+    if (status === 'accepted' || status === 'transferred') {
+      out.push('    rationale: Low likelihood; covered by contract and monitoring.', '    acceptance: { by: security, on: 2025-01-01, expires: 2099-12-31 }');
+    }
     out.push(`    refs: [CWE-${200 + (t % 600)}]`);
   }
   return `${out.join('\n')}\n`;

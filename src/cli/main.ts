@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { cvssCommand } from './commands/cvss.ts';
+import { diffCommand } from './commands/diff.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { lintCommand } from './commands/lint.ts';
@@ -18,6 +19,7 @@ import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
   cvss: cvssCommand,
+  diff: diffCommand,
   export: exportCommand,
   import: importCommand,
   lint: lintCommand,

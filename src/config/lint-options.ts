@@ -7,6 +7,7 @@ export function lintOptionsFromConfig(config: Config, today: string, where?: Lin
     today,
     rules: config.lint.rules,
     closeStatuses: config.issues.close_statuses,
+    acceptanceWarningDays: config.lint.acceptance_warning_days,
     config: where ?? { file: CONFIG_PATH },
   };
 }

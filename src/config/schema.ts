@@ -14,6 +14,14 @@ const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be
 const severityDays = z.number().int().positive().nullable();
 const jiraPriority = z.string().min(1).nullable();
 
+/** What a person closing a threat's issue by hand leads to (`issues.on_manual_close`). */
+export const MANUAL_CLOSE_ACTIONS = ['propose', 'reopen', 'keep'] as const;
+export type ManualCloseAction = (typeof MANUAL_CLOSE_ACTIONS)[number];
+
+/** Model changes a pull request may make to a threat only with one of its owners' approval. */
+export const OWNER_APPROVAL_CHANGES = ['accept', 'not-applicable', 'rescore-down', 'remove', 'reassign'] as const;
+export type OwnerApprovalChange = (typeof OWNER_APPROVAL_CHANGES)[number];
+
 export const LabelsConfigSchema = z
   .strictObject({
     /** Put before every managed label, e.g. `tm/` gives `tm/threat`, `tm/severity:high`. */
@@ -58,6 +66,13 @@ export const IssuesConfigSchema = z
         title: z.string().min(1).default('Threat model dashboard'),
       })
       .prefault({}),
+    on_manual_close: z
+      .enum(MANUAL_CLOSE_ACTIONS)
+      .optional()
+      .meta({
+        description:
+          'When a person closes a threat issue: propose the status change in a pull request on the model, reopen the issue, or keep it closed and change nothing (default: propose when the app may write contents, else reopen)',
+      }),
     /** Writes per sync; the rest resumes on the next run (GitHub allows ~80 content-creating requests a minute). */
     max_writes_per_sync: z.number().int().positive().max(5000).default(300),
   })
@@ -76,6 +91,13 @@ export const PullRequestsConfigSchema = z
       .boolean()
       .default(false)
       .meta({ description: 'Request review from the GitHub owners of touched critical/high threats' }),
+    require_owner_approval: z
+      .array(z.enum(OWNER_APPROVAL_CHANGES))
+      .default([])
+      .meta({
+        description:
+          'Changes to a threat that fail the Threat model check until one of the threat’s owners approves the pull request: accept (to accepted or transferred), not-applicable, rescore-down, remove, reassign',
+      }),
   })
   .prefault({});
 
@@ -130,11 +152,32 @@ export const ConfigSchema = z
       .strictObject({
         /** Rule id -> off | warning | error. */
         rules: z.record(z.string(), z.enum(RULE_LEVELS)).default({}),
+        acceptance_warning_days: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(3650)
+          .default(30)
+          .meta({ description: 'Warn (`acceptance-expiring`) this many days before a risk acceptance ends' }),
       })
       .prefault({}),
     issues: IssuesConfigSchema,
     pull_requests: PullRequestsConfigSchema,
     jira: JiraConfigSchema.optional(),
+    reminders: z
+      .strictObject({
+        overdue: z.boolean().default(true).meta({ description: 'Comment once on a threat issue when its due date passes' }),
+        before_due_days: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(365)
+          .nullable()
+          .default(7)
+          .meta({ description: 'Comment once on a threat issue this many days before it is due (null or 0: no such reminder)' }),
+      })
+      .prefault({})
+      .meta({ description: 'Comments that mention a threat’s owners when it is due soon or overdue, once per threshold' }),
   })
   .meta({ title: 'threatloop configuration', description: '.github/threatloop.yml' });
 

@@ -258,6 +258,39 @@ export const FlowSchema = z.strictObject({
   waive: StrideWaiversSchema.optional(),
 });
 
+/** How often an acceptance is reviewed: a number of days, weeks or months, e.g. `90d`, `12w`, `6m`. */
+export const reviewInterval = z
+  .string()
+  .trim()
+  .regex(/^[1-9]\d{0,3}[dwm]$/, { error: (issue) => `"${String(issue.input)}" is not an interval such as 90d, 12w or 6m (days, weeks, months)` })
+  .meta({ description: 'A number of days, weeks or months: 90d, 12w, 6m', examples: ['90d', '12w', '6m'] });
+
+/** A key in `owners` or a GitHub login (with or without `@`). */
+const ownerOrLogin = z
+  .string()
+  .trim()
+  .regex(/^@?[A-Za-z0-9][A-Za-z0-9._:-]*(\[bot\])?$/, 'must be an owner key or a GitHub login')
+  .transform((v) => v.replace(/^@/, ''));
+
+export const AcceptanceSchema = z
+  .strictObject({
+    by: ownerOrLogin.meta({ description: 'Who accepted the risk: a key in `owners` or a GitHub login' }),
+    on: isoDate.meta({ description: 'The day the risk was accepted (or last re-accepted), YYYY-MM-DD' }),
+    expires: isoDate.optional().meta({ description: 'The last day the acceptance holds, YYYY-MM-DD' }),
+    review_every: reviewInterval
+      .optional()
+      .meta({ description: 'Re-accept at this interval after `on` (90d, 12w, 6m); the acceptance lapses when a review is missed' }),
+  })
+  // "Until when?" is the auditor's question: an acceptance without an end is not one.
+  .refine((a) => a.expires !== undefined || a.review_every !== undefined, {
+    error: 'needs `expires` (a date) or `review_every` (e.g. 90d): an acceptance must end or be reviewed',
+  })
+  .refine((a) => a.expires === undefined || a.expires >= a.on, {
+    path: ['expires'],
+    error: 'must not be before `on` (the day the risk was accepted)',
+  })
+  .meta({ description: 'Who accepted (or transferred) the risk, when, and until when' });
+
 export const CvssSchema = z
   .union([
     z.string().trim().min(1),
@@ -295,6 +328,9 @@ export const ThreatSchema = z.strictObject({
   verification: z.string().optional(),
   residual_risk: z.string().optional(),
   rationale: z.string().optional().meta({ description: 'Why a risk is accepted or transferred, or why a threat does not apply (status not-applicable)' }),
+  acceptance: AcceptanceSchema.optional().meta({
+    description: 'For accepted or transferred threats: { by, on, expires, review_every }',
+  }),
   refs: z.array(z.string()).optional().meta({ description: 'Links or identifiers (CWE, CAPEC, tickets, PRs)' }),
 });
 
@@ -308,6 +344,10 @@ export const ThreatModelSchema = z
     components: z.array(ComponentSchema).default([]),
     flows: z.array(FlowSchema).default([]),
     threats: z.array(ThreatSchema).default([]),
+    retired: z
+      .array(z.union([z.string(), z.number().int().nonnegative()]).transform((v) => String(v).trim()).pipe(id))
+      .default([])
+      .meta({ description: 'Ids of threats removed from the model; no new threat may use them again (lint `id-reused`)' }),
   })
   .meta({
     title: 'threatloop threat model',
@@ -321,3 +361,4 @@ export type Component = ThreatModel['components'][number];
 export type Flow = ThreatModel['flows'][number];
 export type Boundary = ThreatModel['boundaries'][number];
 export type Owner = z.output<typeof OwnerSchema>;
+export type Acceptance = z.output<typeof AcceptanceSchema>;

@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.ts';
 import type { ModelGraph } from '../model/graph.ts';
 import { compareRatings, meetsFloor, rateThreat } from '../model/rating.ts';
 import { RATINGS, STRIDE_LETTER, STRIDE_NAME, type Rating, type Threat } from '../model/schema.ts';
-import { isEmptyDiff, type AddedElement, type ThreatDiff, type ThreatScore } from './diff.ts';
+import { isEmptyDiff, type AddedElement, type ThreatDiff } from './diff.ts';
 import type { FileMatch } from './match.ts';
 import { PR_COMMENT_MARKER, crossLinkMarker, mergedMarker, type PullRequestRef, type ThreatIssueRef } from './plan.ts';
 import type { ReferenceVerb, ResolvedReferences } from './references.ts';
@@ -18,6 +18,7 @@ import type { TouchedPart } from './touched.ts';
 import { COMPONENT_TYPE_NAME, RATING_NAME, STATUS_LABEL } from '../render/display-names.ts';
 import { code, details, escapeCell, escapeText, link, table } from '../render/markdown.ts';
 import { dataFlowDiagram, diagramLimitProblem } from '../render/mermaid.ts';
+import { diffCounts, diffRows, MARKDOWN_DIFF_STYLE } from './model-diff.ts';
 
 /** GitHub rejects issue and PR comments longer than this (characters; we count UTF-8 bytes to be safe). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -259,29 +260,12 @@ function referencesSection(input: PrCommentInput): string | undefined {
 }
 
 function diffSection(diff: ThreatDiff, detail: 'full' | 'summary', limits: Limits): string {
-  const rows: string[] = [];
-  const name = (id: string, title: string) => (detail === 'full' ? `${code(id)} ${escapeText(title)}` : code(id));
-  for (const t of diff.added) rows.push(`- **Added** ${name(t.id, t.title)}: ${scoreText(t.score)}${detail === 'full' ? `, ${STATUS_LABEL[t.status]}` : ''}`);
-  for (const t of diff.removed) rows.push(`- **Removed** ${name(t.id, t.title)} (was ${scoreText(t.score)})`);
-  for (const c of diff.changed) {
-    const changes: string[] = [];
-    if (c.rescored) changes.push(`re-scored ${scoreText(c.rescored.from)} → ${scoreText(c.rescored.to)}`);
-    if (detail === 'full') {
-      if (c.status) changes.push(`status ${STATUS_LABEL[c.status.from]} → ${STATUS_LABEL[c.status.to]}`);
-      if (c.owner) changes.push(`owner ${listText(c.owner.from)} → ${listText(c.owner.to)}`);
-      if (c.due) changes.push(`due ${c.due.from ?? 'none'} → ${c.due.to ?? 'none'}`);
-      if (c.titleChange) changes.push(`title was “${escapeText(c.titleChange.from)}”`);
-      if (c.targets) changes.push(`targets ${listText(c.targets.from)} → ${listText(c.targets.to)}`);
-      if (c.mitigationEdited) changes.push('mitigation edited');
-    }
-    // Every changed threat gets its row; in summary mode (or for a change the list does not name) without the details.
-    rows.push(`- **Changed** ${name(c.id, c.title)}${changes.length > 0 ? `: ${changes.join('; ')}` : ''}`);
-  }
+  const rows = diffRows(diff, detail, MARKDOWN_DIFF_STYLE).map((row) => `- ${row}`);
   rows.push(...addedElementRows(diff.addedElements ?? [], detail));
   const kept = rows.slice(0, limits.maxDiffRows);
   if (rows.length > kept.length) kept.push(`- … and ${rows.length - kept.length} more`);
   const newElements = diff.addedElements?.length ?? 0;
-  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed${newElements > 0 ? `; ${newElements} new ${newElements === 1 ? 'element' : 'elements'}` : ''}`;
+  const counts = `${diffCounts(diff)}${newElements > 0 ? `; ${newElements} new ${newElements === 1 ? 'element' : 'elements'}` : ''}`;
   return [`#### Threat model changes in this PR (${counts})`, ...kept].join('\n');
 }
 
@@ -423,14 +407,6 @@ function ownerText(graph: ModelGraph, threat: Threat): string {
       return escapeCell((owner?.name ?? key) + logins);
     })
     .join(', ');
-}
-
-function scoreText(score: ThreatScore): string {
-  return score.score !== undefined ? `${score.score.toFixed(1)} ${RATING_NAME[score.rating]}` : RATING_NAME[score.rating];
-}
-
-function listText(items: readonly string[]): string {
-  return items.length > 0 ? items.map(code).join(', ') : 'none';
 }
 
 function capList(items: readonly string[]): string {

@@ -14,13 +14,13 @@ describe('published JSON Schema', () => {
     };
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(['version', 'system', 'owners', 'boundaries', 'components', 'flows', 'threats']),
+      expect.arrayContaining(['version', 'system', 'owners', 'boundaries', 'components', 'flows', 'threats', 'retired']),
     );
     const threat = schema.properties.threats!.items!;
     expect(threat.additionalProperties).toBe(false);
     expect(Object.keys(threat.properties)).toEqual([
       'id', 'title', 'stride', 'targets', 'description', 'cvss', 'severity', 'strategy', 'mitigation',
-      'owner', 'status', 'due', 'verification', 'residual_risk', 'rationale', 'refs',
+      'owner', 'status', 'due', 'verification', 'residual_risk', 'rationale', 'acceptance', 'refs',
     ]);
   });
 });

@@ -174,15 +174,16 @@ describe('lint: errors', () => {
   });
 
   it('rationales: accepted or transferred risk, by status or strategy, needs a rationale', () => {
-    const accepted = lint(CLEAN + threat('severity: low\nstatus: accepted')).findings;
+    const acceptance = 'acceptance: { by: sec, on: 2025-01-01, expires: 2030-01-01 }';
+    const accepted = lint(CLEAN + threat(`severity: low\nstatus: accepted\n${acceptance}`)).findings;
     expect(brief(accepted)).toEqual(['rationales@29']);
     expect(accepted[0]!.message).toBe('threat T9 is accepted but has no rationale: say why the risk is acceptable or who carries it');
     const transfer = lint(CLEAN + threat('severity: low\nstrategy: [mitigate, transfer]\nmitigation: WAF')).findings;
     expect(brief(transfer)).toEqual(['rationales@29']);
     expect(transfer[0]!.message).toContain('has strategy "transfer"');
-    const justified = lint(CLEAN + threat('severity: low\nstatus: transferred\nrationale: The CDN contract covers it'));
+    const justified = lint(CLEAN + threat(`severity: low\nstatus: transferred\nrationale: The CDN contract covers it\n${acceptance}`));
     expect(justified.findings).toEqual([]);
-    const blank = lint(CLEAN + threat('severity: low\nstatus: accepted\nrationale: "  "')).findings;
+    const blank = lint(CLEAN + threat(`severity: low\nstatus: accepted\nrationale: "  "\n${acceptance}`)).findings;
     expect(brief(blank)).toEqual(['rationales@29']);
   });
 

@@ -18,6 +18,9 @@ export { CLOSED_STATUSES, type SbomLookup } from './rules.ts';
 
 export type RuleSetting = 'off' | RuleLevel;
 
+/** `lint.acceptance_warning_days` when no config says otherwise. */
+export const DEFAULT_ACCEPTANCE_WARNING_DAYS = 30;
+
 export interface LintOptions {
   /** Rule id -> off | warning | error (config `lint.rules`). */
   rules?: Record<string, RuleSetting>;
@@ -28,6 +31,8 @@ export interface LintOptions {
    * such a threat is never overdue and needs no due date. Default: CLOSED_STATUSES.
    */
   closeStatuses?: readonly ThreatStatus[];
+  /** Days before an acceptance ends that `acceptance-expiring` warns (config `lint.acceptance_warning_days`, default 30). */
+  acceptanceWarningDays?: number;
   /** Where `rules` was read, so a bad rule name points at its line (the config layer always says; line 1 when there is no source). */
   config?: { file: string; source?: YamlSource };
   /** The SBOM that components' `sbom` entries must name (rule `sbom-unknown-ref`). */
@@ -87,6 +92,7 @@ export function lintModel(model: ThreatModel, source: YamlSource, options: LintO
     ratings,
     today: options.today,
     closeStatuses: options.closeStatuses ? new Set(options.closeStatuses) : CLOSED_STATUSES,
+    acceptanceWarningDays: options.acceptanceWarningDays ?? DEFAULT_ACCEPTANCE_WARNING_DAYS,
     lineOf: (path) => source.locate(path).start.line,
     ...(options.sbom ? { sbom: options.sbom } : {}),
   };
@@ -94,9 +100,11 @@ export function lintModel(model: ThreatModel, source: YamlSource, options: LintO
   for (const rule of MODEL_RULES) {
     const level = effectiveLevel(rule.id, rule.level, options.rules);
     if (level === 'off') continue;
-    rule.check(context, (path: DocPath, message: string, locateOptions?: { key?: boolean }) => {
-      const span = source.locate(path, locateOptions);
-      findings.push({ rule: rule.id, level, message, file: source.file, start: span.start, end: span.end, path: [...path] });
+    const configured = options.rules?.[rule.id] !== undefined && level === options.rules[rule.id];
+    rule.check(context, (path: DocPath, message: string, reportOptions?: { key?: boolean; level?: RuleLevel }) => {
+      const span = source.locate(path, reportOptions?.key ? { key: true } : undefined);
+      const findingLevel = configured ? level : (reportOptions?.level ?? level);
+      findings.push({ rule: rule.id, level: findingLevel, message, file: source.file, start: span.start, end: span.end, path: [...path] });
     });
   }
   return sortFindings([...findings, ...ruleConfigFindings(options)]);

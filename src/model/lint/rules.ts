@@ -5,12 +5,14 @@
  * the case study's closure checklist (section 4.1) carry its item's id.
  */
 import { APPLICABLE_STRIDE, boundaryCrossingFlows, strideCoverage } from '../coverage.ts';
+import { daysBetween } from '../acceptance.ts';
 import type { ModelGraph } from '../graph.ts';
 import type { ThreatRating } from '../rating.ts';
 import { STRIDE_LETTER, type Component, type StrideCategory, type Threat, type ThreatModel, type ThreatStatus } from '../schema.ts';
 import type { DocPath } from '../source.ts';
 import { didYouMean } from '../validate.ts';
 import type { ChecklistItemId } from './checklist.ts';
+import { LIFECYCLE_RULES } from './lifecycle.ts';
 
 export type RuleLevel = 'error' | 'warning';
 
@@ -26,6 +28,8 @@ export interface RuleContext {
   today: string;
   /** Statuses that end a threat's work (the config's `issues.close_statuses`). */
   closeStatuses: ReadonlySet<ThreatStatus>;
+  /** Days before an acceptance ends that `acceptance-expiring` warns (config `lint.acceptance_warning_days`). */
+  acceptanceWarningDays: number;
   /** Line of the value at `path` (for messages that name a second place). */
   lineOf(path: DocPath): number;
   /** The SBOM components link to (`lint --sbom`, config `sbom`), when one was given. */
@@ -40,8 +44,12 @@ export interface SbomLookup {
   suggest(ref: string): string | undefined;
 }
 
-/** `key: true` points at the mapping key rather than its value (for a whole section). */
-export type Report = (path: DocPath, message: string, options?: { key?: boolean }) => void;
+/**
+ * `key: true` points at the mapping key rather than its value (for a whole section).
+ * `level` overrides the rule's default for this finding (a rule stricter for critical
+ * threats); a level set in config `lint.rules` still wins.
+ */
+export type Report = (path: DocPath, message: string, options?: { key?: boolean; level?: RuleLevel }) => void;
 
 export interface ModelRule {
   id: string;
@@ -456,8 +464,5 @@ export const MODEL_RULES: readonly ModelRule[] = [
   strideCoverageRule,
   boundaryCrossingFlow,
   sbomUnknownRef,
+  ...LIFECYCLE_RULES,
 ];
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}

@@ -60,18 +60,42 @@ export function strideLabel(prefix: string, category: StrideCategory): LabelSpec
   return { name: `${prefix}stride:${category}`, color: STRIDE_COLORS[category], description: STRIDE_DESCRIPTIONS[category] };
 }
 
-/** The managed labels a threat's issue carries: threat, severity, one per STRIDE category. */
-export function threatIssueLabels(prefix: string, rating: Rating, stride: readonly StrideCategory[]): LabelSpec[] {
-  return [threatLabel(prefix), severityLabel(prefix, rating), ...[...new Set(stride)].map((c) => strideLabel(prefix, c))];
+/** On the issue of an accepted or transferred threat whose acceptance has expired; renewing it removes the label. */
+export function acceptanceExpiredLabel(prefix: string): LabelSpec {
+  return { name: `${prefix}acceptance:expired`, color: 'e4e669', description: 'The risk acceptance has expired: renew it or act on the threat' };
 }
 
-/** True for the labels the app owns on an issue: threat, threat-dashboard, severity:*, stride:* (with the prefix). */
+/**
+ * The managed labels a threat's issue carries: threat, severity, one per STRIDE category,
+ * and `acceptance:expired` while its acceptance has expired (see `reviewAcceptances`).
+ */
+export function threatIssueLabels(
+  prefix: string,
+  rating: Rating,
+  stride: readonly StrideCategory[],
+  state: { acceptanceExpired?: boolean } = {},
+): LabelSpec[] {
+  return [
+    threatLabel(prefix),
+    severityLabel(prefix, rating),
+    ...[...new Set(stride)].map((c) => strideLabel(prefix, c)),
+    ...(state.acceptanceExpired ? [acceptanceExpiredLabel(prefix)] : []),
+  ];
+}
+
+/** True for the labels the app owns on an issue: threat, threat-dashboard, severity:*, stride:*, acceptance:expired (with the prefix). */
 export function isManagedLabel(name: string, prefix: string): boolean {
   const lower = name.toLowerCase();
   const p = prefix.toLowerCase();
   if (!lower.startsWith(p)) return false;
   const rest = lower.slice(p.length);
-  return rest === 'threat' || rest === 'threat-dashboard' || rest.startsWith('severity:') || rest.startsWith('stride:');
+  return (
+    rest === 'threat' ||
+    rest === 'threat-dashboard' ||
+    rest === 'acceptance:expired' ||
+    rest.startsWith('severity:') ||
+    rest.startsWith('stride:')
+  );
 }
 
 /**
@@ -90,12 +114,13 @@ export function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return left.size === right.size && [...left].every((n) => right.has(n));
 }
 
-/** Every managed label in reading order: threat, severities (most severe first), STRIDE, dashboard. */
+/** Every managed label in reading order: threat, severities (most severe first), STRIDE, acceptance, dashboard. */
 export function allManagedLabels(prefix: string): LabelSpec[] {
   return [
     threatLabel(prefix),
     ...RATINGS.map((r) => severityLabel(prefix, r)),
     ...STRIDE_CATEGORIES.map((c) => strideLabel(prefix, c)),
+    acceptanceExpiredLabel(prefix),
     dashboardLabel(prefix),
   ];
 }

@@ -17,7 +17,7 @@ import type { IssueMarker, SyncedFields } from './state.ts';
 const MARKER_PATTERN = /<!-- threatloop:(threat|dashboard)((?: [a-z]+="[^"<>]*")*) -->/;
 const ATTRIBUTE_PATTERN = / ([a-z]+)="([^"<>]*)"/g;
 /** The marker's own attributes; any other name is a tracker link. */
-const CORE_ATTRIBUTES = new Set(['id', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest']);
+const CORE_ATTRIBUTES = new Set(['id', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest', 'reminded']);
 
 export function renderMarker(marker: IssueMarker): string {
   const attributes: [string, string | undefined][] = [];
@@ -35,6 +35,8 @@ export function renderMarker(marker: IssueMarker): string {
       ['digest', synced.digest],
     );
   }
+  // Last, and only when set: markers written before reminders existed render exactly as before.
+  attributes.push(['reminded', marker.reminded]);
   const text = attributes
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => ` ${name}="${name === 'owners' || name === 'assigned' ? value : escapeValue(value)}"`)
@@ -95,6 +97,8 @@ export function parseMarker(body: string | null | undefined): IssueMarker | unde
   const digest = text('digest');
   if (digest) synced.digest = digest;
   if (Object.keys(synced).length > 0) marker.synced = synced;
+  const reminded = text('reminded');
+  if (reminded) marker.reminded = reminded;
   return marker;
 }
 

@@ -209,6 +209,8 @@ function desiredIssue(
     threatId: threat.id,
     ...(links.length > 0 ? { links: Object.fromEntries(links.map(({ system, key, url }) => [system, { key, ...(url ? { url } : {}) }])) } : {}),
     synced,
+    // Carried over so a body update never forgets a reminder already sent.
+    ...(previous?.reminded ? { reminded: previous.reminded } : {}),
   };
   const index = graph.threatIndex.get(threat);
   const line = input.source && index !== undefined ? input.source.locate(['threats', index]).start.line : undefined;

@@ -48,6 +48,8 @@ export interface IssueMarker {
    */
   links?: Record<string, TrackerLink>;
   synced?: SyncedFields;
+  /** The last due-date reminder commented, `due-soon:YYYY-MM-DD` or `overdue:YYYY-MM-DD` (see lifecycle/reminders.ts). */
+  reminded?: string;
 }
 
 export type IssueStateReason = 'completed' | 'not_planned' | 'duplicate' | 'reopened';

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigSchema, OWNER_APPROVAL_CHANGES } from '../../src/config/schema.ts';
+import { missingOwnerApprovals, renderApprovalCheck } from '../../src/lifecycle/approval.ts';
+import { loadModel } from '../../src/model/load.ts';
+import { diffModels } from '../../src/pull-request/diff.ts';
+
+const BASE = `version: 1
+system: { name: Test }
+owners:
+  sec: { name: Security, github: [lena, omar], team: acme/security }
+  app: { name: App team, github: dev-1 }
+  nobody: { name: No login }
+components:
+  - { id: api, name: API, type: process }
+threats:
+  - { id: T1, title: Token theft, stride: S, targets: api, cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", owner: sec, status: open }
+  - { id: T2, title: Log tampering, stride: T, targets: api, severity: medium, owner: app, status: open }
+  - { id: T3, title: Old threat, stride: D, targets: api, severity: low, owner: [sec, app] }
+  - { id: T4, title: Unowned, stride: I, targets: api, severity: high }
+  - { id: T5, title: Team only, stride: E, targets: api, severity: low, owner: nobody }
+`;
+
+function load(text: string) {
+  const loaded = loadModel(text, 'tm.yml');
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.findings));
+  return loaded.model;
+}
+
+// T1 accepted and re-scored down, T2 reassigned to the author, T3 removed, T4 accepted with no owner, T5 given an owner (not a reassign).
+const HEAD = BASE.replace('owner: sec, status: open', 'owner: sec, status: accepted, rationale: r, acceptance: { by: sec, on: 2026-01-01, expires: 2027-01-01 }')
+  .replace('C:H/I:H/A:N', 'C:L/I:N/A:N')
+  .replace('owner: app, status: open', 'owner: sec, status: open')
+  .replace('  - { id: T3, title: Old threat, stride: D, targets: api, severity: low, owner: [sec, app] }\n', '')
+  .replace('severity: high }', 'severity: high, status: accepted, rationale: r, acceptance: { by: sec, on: 2026-01-01, expires: 2027-01-01 } }')
+  .replace('owner: nobody }', 'owner: [nobody, app] }');
+
+const base = load(BASE);
+const head = load(HEAD);
+const diff = diffModels(base, head);
+const ALL = OWNER_APPROVAL_CHANGES;
+
+describe('missingOwnerApprovals', () => {
+  it('lists each risky change with the base owners who could approve, none when not configured', () => {
+    expect(missingOwnerApprovals({ diff, base, head, require: [], approvedBy: [] })).toEqual([]);
+    const needs = missingOwnerApprovals({ diff, base, head, require: ALL, approvedBy: [] });
+    expect(needs.map((n) => [n.threatId, n.changes, n.logins, n.teams])).toEqual([
+      ['T1', ['accept', 'rescore-down'], ['lena', 'omar'], ['acme/security']],
+      ['T2', ['reassign'], ['dev-1'], []],
+      ['T4', ['accept'], [], []],
+      ['T3', ['remove'], ['lena', 'omar', 'dev-1'], ['acme/security']],
+    ]);
+  });
+
+  it('only the kinds the config names count', () => {
+    const needs = missingOwnerApprovals({ diff, base, head, require: ['remove'], approvedBy: [] });
+    expect(needs.map((n) => n.threatId)).toEqual(['T3']);
+    expect(ConfigSchema.parse({ pull_requests: { require_owner_approval: ['accept', 'remove'] } }).pull_requests.require_owner_approval).toEqual(['accept', 'remove']);
+    expect(ConfigSchema.safeParse({ pull_requests: { require_owner_approval: ['rescore-up'] } }).success).toBe(false);
+  });
+
+  it('an owner’s approval (any case), or a team member’s when membership is known, clears the threat; the author’s never does', () => {
+    const approvedByLena = missingOwnerApprovals({ diff, base, head, require: ALL, approvedBy: ['LENA'] });
+    expect(approvedByLena.map((n) => n.threatId)).toEqual(['T2', 'T4']);
+    const viaTeam = missingOwnerApprovals({ diff, base, head, require: ['accept'], approvedBy: ['kim'], teamMembers: new Map([['acme/security', ['kim']]]) });
+    expect(viaTeam.map((n) => n.threatId)).toEqual(['T4']);
+    const self = missingOwnerApprovals({ diff, base, head, require: ['reassign'], approvedBy: ['dev-1'], author: 'dev-1' });
+    expect(self.map((n) => [n.threatId, n.logins])).toEqual([['T2', []]]);
+  });
+
+  it('the check run fails naming who is missing, and passes once every threat is approved', () => {
+    const needs = missingOwnerApprovals({ diff, base, head, require: ALL, approvedBy: [] });
+    const check = renderApprovalCheck(needs, ALL);
+    expect(check.conclusion).toBe('failure');
+    expect(check.title).toBe('4 threats need an owner’s approval');
+    expect(check.summary.split('\n').slice(2)).toEqual([
+      '- `T1` Token theft: this pull request accepts or transfers the risk and lowers its score; approval needed from `lena` or `omar` or a member of `acme/security`',
+      '- `T2` Log tampering: this pull request takes it from its owner; approval needed from `dev-1`',
+      '- `T4` Unowned: this pull request accepts or transfers the risk; no owner with a GitHub login or team: give it an owner in an earlier pull request',
+      '- `T3` Old threat: this pull request removes it; approval needed from `lena` or `omar` or `dev-1` or a member of `acme/security`',
+    ]);
+    expect(check.summary).not.toMatch(/(^|\s)@\w/);
+    expect(renderApprovalCheck([], ALL)).toMatchObject({ conclusion: 'success', title: 'Owner approvals complete' });
+    expect(renderApprovalCheck([], [])).toMatchObject({ conclusion: 'success', title: 'No owner approval required' });
+  });
+});
