@@ -35,7 +35,8 @@ import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from
 import type { GitHubClient } from '../sync/github-client.ts';
 import { threatLabel } from '../sync/labels.ts';
 import { parseMarker } from '../sync/marker.ts';
-import { readFileAt, readRepoConfig } from '../sync/run.ts';
+import { readRepoConfig } from '../sync/run.ts';
+import { readRepoFile } from '../sync/repo-files.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from './check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { AppRuntime } from './runtime.ts';
@@ -138,17 +139,21 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha);
   const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha) : baseConfig;
   const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
-  const headModelText = headModelPath ? await readFileAt(octokit, owner, repo, headModelPath, pr.head.sha) : undefined;
-  const lint = headModelText !== undefined && headModelPath && headConfig.ok
-    ? lintModelText(headModelText, headModelPath, lintOptionsFromConfig(headConfig.config, today))
-    : undefined;
+  const headModelRead = headModelPath ? await readRepoFile(octokit, { owner, repo, path: headModelPath, ref: pr.head.sha }, 'model') : undefined;
+  const headModelText = headModelRead?.status === 'found' ? headModelRead.text : undefined;
+  const lint = headModelRead?.status === 'too-large'
+    ? { findings: [headModelRead.finding], model: undefined }
+    : headModelText !== undefined && headModelPath && headConfig.ok
+      ? lintModelText(headModelText, headModelPath, lintOptionsFromConfig(headConfig.config, today))
+      : undefined;
   let check: string = 'no-check';
   // An edit of the title or body leaves the head commit as it was: its check run stands. A new base
   // branch does not: the head is now checked against that base's config.
   const checkStands = payload.action === 'edited' && !payload.changes?.base;
-  if (!checkStands && (headModelText !== undefined || headConfig.found)) {
+  const headModelFound = headModelRead !== undefined && headModelRead.status !== 'missing';
+  if (!checkStands && (headModelFound || headConfig.found)) {
     const findings = [...(headConfig.ok ? [] : headConfig.findings), ...(lint?.findings ?? [])];
-    const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelText !== undefined, headSha: pr.head.sha, model: lint?.model });
+    const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: lint?.model });
     try {
       await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report });
       check = report.conclusion;
@@ -162,16 +167,17 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   // The context: mapping and threats from the BASE commit.
   if (!baseConfig.ok) return { outcome: 'base-config-invalid', check };
   const config = baseConfig.config;
-  const baseModelText = await readFileAt(octokit, owner, repo, config.model, pr.base.sha);
-  if (baseModelText === undefined) return { outcome: 'no-base-model', check };
-  const baseModel = loadModel(baseModelText, config.model);
+  const baseModelRead = await readRepoFile(octokit, { owner, repo, path: config.model, ref: pr.base.sha }, 'model');
+  if (baseModelRead.status === 'missing') return { outcome: 'no-base-model', check };
+  if (baseModelRead.status === 'too-large') return { outcome: 'base-model-invalid', check };
+  const baseModel = loadModel(baseModelRead.text, config.model);
   if (!baseModel.ok) return { outcome: 'base-model-invalid', check };
 
   let headModel: HeadModel | undefined;
   if (changedPaths.has(config.model)) {
     headModel = lint?.model
       ? { ok: true, model: lint.model }
-      : { ok: false, problem: headModelText === undefined ? 'this PR removes or moves it' : countFindings(lint?.findings ?? []) };
+      : { ok: false, problem: !headModelFound ? 'this PR removes or moves it' : countFindings(lint?.findings ?? []) };
   }
   const text = `${pr.title}\n${pr.body ?? ''}`;
   const inputs = {
@@ -250,8 +256,8 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   const config = configRead.config;
   const models = await Promise.all(
     [...new Set([sha, pr.base.sha])].map(async (ref) => {
-      const text = await readFileAt(octokit, owner, repo, config.model, ref);
-      const loaded = text === undefined ? undefined : loadModel(text, config.model);
+      const read = await readRepoFile(octokit, { owner, repo, path: config.model, ref }, 'model');
+      const loaded = read.status === 'found' ? loadModel(read.text, config.model) : undefined;
       return loaded?.ok ? loaded.model : undefined;
     }),
   );

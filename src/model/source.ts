@@ -13,10 +13,9 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FILE_START, type Finding, type Position } from './findings.ts';
+import { inputSizeFinding, type InputKind } from './limits.ts';
 import { parseYamlFast, type FastYaml } from './yaml-fast-path.ts';
 
-/** Bigger than any real model (5,000 threats is about 3 MB), small enough to parse quickly. */
-export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 /** yaml's guard against "billion laughs": aliases may expand to at most this many nodes. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -41,6 +40,8 @@ export type ParsedYaml =
 export interface ParseOptions {
   /** Try the fast js-yaml reader first (default). Off only to compare the two readers in tests. */
   fastPath?: boolean;
+  /** Which size limit applies (INPUT_LIMITS): the model's (default) or the config's. */
+  kind?: InputKind;
 }
 
 export function parseYamlSource(text: string, file: string, options: ParseOptions = {}): ParsedYaml {
@@ -51,7 +52,7 @@ export function parseYamlSource(text: string, file: string, options: ParseOption
     source: blindSource(file, text),
   });
 
-  const tooLarge = sizeFinding(Buffer.byteLength(text, 'utf8'), file);
+  const tooLarge = inputSizeFinding(options.kind ?? 'model', Buffer.byteLength(text, 'utf8'), file);
   if (tooLarge) return { ok: false, findings: [tooLarge], source: blindSource(file, text) };
   // NUL, or U+FFFD from decoding bytes that are not UTF-8: report the first.
   const binary = /[\u0000\uFFFD]/.exec(text);
@@ -179,19 +180,6 @@ function capSyntaxFindings(errors: readonly { message: string; start: Position; 
     ...findings.slice(0, MAX_SYNTAX_FINDINGS),
     { ...next, message: `${rest} more YAML syntax errors not shown (fix the ones above first; later errors often follow from them)` },
   ];
-}
-
-/** The finding for a file over MAX_SOURCE_BYTES (callers reading from disk can check before reading it). */
-export function sizeFinding(bytes: number, file: string): Finding | undefined {
-  if (bytes <= MAX_SOURCE_BYTES) return undefined;
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return {
-    rule: 'file-too-large',
-    level: 'error',
-    message: `file is ${mb(bytes)}; the limit is ${mb(MAX_SOURCE_BYTES)} (a model of 5,000 threats is about 2.5 MB)`,
-    file,
-    start: FILE_START,
-  };
 }
 
 function documentSource(file: string, text: string, doc: Document.Parsed, lineCounter: LineCounter): YamlSource {

@@ -10,7 +10,7 @@
  */
 import { validateConfigValue, loadConfigText } from '../config/load.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
-import { FILE_START, hasErrors, type Finding } from '../model/findings.ts';
+import { hasErrors, type Finding } from '../model/findings.ts';
 import { lintModelText, lintOptionsFromConfig } from '../model/lint/index.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
@@ -22,6 +22,7 @@ import { fetchIssuesFiledBy, fetchRepoState, RepoAccessError } from './github-fe
 import type { GithubPlan, RepoState, SyncContext } from './github-state.ts';
 import { missingIssues, planGithubSync, type GithubPlanInput } from './plan.ts';
 import { redactSecrets } from './redact-secrets.ts';
+import { readConfigFiles, readRepoFile, type RepoFileRead } from './repo-files.ts';
 
 export interface SyncRequest {
   octokit: GitHubClient;
@@ -150,8 +151,12 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     // A broken config is reported even without a model: the user asked for threatloop.
     return finish({ ...common, status: 'invalid', findings: configRead.findings, notes: [] });
   }
-  const modelText = request.local ? request.local.modelText : await readFileAt(octokit, owner, repo, config.model, sha);
-  if (modelText === undefined) return finish({ ...common, status: 'no-model', findings: [], notes: [] });
+  const modelRead: RepoFileRead = request.local
+    ? request.local.modelText === undefined ? { status: 'missing' } : { status: 'found', text: request.local.modelText }
+    : await readRepoFile(octokit, { owner, repo, path: config.model, ref: sha }, 'model');
+  if (modelRead.status === 'too-large') return finish({ ...common, status: 'invalid', findings: [modelRead.finding], notes: [] });
+  if (modelRead.status === 'missing') return finish({ ...common, status: 'no-model', findings: [], notes: [] });
+  const modelText = modelRead.text;
 
   const lint = lintModelText(modelText, modelPath, lintOptionsFromConfig(config, today));
   if (hasErrors(lint.findings) || !lint.model) return finish({ ...common, status: 'invalid', findings: lint.findings, notes: [] });
@@ -292,33 +297,15 @@ function ownerLogins(model: ThreatModel): string[] {
 export type ConfigRead = { ok: true; config: Config; found: boolean } | { ok: false; findings: Finding[]; found: boolean };
 
 /**
- * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
- * org default (`<org>/.github`) and `_extends` keep working. `branch` is the
- * plugin's ref parameter: we pass the commit SHA (Probot's `context.config`
- * would read the default branch instead).
+ * `.github/threatloop.yml` at the commit, with an org default (`<org>/.github`) and `_extends` as Probot's
+ * config loader reads them (`readConfigFiles`), each file within the config size limit.
  */
 export async function readRepoConfig(octokit: GitHubClient, owner: string, repo: string, sha: string): Promise<ConfigRead> {
-  try {
-    const { config, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      branch: sha,
-      defaults: (configs: object[]) => mergeConfigs(configs),
-    });
-    const found = files.some((file) => file.config !== null);
-    const validated = validateConfigValue(found ? config : undefined);
-    return validated.ok ? { ...validated, found } : { ...validated, found };
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status !== undefined) throw error;
-    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, '') : String(error);
-    return {
-      ok: false,
-      found: true,
-      findings: [{ rule: 'config', level: 'error', message: `the config could not be read: ${message}`, file: CONFIG_PATH, start: FILE_START }],
-    };
-  }
+  const read = await readConfigFiles(octokit, owner, repo, sha);
+  if (!read.ok) return { ok: false, found: true, findings: read.findings };
+  const found = read.configs.length > 0;
+  const validated = validateConfigValue(found ? mergeConfigs([...read.configs].reverse()) : undefined);
+  return { ...validated, found };
 }
 
 /** Later configs win; mappings merge key by key; lists are replaced, not concatenated. */
@@ -337,30 +324,6 @@ export function mergeConfigs(configs: readonly unknown[]): Record<string, unknow
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A file's text at a commit, or undefined when it does not exist there. */
-export async function readFileAt(octokit: GitHubClient, owner: string, repo: string, path: string, ref: string): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      owner,
-      repo,
-      path,
-      ref,
-      mediaType: { format: 'raw' },
-    });
-    if (typeof data === 'string') return data;
-    // Octokit hands back an ArrayBuffer when the raw answer is not labelled as text.
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
-    // A directory listing or a JSON body (a stand-in that ignores the raw media type).
-    if (!Array.isArray(data) && 'content' in data && typeof data.content === 'string') {
-      return Buffer.from(data.content, 'base64').toString('utf8');
-    }
-    return undefined;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
 }
 
 /** The commit a branch points at now, or undefined when the branch is gone. */

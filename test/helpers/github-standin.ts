@@ -318,7 +318,10 @@ export class GitHubStandin {
       if (text === undefined) return undefined;
       const accept = String(request.headers.accept ?? '');
       if (accept.includes('raw')) return { status: 200, body: text, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
-      return { status: 200, body: { type: 'file', path: m[3], encoding: 'base64', content: Buffer.from(text).toString('base64') } };
+      // As GitHub: the size always, the content only up to 1 MB (larger files are read raw).
+      const size = Buffer.byteLength(text);
+      const content = size <= 1024 * 1024 ? { encoding: 'base64', content: Buffer.from(text).toString('base64') } : { encoding: 'none', content: '' };
+      return { status: 200, body: { type: 'file', path: m[3], size, ...content } };
     });
     on('GET', new RegExp(`^${R}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`), (_, m) => {
       const repo = repoOf(m);
