@@ -6,7 +6,7 @@
  */
 export function manyKeysModel(options: { keys: number; duplicate?: boolean; anchor?: boolean; topLevel?: boolean }): string {
   const indent = options.topLevel ? '' : '    ';
-  const lines = Array.from({ length: options.keys }, (_, i) => `${indent}k${i}: value ${i}`);
+  const lines = Array.from({ length: options.keys }, (_, i) => `${indent}k${i}: v`);
   if (options.duplicate) lines.push(`${indent}k7: again`);
   const head = options.topLevel
     ? `version: 1\nsystem:\n  name: ${options.anchor ? '&name ' : ''}Many keys\n`

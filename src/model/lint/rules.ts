@@ -4,6 +4,7 @@
  * SARIF, check-run annotations): kebab-case and stable. Rules that come from
  * the case study's closure checklist (section 4.1) carry its item's id.
  */
+import { globComplexity } from '../glob-complexity.ts';
 import type { ModelGraph } from '../graph.ts';
 import type { ThreatRating } from '../rating.ts';
 import type { Component, Threat, ThreatModel, ThreatStatus } from '../schema.ts';
@@ -308,6 +309,24 @@ const pathsMissing: ModelRule = {
   },
 };
 
+const globTooComplex: ModelRule = {
+  id: 'glob-too-complex',
+  level: 'warning',
+  description: 'A component `paths` glob that could cost too much to match against crafted file names (it is never matched)',
+  check({ model }, report) {
+    model.components.forEach((component, i) => {
+      (component.paths ?? []).forEach((pattern, j) => {
+        const complexity = globComplexity(pattern.trim().replace(/^!/, ''));
+        if (complexity.ok) return;
+        report(
+          ['components', i, 'paths', j],
+          `component "${component.id}": glob "${pattern}" is too complex to match safely against the file names of a pull request (${complexity.reason}); it is never matched. Split it into simpler globs`,
+        );
+      });
+    });
+  },
+};
+
 const specificity: ModelRule = {
   id: 'specificity',
   level: 'warning',
@@ -366,6 +385,7 @@ export const MODEL_RULES: readonly ModelRule[] = [
   overdue,
   unscored,
   pathsMissing,
+  globTooComplex,
   specificity,
   severityMismatch,
   assumptions,
