@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Threat } from '../model/schema.ts';
 import { RATING_NAME, STATUS_LABEL } from '../render/display-names.ts';
 import { bodySections } from '../render/issue-body.ts';
+import { escapeLine } from '../render/markdown.ts';
 import type { SyncContext, SyncedFields } from './github-state.ts';
 
 /** A short digest of the threat's own fields (key order does not matter). */
@@ -42,7 +43,8 @@ export function describeChanges(before: AuditedState, after: AuditedState): stri
   const lines: string[] = [];
   const from = before.synced;
   const to = after.synced;
-  if (before.title !== after.title) lines.push(`title: “${before.title}” → “${after.title}”`);
+  // Titles are model text (and an old one may predate neutralising): escaped, so they neither render as markup nor ping.
+  if (before.title !== after.title) lines.push(`title: “${escapeLine(before.title)}” → “${escapeLine(after.title)}”`);
   if (from.status !== to.status) lines.push(`status: ${named(STATUS_LABEL, from.status)} → ${named(STATUS_LABEL, to.status)}`);
   if (from.rating !== to.rating || from.score !== to.score) {
     const scores = from.score !== to.score ? ` (CVSS ${score(from.score)} → ${score(to.score)})` : '';

@@ -27,6 +27,7 @@ import type { Threat, ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 import { renderDashboard, type DashboardThreat } from '../render/dashboard.ts';
 import { comparableBody, modelPermalink, renderThreatIssueBody } from '../render/issue-body.ts';
+import { plainTitle } from '../render/markdown.ts';
 import { describeChanges, renderAuditComment, threatDigest } from './audit.ts';
 import type {
   ExistingIssue,
@@ -234,8 +235,12 @@ function desiredIssue(
   };
 }
 
+/** GitHub refuses an issue title over 256 characters (422, on every sync). */
+export const GITHUB_TITLE_LIMIT = 256;
+
+/** `[<id>] <title>`, mentions and references neutralised, cut to GitHub's limit (the body then holds it whole). */
 export function issueTitle(threat: Threat): string {
-  return `[${threat.id}] ${threat.title.replace(/\s*\n\s*/g, ' ').trim()}`;
+  return plainTitle(`[${threat.id}] ${threat.title}`, GITHUB_TITLE_LIMIT).title;
 }
 
 function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperation[] {
