@@ -15,7 +15,7 @@ import type { IssueMarker } from '../sync/github-state.ts';
 import { renderMarker } from '../sync/marker.ts';
 import type { EffectiveDue } from '../sync/milestones.ts';
 import { COMPONENT_TYPE_NAME, RATING_LABEL, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
-import { code, escapeCell, escapeLine, escapeText, fitMarkdown, link, mention, plainTitle } from './markdown.ts';
+import { code, escapeCell, escapeLine, escapeText, fitMarkdown, GITHUB_TITLE_LIMIT, link, mention, plainTitle } from './markdown.ts';
 import { referenceLink } from './references.ts';
 
 export interface ModelPermalink {
@@ -49,7 +49,7 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   const { threat, graph, rating, due } = input;
   const lines: string[] = [renderMarker(input.marker), ''];
   // A title too long for GitHub's 256 characters is cut in the issue's title: here it is whole.
-  if (plainTitle(`[${threat.id}] ${threat.title}`, 256).cut) lines.push(`**${escapeLine(threat.title)}**`, '');
+  if (plainTitle(`[${threat.id}] ${threat.title}`, GITHUB_TITLE_LIMIT).cut) lines.push(`**${escapeLine(threat.title)}**`, '');
 
   // The facts a person triages by come first (severity, status, owner, due), each once; the table's
   // first row is its header, so it holds the severity rather than an empty header row.

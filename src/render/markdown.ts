@@ -23,16 +23,18 @@ export function escapeText(text: string): string {
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) =>
-      line
-        .replace(INLINE_SPECIAL, '\\$&')
-        // `_` is emphasis only at a word edge (`snake_case` stays readable).
-        .replace(/_/g, (m, offset: number, s: string) =>
-          /[\p{L}\p{N}]/u.test(s[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(s[offset + 1] ?? '') ? m : '\\_',
-        )
-        .replace(/&(?=#?\w+;)/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/^.*$/, (rest) => neutraliseReferences(rest, 'markdown'))
+      neutraliseReferences(
+        line
+          .replace(INLINE_SPECIAL, '\\$&')
+          // `_` is emphasis only at a word edge (`snake_case` stays readable).
+          .replace(/_/g, (m, offset: number, s: string) =>
+            /[\p{L}\p{N}]/u.test(s[offset - 1] ?? '') && /[\p{L}\p{N}]/u.test(s[offset + 1] ?? '') ? m : '\\_',
+          )
+          .replace(/&(?=#?\w+;)/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;'),
+        'markdown',
+      )
         .replace(LINE_START_MARKER, '$1\\$2')
         .replace(LINE_START_ORDERED, '$1\\$2'),
     )
@@ -61,6 +63,9 @@ export function neutraliseReferences(text: string, form: 'markdown' | 'plain'): 
     .replace(/\b(GH-)(?=\d)/gi, `$1${zws}`)
     .replace(/(^|[^\w`])@(?=[\w-])/g, `$1@${zws}`);
 }
+
+/** GitHub refuses an issue title over 256 characters (422, on every sync). */
+export const GITHUB_TITLE_LIMIT = 256;
 
 /**
  * A title for GitHub (an issue) or Jira (a summary): one line, references neutralised, at most

@@ -27,7 +27,7 @@ import type { Threat, ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 import { renderDashboard, type DashboardThreat } from '../render/dashboard.ts';
 import { comparableBody, modelPermalink, renderThreatIssueBody } from '../render/issue-body.ts';
-import { plainTitle } from '../render/markdown.ts';
+import { GITHUB_TITLE_LIMIT, plainTitle } from '../render/markdown.ts';
 import { describeChanges, renderAuditComment, threatDigest } from './audit.ts';
 import type {
   ExistingIssue,
@@ -234,9 +234,6 @@ function desiredIssue(
     fields: { title: issueTitle(threat), body, labels: labels.map((l) => l.name), assignees: logins, milestone: null },
   };
 }
-
-/** GitHub refuses an issue title over 256 characters (422, on every sync). */
-export const GITHUB_TITLE_LIMIT = 256;
 
 /** `[<id>] <title>`, mentions and references neutralised, cut to GitHub's limit (the body then holds it whole). */
 export function issueTitle(threat: Threat): string {
