@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Threat } from '../model/schema.ts';
 import { RATING_NAME, STATUS_LABEL } from '../render/display-names.ts';
 import { bodySections } from '../render/issue-body.ts';
-import { escapeLine } from '../render/markdown.ts';
+import { neutraliseReferences } from '../render/markdown.ts';
 import type { SyncContext, SyncedFields } from './github-state.ts';
 
 /** A short digest of the threat's own fields (key order does not matter). */
@@ -43,8 +43,9 @@ export function describeChanges(before: AuditedState, after: AuditedState): stri
   const lines: string[] = [];
   const from = before.synced;
   const to = after.synced;
-  // Titles are model text (and an old one may predate neutralising): escaped, so they neither render as markup nor ping.
-  if (before.title !== after.title) lines.push(`title: “${escapeLine(before.title)}” → “${escapeLine(after.title)}”`);
+  // Titles are model text, and an old one may predate neutralising: the audit comment must not ping or backlink.
+  const title = (text: string) => neutraliseReferences(text, 'markdown');
+  if (before.title !== after.title) lines.push(`title: “${title(before.title)}” → “${title(after.title)}”`);
   if (from.status !== to.status) lines.push(`status: ${named(STATUS_LABEL, from.status)} → ${named(STATUS_LABEL, to.status)}`);
   if (from.rating !== to.rating || from.score !== to.score) {
     const scores = from.score !== to.score ? ` (CVSS ${score(from.score)} → ${score(to.score)})` : '';
