@@ -4,6 +4,7 @@
  */
 import { benchCvss } from './cvss.bench.ts';
 import { benchImport } from './import.bench.ts';
+import { benchInputBudgets } from './input-budgets.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
 import { benchSync } from './sync.bench.ts';
@@ -19,6 +20,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
   ['Import a 5,000-threat OTM file (target: under 2 s)', benchImport],
+  ['Hostile input: many-keys model, crafted-glob pull request (targets: each under 1 s)', benchInputBudgets],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
 ];
 

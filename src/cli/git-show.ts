@@ -4,7 +4,9 @@
  * app reads commits through the GitHub API instead.
  */
 import { spawnSync } from 'node:child_process';
-import { MAX_SOURCE_BYTES } from '../model/source.ts';
+import { INPUT_LIMITS } from '../model/limits.ts';
+
+const MAX_SOURCE_BYTES = INPUT_LIMITS.model;
 
 export type GitShowResult = { ok: true; text: string } | { ok: false; reason: 'usage' | 'too-large' | 'git'; message: string };
 

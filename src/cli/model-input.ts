@@ -14,7 +14,8 @@ import { loadConfigText, type ConfigRead } from '../config/load.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import type { Finding } from '../model/findings.ts';
 import { isoDate } from '../model/schema.ts';
-import { parseYamlSource, sizeFinding, type YamlSource } from '../model/source.ts';
+import { inputSizeFinding, type InputKind } from '../model/limits.ts';
+import { parseYamlSource, type YamlSource } from '../model/source.ts';
 import { assessModelInput, type FileRead, type InputReader, type ModelInput } from '../input/pipeline.ts';
 import { formatFindingsSummary, formatFindingsText } from '../render/findings.ts';
 import { MAX_SBOM_BYTES, readSbom, type Sbom } from '../sbom/read.ts';
@@ -72,26 +73,29 @@ export type WorkingTreeResult = { ok: true; input: WorkingTreeInput } | { ok: fa
 /** The config and the model from the working tree, as FILE and `--config` name them (both optional). */
 export function readWorkingTree(cwd: string, named: { file?: string | undefined; config?: string | undefined }): WorkingTreeResult {
   const configFile = named.config ?? CONFIG_PATH;
-  const configRead = readTextFile(cwd, configFile);
+  const configRead = readTextFile(cwd, configFile, 'config');
   const input: WorkingTreeInput = { configFile, config: DEFAULT_CONFIG, configFindings: [], modelFile: named.file ?? DEFAULT_CONFIG.model, modelFindings: [] };
   if (configRead.ok) {
     input.configText = configRead.text;
     const loaded = loadConfigText(configRead.text, configFile);
     if (loaded.ok) {
       input.config = loaded.config;
-      const parsed = parseYamlSource(configRead.text, configFile);
+      const parsed = parseYamlSource(configRead.text, configFile, { kind: 'config' });
       if (parsed.ok) input.configSource = parsed.source;
     } else {
       input.configFindings = loaded.findings;
       // Without a valid config the model's path is unknown: only a model named on the command line is read.
       if (named.file === undefined) return { ok: true, input };
     }
+  } else if (configRead.reason === 'too-large') {
+    input.configFindings = [configRead.finding];
+    if (named.file === undefined) return { ok: true, input };
   } else if (named.config !== undefined || configRead.reason !== 'missing') {
     return { ok: false, message: `config ${configRead.message}` };
   }
 
   input.modelFile = named.file ?? input.config.model;
-  const modelRead = readTextFile(cwd, input.modelFile);
+  const modelRead = readTextFile(cwd, input.modelFile, 'model');
   if (modelRead.ok) input.modelText = modelRead.text;
   else if (modelRead.reason === 'too-large') input.modelFindings = [modelRead.finding];
   else {
@@ -162,14 +166,14 @@ export type ReadTextResult =
 
 /**
  * A text file relative to the working directory; invalid UTF-8 becomes U+FFFD, which the loader
- * reports as binary. A file over the loader's size limit is refused before it is read.
+ * reports as binary. A file over its size limit (INPUT_LIMITS) is refused before it is read.
  */
-export function readTextFile(cwd: string, file: string): ReadTextResult {
+export function readTextFile(cwd: string, file: string, kind: InputKind): ReadTextResult {
   const path = resolve(cwd, file);
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) return { ok: false, reason: 'unreadable', message: `${file} is a directory, not a file` };
-    const tooLarge = sizeFinding(stat.size, file);
+    const tooLarge = inputSizeFinding(kind, stat.size, file);
     if (tooLarge) return { ok: false, reason: 'too-large', message: `${file} is too large: ${tooLarge.message}`, finding: tooLarge };
     return { ok: true, text: new TextDecoder('utf-8').decode(readFileSync(path)) };
   } catch (error) {
@@ -208,7 +212,7 @@ export function workingTreeReader(cwd: string, input: WorkingTreeInput): InputRe
     readConfig: async () => configReadOf(input),
     readFile: async (path) => {
       if (path === input.modelFile) return modelReadOf(input) ?? { ok: false, reason: 'missing' };
-      const read = readTextFile(cwd, path);
+      const read = readTextFile(cwd, path, 'model');
       return read.ok ? read : read.reason === 'too-large' ? { ok: false, reason: 'too-large', finding: read.finding } : { ok: false, reason: 'missing' };
     },
   };

@@ -28,7 +28,7 @@ export function readConfigText(text: string | undefined, file = CONFIG_PATH): Co
 
 export function loadConfigText(text: string | undefined, file = CONFIG_PATH): LoadedConfig {
   if (text === undefined || isBlankYaml(text)) return { ok: true, config: DEFAULT_CONFIG };
-  const parsed = parseYamlSource(text, file);
+  const parsed = parseYamlSource(text, file, { kind: 'config' });
   if (!parsed.ok) return { ok: false, findings: parsed.findings.map((f) => ({ ...f, rule: 'config' })) };
   if (parsed.value === null) return { ok: true, config: DEFAULT_CONFIG };
   return validateConfig(parsed.value, parsed.source);

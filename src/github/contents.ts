@@ -1,40 +1,21 @@
 /** Reading a repository at a commit: a file's text, the repository config (with org defaults and `_extends`), a branch head. */
 import { validateConfigValue, type ConfigRead } from '../config/load.ts';
 import { CONFIG_PATH } from '../config/schema.ts';
-import { FILE_START } from '../model/findings.ts';
 import type { InputReader } from '../input/pipeline.ts';
 import type { GitHubClient } from './client.ts';
-import { httpStatus, isNotFound } from './errors.ts';
+import { readConfigFiles, readRepoFile } from './repo-files.ts';
+import { isNotFound } from './errors.ts';
 
 
 /**
- * `.github/threatloop.yml` at the commit, through Probot's config plugin so an
- * org default (`<org>/.github`) and `_extends` keep working. `branch` is the
- * plugin's ref parameter: we pass the commit SHA (Probot's `context.config`
- * would read the default branch instead).
+ * `.github/threatloop.yml` at the commit, with an org default (`<org>/.github`) and `_extends` as Probot's
+ * config loader reads them (`readConfigFiles`), each file within the config size limit.
  */
 export async function readRepoConfig(octokit: GitHubClient, owner: string, repo: string, sha: string): Promise<ConfigRead> {
-  try {
-    const { config, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: CONFIG_PATH,
-      branch: sha,
-      defaults: (configs: object[]) => mergeConfigs(configs),
-    });
-    const found = files.some((file) => file.config !== null);
-    return { ...validateConfigValue(found ? config : undefined), found, file: CONFIG_PATH };
-  } catch (error) {
-    const status = httpStatus(error);
-    if (status !== undefined) throw error;
-    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, '') : String(error);
-    return {
-      ok: false,
-      found: true,
-      file: CONFIG_PATH,
-      findings: [{ rule: 'config', level: 'error', message: `the config could not be read: ${message}`, file: CONFIG_PATH, start: FILE_START }],
-    };
-  }
+  const read = await readConfigFiles(octokit, owner, repo, sha);
+  if (!read.ok) return { ok: false, found: true, file: CONFIG_PATH, findings: read.findings };
+  const found = read.configs.length > 0;
+  return { ...validateConfigValue(found ? mergeConfigs([...read.configs].reverse()) : undefined), found, file: CONFIG_PATH };
 }
 
 /** Later configs win; mappings merge key by key; lists are replaced, not concatenated. */
@@ -55,30 +36,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A file's text at a commit, or undefined when it does not exist there. */
-export async function readFileAt(octokit: GitHubClient, owner: string, repo: string, path: string, ref: string): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
-      owner,
-      repo,
-      path,
-      ref,
-      mediaType: { format: 'raw' },
-    });
-    if (typeof data === 'string') return data;
-    // Octokit hands back an ArrayBuffer when the raw answer is not labelled as text.
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return new TextDecoder().decode(data as ArrayBuffer);
-    // A directory listing or a JSON body (a stand-in that ignores the raw media type).
-    if (!Array.isArray(data) && 'content' in data && typeof data.content === 'string') {
-      return Buffer.from(data.content, 'base64').toString('utf8');
-    }
-    return undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 /** The commit a branch points at now, or undefined when the branch is gone. */
 export async function branchHead(octokit: GitHubClient, owner: string, repo: string, branch: string): Promise<string | undefined> {
   try {
@@ -96,8 +53,9 @@ export function commitReader(octokit: GitHubClient, where: { owner: string; repo
   return {
     readConfig: async () => config ?? (await readRepoConfig(octokit, where.owner, where.repo, where.sha)),
     readFile: async (path) => {
-      const text = await readFileAt(octokit, where.owner, where.repo, path, where.sha);
-      return text === undefined ? { ok: false, reason: 'missing' } : { ok: true, text };
+      const read = await readRepoFile(octokit, { owner: where.owner, repo: where.repo, path, ref: where.sha }, 'model');
+      if (read.status === 'found') return { ok: true, text: read.text };
+      return read.status === 'missing' ? { ok: false, reason: 'missing' } : { ok: false, reason: 'too-large', finding: read.finding };
     },
   };
 }

@@ -11,12 +11,11 @@
  * far leaner); errors, anchors/aliases, tags and unusual layouts go through
  * the `yaml` package, whose messages and alias limit the findings rely on.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { FILE_START, type Finding, type Position } from './findings.ts';
+import { inputSizeFinding, type InputKind } from './limits.ts';
 import { parseYamlFast, type FastYaml } from './yaml-fast-path.ts';
 
-/** Bigger than any real model (5,000 threats is about 3 MB), small enough to parse quickly. */
-export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 /** yaml's guard against "billion laughs": aliases may expand to at most this many nodes. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -41,6 +40,8 @@ export type ParsedYaml =
 export interface ParseOptions {
   /** Try the fast js-yaml reader first (default). Off only to compare the two readers in tests. */
   fastPath?: boolean;
+  /** Which size limit applies (INPUT_LIMITS): the model's (default) or the config's. */
+  kind?: InputKind;
 }
 
 export function parseYamlSource(text: string, file: string, options: ParseOptions = {}): ParsedYaml {
@@ -51,7 +52,7 @@ export function parseYamlSource(text: string, file: string, options: ParseOption
     source: blindSource(file, text),
   });
 
-  const tooLarge = sizeFinding(Buffer.byteLength(text, 'utf8'), file);
+  const tooLarge = inputSizeFinding(options.kind ?? 'model', Buffer.byteLength(text, 'utf8'), file);
   if (tooLarge) return { ok: false, findings: [tooLarge], source: blindSource(file, text) };
   // NUL, or U+FFFD from decoding bytes that are not UTF-8: report the first.
   const binary = /[\u0000\uFFFD]/.exec(text);
@@ -72,11 +73,20 @@ export function parseYamlSource(text: string, file: string, options: ParseOption
 
   // Plain YAML (nearly every model) takes the fast path; anything else is read by `yaml` below.
   const fast = options.fastPath === false ? undefined : parseYamlFast(text);
-  if (fast) return { ok: true, value: fast.value, source: fastSource(file, text, fast) };
+  if (fast) {
+    const source = fastSource(file, text, fast);
+    if (fast.duplicateKeys.length === 0) return { ok: true, value: fast.value, source };
+    const at = (offset: number) => source.positionOf(offset);
+    const errors = fast.duplicateKeys.map((offset) => ({ message: DUPLICATE_KEY_MESSAGE, start: at(offset), end: at(offset + 1) }));
+    return { ok: false, source, findings: capSyntaxFindings(errors, file) };
+  }
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+    // `yaml`'s own unique-keys check compares each key with every earlier one (quadratic: ~20 s for
+    // 30,000 keys in one mapping); duplicateKeyErrors finds the same duplicates in one pass.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
+    addDuplicateKeyErrors(doc);
   } catch (error) {
     return fail(`YAML could not be parsed: ${describe(error)}`);
   }
@@ -94,22 +104,74 @@ export function parseYamlSource(text: string, file: string, options: ParseOption
   return { ok: true, value, source };
 }
 
+/**
+ * The errors `yaml` reports with `uniqueKeys: true` (same message, same position: the second key),
+ * found with one hash set per mapping instead of a scan of the earlier keys for every key. Like
+ * `yaml`, only scalar keys with the same value are duplicates (`1` and `"1"` are not; NaN never is).
+ * The errors join the parser's in document order.
+ */
+function addDuplicateKeyErrors(doc: Document.Parsed): void {
+  const duplicates: YAMLParseError[] = [];
+  const pending: unknown[] = [doc.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of (node as YAMLMap).items as Pair[]) {
+        pending.push(pair.key, pair.value);
+        if (!isScalar(pair.key)) continue;
+        const value = pair.key.value;
+        if (typeof value === 'number' && Number.isNaN(value)) continue;
+        if (seen.has(value)) {
+          const at = pair.key.range?.[0] ?? 0;
+          duplicates.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', DUPLICATE_KEY_MESSAGE));
+        } else {
+          seen.add(value);
+        }
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) pending.push(item);
+    }
+  }
+  if (duplicates.length === 0) return;
+  duplicates.sort((a, b) => a.pos[0] - b.pos[0]);
+  const merged: YAMLParseError[] = [];
+  let next = 0;
+  for (const error of doc.errors) {
+    while (next < duplicates.length && duplicates[next]!.pos[0] <= error.pos[0]) merged.push(duplicates[next++]!);
+    merged.push(error);
+  }
+  merged.push(...duplicates.slice(next));
+  doc.errors = merged;
+}
+
+/** `yaml`'s message for a duplicate key; the fast reader reports duplicates with the same words. */
+const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
+
 /** Past the first few, YAML errors are mostly echoes of the first one; a broken file can produce thousands. */
 const MAX_SYNTAX_FINDINGS = 20;
 
 function syntaxFindings(doc: Document.Parsed, file: string, lineCounter: LineCounter): Finding[] {
+  return capSyntaxFindings(
+    doc.errors.map((error) => ({
+      start: toPosition(lineCounter, error.pos[0]),
+      end: toPosition(lineCounter, error.pos[1]),
+      // The parser recurses per nesting level; running out of stack means absurdly deep nesting, not a bug.
+      message: /call stack/i.test(error.message) ? 'nesting is too deep to read (thousands of levels)' : firstLine(error.message),
+    })),
+    file,
+  );
+}
+
+/** Syntax errors as findings: each place and message once, at most MAX_SYNTAX_FINDINGS and a count of the rest. */
+function capSyntaxFindings(errors: readonly { message: string; start: Position; end: Position }[], file: string): Finding[] {
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const error of doc.errors) {
-    const start = toPosition(lineCounter, error.pos[0]);
-    // The parser recurses per nesting level; running out of stack means absurdly deep nesting, not a bug.
-    const message = /call stack/i.test(error.message)
-      ? 'nesting is too deep to read (thousands of levels)'
-      : firstLine(error.message);
+  for (const { message, start, end } of errors) {
     const key = `${start.line}:${start.column}:${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    findings.push({ rule: 'yaml-syntax', level: 'error', message, file, start, end: toPosition(lineCounter, error.pos[1]) });
+    findings.push({ rule: 'yaml-syntax', level: 'error', message, file, start, end });
   }
   if (findings.length <= MAX_SYNTAX_FINDINGS) return findings;
   const rest = findings.length - MAX_SYNTAX_FINDINGS;
@@ -118,19 +180,6 @@ function syntaxFindings(doc: Document.Parsed, file: string, lineCounter: LineCou
     ...findings.slice(0, MAX_SYNTAX_FINDINGS),
     { ...next, message: `${rest} more YAML syntax errors not shown (fix the ones above first; later errors often follow from them)` },
   ];
-}
-
-/** The finding for a file over MAX_SOURCE_BYTES (callers reading from disk can check before reading it). */
-export function sizeFinding(bytes: number, file: string): Finding | undefined {
-  if (bytes <= MAX_SOURCE_BYTES) return undefined;
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return {
-    rule: 'file-too-large',
-    level: 'error',
-    message: `file is ${mb(bytes)}; the limit is ${mb(MAX_SOURCE_BYTES)} (a model of 5,000 threats is about 2.5 MB)`,
-    file,
-    start: FILE_START,
-  };
 }
 
 function documentSource(file: string, text: string, doc: Document.Parsed, lineCounter: LineCounter): YamlSource {
@@ -145,7 +194,7 @@ function documentSource(file: string, text: string, doc: Document.Parsed, lineCo
         node = resolve(doc, node);
         keyNode = undefined;
         if (isMap(node)) {
-          const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+          const pair = pairOf(node as YAMLMap, String(segment));
           if (!pair) break;
           keyNode = pair.key;
           node = pair.value ?? pair.key;
@@ -166,8 +215,25 @@ function documentSource(file: string, text: string, doc: Document.Parsed, lineCo
   };
 }
 
+/** Mappings with more entries than this are looked up through a key index rather than scanned. */
+const LARGE_MAPPING = 16;
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The first pair whose scalar key reads as `key`: one finding per key of a 30,000-key mapping must not scan it each time. */
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  const matches = (p: unknown): p is Pair => isPair(p) && isScalar(p.key) && String(p.key.value) === key;
+  if (map.items.length <= LARGE_MAPPING) return map.items.find(matches);
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** Same answers as documentSource, from the fast path's offsets. */
-function fastSource(file: string, text: string, fast: FastYaml): YamlSource {
+function fastSource(file: string, text: string, fast: FastYaml): YamlSource & { positionOf(offset: number): Position } {
   let lineStarts: number[] | undefined;
   const position = (offset: number): Position => {
     lineStarts ??= lineStartsOf(text);
@@ -184,6 +250,7 @@ function fastSource(file: string, text: string, fast: FastYaml): YamlSource {
   return {
     file,
     text,
+    positionOf: position,
     locate(path, options = {}) {
       const [start, end] = fast.locate(path, options.key === true);
       return { start: position(start), end: position(end) };

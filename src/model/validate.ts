@@ -45,11 +45,15 @@ function describeUnionMismatch(value: unknown): string {
   return `has the wrong type (${typeName(value)})`;
 }
 
+/** A mapping of thousands of unknown keys is one mistake (or an attack), not thousands of findings to print. */
+const MAX_UNKNOWN_KEYS_SHOWN = 20;
+
 function toFindings(issue: Issue, schema: z.ZodType, source: YamlSource, rule: string, root: unknown): Finding[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeys(schema, path);
-    return issue.keys.map((key) => {
+    const shown = issue.keys.slice(0, MAX_UNKNOWN_KEYS_SHOWN);
+    const findings: Finding[] = shown.map((key) => {
       const keyPath = [...path, key];
       const span = source.locate(keyPath, { key: true });
       const hint = didYouMean(key, known);
@@ -63,6 +67,20 @@ function toFindings(issue: Issue, schema: z.ZodType, source: YamlSource, rule: s
         path: keyPath,
       };
     });
+    const rest = issue.keys.length - shown.length;
+    if (rest > 0) {
+      const span = source.locate(path);
+      findings.push({
+        rule,
+        level: 'error',
+        message: `${formatPath(path)}: ${rest} more unknown keys not shown`,
+        file: source.file,
+        start: span.start,
+        end: span.end,
+        path,
+      });
+    }
+    return findings;
   }
   const span = source.locate(path);
   return [

@@ -7,7 +7,7 @@
  * It handles the plain YAML a threat model is written in. Anything else makes
  * it step aside (return undefined) and source.ts reads the file with `yaml`,
  * which has the better error messages and the alias-bomb guard:
- *   - any syntax error, duplicate key or nesting deeper than MAX_DEPTH;
+ *   - any syntax error or nesting deeper than MAX_DEPTH;
  *   - anchors, aliases, tags, directives, more than one document, `<<` keys;
  *   - keys that are not strings once resolved (`1:`, `~:`, `[a]:`), keys over
  *     1024 characters (an error for `yaml`), empty values inside flow
@@ -18,6 +18,10 @@
  *     collection, and a byte order mark before anything but a block mapping
  *     (`yaml` misreads those).
  * Stepping aside is always correct, only slower.
+ *
+ * Duplicate keys are the one error it reports itself (`duplicateKeys`, where
+ * `yaml` reports "Map keys must be unique"): a file of tens of thousands of
+ * keys plus one duplicate would otherwise cost the slow path on purpose.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
 
@@ -31,6 +35,8 @@ export type OffsetSpan = readonly [start: number, end: number];
 
 export interface FastYaml {
   value: unknown;
+  /** Offsets of the keys that repeat an earlier key of the same mapping (the second and later ones), in order. */
+  duplicateKeys: number[];
   /** Same walk as the `yaml` path: the deepest node the path reaches; `key` points at the last mapping key. */
   locate(path: readonly (string | number)[], key: boolean): OffsetSpan;
 }
@@ -67,13 +73,16 @@ export function parseYamlFast(text: string): FastYaml | undefined {
   // line index, which counts LFs): classic Mac files and CR CR LF ones are left to `yaml`.
   if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined;
   try {
-    const { index, value } = readEvents(text, parseEvents(text, { maxDepth: MAX_DEPTH }));
-    return { value, locate: (path, key) => index.locate(path, key) };
+    const { index, value, duplicateKeys } = readEvents(text, parseEvents(text, { maxDepth: MAX_DEPTH }));
+    return { value, duplicateKeys, locate: (path, key) => index.locate(path, key) };
   } catch {
     // Syntax errors, duplicate keys, too deep, or a construct left to `yaml` (StepAside).
     return undefined;
   }
 }
+
+/** Mappings with more entries than this are looked up through a key index rather than scanned. */
+const LARGE_MAPPING = 2 * 16;
 
 /** `kind` of a node; 0 is a scalar. */
 const SEQUENCE = 1;
@@ -95,6 +104,7 @@ class PositionIndex {
   readonly childCount: Int32Array;
   childList = new Int32Array(0);
   readonly decodedKeys = new Map<number, string>();
+  private readonly keyIndexes = new Map<number, Map<string, number>>();
   root = -1;
   readonly text: string;
 
@@ -118,8 +128,13 @@ class PositionIndex {
       const count = this.childCount[node]!;
       if (kind === MAPPING) {
         const wanted = String(segment);
-        let at = first;
-        while (at < first + count && !this.keyIs(this.childList[at]!, wanted)) at += 2;
+        let at: number;
+        if (count > LARGE_MAPPING) {
+          at = this.keyIndexOf(node).get(wanted) ?? first + count;
+        } else {
+          at = first;
+          while (at < first + count && !this.keyIs(this.childList[at]!, wanted)) at += 2;
+        }
         if (at >= first + count) break;
         keyNode = this.childList[at]!;
         node = this.childList[at + 1]!;
@@ -133,6 +148,25 @@ class PositionIndex {
     }
     const target = wantKey && keyNode !== -1 ? keyNode : lastGood;
     return [this.start[target]!, this.end[target]!];
+  }
+
+  /**
+   * A large mapping's keys -> where each first occurs in childList, built on first use: a finding
+   * for each of 30,000 unknown keys would otherwise scan the mapping 30,000 times.
+   */
+  private keyIndexOf(node: number): Map<string, number> {
+    let keys = this.keyIndexes.get(node);
+    if (keys) return keys;
+    keys = new Map();
+    const first = this.childStart[node]!;
+    const end = first + this.childCount[node]!;
+    for (let at = first; at < end; at += 2) {
+      const key = this.childList[at]!;
+      const name = this.decodedKeys.get(key) ?? this.text.slice(this.start[key], this.end[key]);
+      if (!keys.has(name)) keys.set(name, at);
+    }
+    this.keyIndexes.set(node, keys);
+    return keys;
   }
 
   private keyIs(key: number, wanted: string): boolean {
@@ -173,13 +207,14 @@ const HASH = 35;
  * to the end of their last entry or closing bracket). Each event is dropped
  * once read, so the event list does not stay whole next to the value.
  */
-function readEvents(text: string, events: (Event | undefined)[]): { index: PositionIndex; value: unknown } {
+function readEvents(text: string, events: (Event | undefined)[]): { index: PositionIndex; value: unknown; duplicateKeys: number[] } {
   const index = new PositionIndex(text, events.length);
   const stack: Frame[] = [];
   /** End of the last node seen (or a collection's start): where the next node's indicators begin. */
   let cursor = 0;
   let documents = 0;
   let root: unknown;
+  const duplicateKeys: number[] = [];
 
   const childList: number[] = [];
   const attach = (id: number, value: unknown, after: number, child: 'scalar' | 'flow' | 'block'): void => {
@@ -195,7 +230,8 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
       parent.value.push(value);
     } else if (parent.expectKey) {
       // Only string keys: `yaml` and js-yaml stringify others differently.
-      if (typeof value !== 'string' || Object.hasOwn(parent.value, value)) throw new StepAside(); // duplicates: `yaml` reports them
+      if (typeof value !== 'string') throw new StepAside();
+      if (Object.hasOwn(parent.value, value)) duplicateKeys.push(index.start[id]!);
       parent.pendingKey = value;
       parent.expectKey = false;
       return;
@@ -296,7 +332,7 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
   if (text.charCodeAt(0) === 0xfeff && (index.kind[index.root] !== MAPPING || text.charCodeAt(index.start[index.root]!) === 0x7b)) {
     throw new StepAside();
   }
-  return { index, value: root };
+  return { index, value: root, duplicateKeys };
 }
 
 /** `yaml`'s [range[0], range[1], range[2]] of a scalar. */

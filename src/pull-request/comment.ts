@@ -171,6 +171,11 @@ function renderWith(prepared: Prepared, limits: Limits, reduced: boolean): strin
       `GitHub lists only the first ${GITHUB_PR_FILES_CAP.toLocaleString('en-US')} changed files of a pull request; the files beyond them were not mapped, so this context may be incomplete.`,
     );
   }
+  if (input.match.checkedFiles < input.fileCount) {
+    notes.push(
+      `Only the first ${input.match.checkedFiles.toLocaleString('en-US')} of ${input.fileCount.toLocaleString('en-US')} changed files were mapped to components: matching the rest against the model's \`paths\` globs would exceed the matching budget for one pull request, so this context may be incomplete.`,
+    );
+  }
   if (prepared.hiddenBelowFloor > 0) {
     const floor = input.config.pull_requests.min_severity;
     notes.push(

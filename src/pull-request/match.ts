@@ -19,9 +19,24 @@
  * base `services/api`). A file is only tested against the globs whose base is
  * one of its ancestor directories, so 3,000 files x 1,000 components stays
  * far below 100 ms (see `bench/pr-match.bench.ts`).
+ *
+ * Bounded cost: the file names come from the pull request, an outsider's too.
+ * A glob that could backtrack without bound on a crafted name (see
+ * `src/model/glob-complexity.ts`) is never compiled (lint: `glob-too-complex`),
+ * and each test is priced (the path's length, squared for a costly glob)
+ * against MATCH_BUDGET per pull request: past it, the remaining files are not
+ * matched and the result says how many were (`checkedFiles`).
  */
 import picomatch from 'picomatch';
+import { globComplexity } from '../model/glob-complexity.ts';
 import type { Component } from '../model/schema.ts';
+
+/**
+ * Steps of glob matching one pull request may cost (a test of a path of length L costs L, or L * L
+ * for a costly glob): about a second of CPU at worst; a 3,000-file PR against 1,000 components
+ * spends a few million.
+ */
+export const MATCH_BUDGET = 500_000_000;
 
 /** A changed file as `pulls.listFiles` returns it (only the fields we use). */
 export interface ChangedFile {
@@ -35,6 +50,8 @@ export interface FileMatch {
   byComponent: Map<string, string[]>;
   /** Changed files (new path) that no component covers. */
   unmatched: string[];
+  /** How many of the files were matched: fewer than all when MATCH_BUDGET ran out (the rest are in neither list). */
+  checkedFiles: number;
 }
 
 /** A pattern that could not be compiled; it never matches. */
@@ -42,6 +59,8 @@ export interface InvalidGlob {
   componentId: string;
   pattern: string;
   message: string;
+  /** The glob is valid but could cost too much to match (see glob-complexity.ts). */
+  tooComplex?: boolean;
 }
 
 interface CompiledGlob {
@@ -49,11 +68,19 @@ interface CompiledGlob {
   exclude: boolean;
   /** Absent for a literal path: being in an ancestor's bucket is the match. */
   regex?: RegExp;
+  /** A test may cost the path's length squared (2 wildcards in a segment, or 2 `**`). */
+  costly: boolean;
+}
+
+/** What matching may still spend, shared by the files of one pull request. */
+export interface MatchMeter {
+  spent: number;
+  budget: number;
 }
 
 export interface ComponentMatcher {
-  /** Ids of the components that cover `path`, in model order. */
-  componentsFor(path: string): string[];
+  /** Ids of the components that cover `path`, in model order; undefined when `meter` ran out on the way. */
+  componentsFor(path: string, meter?: MatchMeter): string[] | undefined;
   invalid: readonly InvalidGlob[];
 }
 
@@ -82,22 +109,32 @@ export function compileComponentGlobs(components: readonly Component[]): Compone
     }
   });
 
-  const componentsFor = (path: string): string[] => {
+  const componentsFor = (path: string, meter?: MatchMeter): string[] | undefined => {
     const file = normalisePath(path);
     let covered: Set<string> | undefined;
     let excluded: Set<string> | undefined;
-    const visit = (base: string) => {
+    const cost = file.length + 1;
+    const visit = (base: string): boolean => {
       const bucket = buckets.get(base);
-      if (!bucket) return;
+      if (!bucket) return true;
       for (const glob of bucket) {
-        if (glob.regex && !glob.regex.test(file)) continue;
+        if (glob.regex) {
+          if (meter) {
+            meter.spent += glob.costly ? cost * cost : cost;
+            if (meter.spent > meter.budget) return false;
+          }
+          if (!glob.regex.test(file)) continue;
+        }
         if (glob.exclude) (excluded ??= new Set()).add(glob.componentId);
         else (covered ??= new Set()).add(glob.componentId);
       }
+      return true;
     };
-    visit('');
-    for (let slash = file.indexOf('/'); slash !== -1; slash = file.indexOf('/', slash + 1)) visit(file.slice(0, slash));
-    visit(file);
+    if (!visit('')) return undefined;
+    for (let slash = file.indexOf('/'); slash !== -1; slash = file.indexOf('/', slash + 1)) {
+      if (!visit(file.slice(0, slash))) return undefined;
+    }
+    if (!visit(file)) return undefined;
     if (!covered) return [];
     const ids = [...covered].filter((id) => !excluded?.has(id));
     return ids.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
@@ -114,14 +151,16 @@ function compileGlob(componentId: string, raw: string): { base: string; glob: Co
   if (exclude) pattern = pattern.slice(1);
   pattern = pattern.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
   if (pattern === '') return { componentId, pattern: raw, message: 'the pattern is empty' };
+  const complexity = globComplexity(pattern);
+  if (!complexity.ok) return { componentId, pattern: raw, message: `too complex to match safely: ${complexity.reason}`, tooComplex: true };
   try {
     const scan = picomatch.scan(pattern);
     if (!scan.isGlob) {
       // A literal names a file or directory: it covers itself and everything beneath.
-      return { base: normalisePath(pattern), glob: { componentId, exclude } };
+      return { base: normalisePath(pattern), glob: { componentId, exclude, costly: false } };
     }
     const regex = picomatch.makeRe(pattern, PICOMATCH_OPTIONS);
-    return { base: normalisePath(scan.base), glob: { componentId, exclude, regex } };
+    return { base: normalisePath(scan.base), glob: { componentId, exclude, regex, costly: complexity.costly } };
   } catch (error) {
     return { componentId, pattern: raw, message: error instanceof Error ? error.message : String(error) };
   }
@@ -135,18 +174,28 @@ function normalisePath(path: string): string {
  * Which components each changed file belongs to. A renamed file is matched
  * under its previous and its new path; a path is listed once per component.
  */
-export function matchFiles(files: readonly ChangedFile[], components: readonly Component[]): FileMatch {
+export function matchFiles(files: readonly ChangedFile[], components: readonly Component[], budget = MATCH_BUDGET): FileMatch {
   const matcher = compileComponentGlobs(components);
   const byComponent = new Map<string, string[]>();
   const seen = new Map<string, Set<string>>();
   const unmatched: string[] = [];
-  for (const file of files) {
+  const meter: MatchMeter = { spent: 0, budget };
+  let checkedFiles = 0;
+  files: for (const file of files) {
     const paths = file.previous_filename && file.previous_filename !== file.filename
       ? [file.filename, file.previous_filename]
       : [file.filename];
-    let matchedAny = false;
+    const idsByPath: [string, string[]][] = [];
     for (const path of paths) {
-      for (const id of matcher.componentsFor(path)) {
+      const ids = matcher.componentsFor(path, meter);
+      // Out of budget: this file and the rest stay unmatched (and unlisted), and the result says so.
+      if (ids === undefined) break files;
+      idsByPath.push([path, ids]);
+    }
+    checkedFiles++;
+    let matchedAny = false;
+    for (const [path, ids] of idsByPath) {
+      for (const id of ids) {
         matchedAny = true;
         let listed = seen.get(id);
         if (!listed) {
@@ -161,7 +210,7 @@ export function matchFiles(files: readonly ChangedFile[], components: readonly C
     }
     if (!matchedAny) unmatched.push(file.filename);
   }
-  return { byComponent: sortByModelOrder(byComponent, components), unmatched };
+  return { byComponent: sortByModelOrder(byComponent, components), unmatched, checkedFiles };
 }
 
 function sortByModelOrder(byComponent: Map<string, string[]>, components: readonly Component[]): Map<string, string[]> {

@@ -1,5 +1,6 @@
 /** The check run's (and the CLI's) account of a sync: a title, a conclusion and Markdown. */
 import { summarisePlan } from './github/format-plan.ts';
+import type { ApplyResult } from './github/apply.ts';
 import type { SyncOutcome } from './run.ts';
 
 export interface SyncSummary {
@@ -51,7 +52,7 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
       return { conclusion: 'success', title: titleFor(errors, warnings, `dry run: ${countOf(outcome.plan?.operations.length ?? 0, 'operation')}`), summary: lines(...planLines(outcome)) };
     case 'incomplete':
       return {
-        conclusion: 'success',
+        conclusion: refusedWrites(outcome).length > 0 ? 'failure' : 'success',
         title: titleFor(errors, warnings, `sync in progress: ${outcome.apply?.remaining ?? 0} changes left`),
         summary: lines(
           ...applyLines(outcome),
@@ -59,9 +60,27 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
           `${outcome.apply?.remaining ?? 0} changes are left for the next sync (${outcome.apply?.stoppedBy === 'rate-limit' ? "GitHub's rate limit" : 'write budget of this sync'}); it resumes${outcome.resumeAt ? ` after ${minuteUtc(outcome.resumeAt)}` : ' on the next push'}.`,
         ),
       };
-    case 'applied':
+    case 'applied': {
+      const refused = refusedWrites(outcome);
+      if (refused.length > 0) {
+        return {
+          conclusion: 'failure',
+          title: titleFor(errors, warnings, `${countOf(refused.length, 'change')} refused by GitHub`),
+          summary: lines(
+            ...applyLines(outcome),
+            '',
+            `GitHub refused ${countOf(refused.length, 'change')} (${refused.map((e) => e.subject).join(', ')}): the reasons are under Notes. The other threats were synced; the refused ones are tried again on the next sync.`,
+          ),
+        };
+      }
       return { conclusion: 'success', title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'), summary: lines(...applyLines(outcome)) };
+    }
   }
+}
+
+/** Writes GitHub answered with 400 or 422 (invalid, too long): they fail again on every sync until something changes, so the check run must fail. */
+function refusedWrites(outcome: SyncOutcome): ApplyResult['errors'] {
+  return (outcome.apply?.errors ?? []).filter((error) => error.status === 400 || error.status === 422);
 }
 
 /** `2026-03-01 10:10 UTC`: the date format of every other output, to the minute. */

@@ -110,12 +110,12 @@ class FakeRepo {
 
   install(): void {
     // nock 15 hands a reply function the fetch Request (one parameter; two would mean a callback).
-    const reply = async (request: Request) => this.#answer(request.method, request.url, await request.text());
+    const reply = async (request: Request) => this.#answer(request.method, request.url, await request.text(), request.headers.get('accept') ?? '');
     const scope = nock(API).persist();
     for (const method of ['get', 'post', 'patch'] as const) scope[method](/.*/).reply(reply);
   }
 
-  #answer(method: string, uri: string, body: string): [number, unknown, Record<string, string>?] {
+  #answer(method: string, uri: string, body: string, accept = ''): [number, unknown, Record<string, string>?] {
     const url = new URL(uri, API);
     const path = decodeURIComponent(url.pathname);
     const json = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
@@ -130,7 +130,9 @@ class FakeRepo {
     if (method === 'GET' && (m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))) {
       const files = m[1] === OWNER && m[2] === REPO ? this.commits.get(url.searchParams.get('ref') ?? '') : undefined;
       const text = files?.[m[3]!];
-      return text === undefined ? [404, { message: 'Not Found' }] : [200, text, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }];
+      if (text === undefined) return [404, { message: 'Not Found' }];
+      if (accept.includes('raw')) return [200, text, { 'content-type': 'application/vnd.github.raw; charset=utf-8' }];
+      return [200, { type: 'file', size: Buffer.byteLength(text), encoding: 'base64', content: Buffer.from(text).toString('base64') }];
     }
     if (method === 'GET' && path === `${repo}/pulls/7/files`) return this.#page(url, this.prFiles);
     if (method === 'GET' && path === `${repo}/issues/7/comments`) return this.#page(url, this.prComments);

@@ -41,7 +41,10 @@ function scriptInputs(scope: nock.Scope, model: string | undefined) {
     .reply(404)
     .get('/repos/acme/app/contents/threat-model.yml')
     .query({ ref: SHA });
-  return model === undefined ? config.reply(404) : config.reply(200, model, { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+  // As GitHub answers the contents API in JSON: the size, and the content up to 1 MB.
+  return model === undefined
+    ? config.reply(404)
+    : config.reply(200, { type: 'file', size: Buffer.byteLength(model), encoding: 'base64', content: Buffer.from(model).toString('base64') });
 }
 
 /** The reads every sync of acme/app does before planning. */

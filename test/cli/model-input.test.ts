@@ -51,6 +51,23 @@ describe('readWorkingTree', () => {
   });
 });
 
+describe('a config over its size limit (64 KB)', () => {
+  const bigConfig = `issues:\n  enabled: true\n${'# padding\n'.repeat(7000)}`;
+
+  it('is refused before it is read, as a finding; the model is read only when FILE names it', () => {
+    const dir = workdir({ '.github/threatloop.yml': bigConfig, 'threat-model.yml': SMALL_MODEL });
+    const read = readWorkingTree(dir, {});
+    expect(read.ok && read.input.configFindings).toEqual([expect.objectContaining({ rule: 'file-too-large', file: '.github/threatloop.yml' })]);
+    expect(read.ok && read.input.modelText).toBeUndefined();
+  });
+
+  it('lint exits 1 with the finding', async () => {
+    const c = captureIo(workdir({ '.github/threatloop.yml': bigConfig, 'threat-model.yml': SMALL_MODEL }));
+    expect(await main(['lint'], c.io)).toBe(1);
+    expect(c.stderr() + c.stdout()).toMatch(/\.github\/threatloop\.yml:1:1 error file-too-large file is 68\.4 KB; the limit is 64\.0 KB for a config file/);
+  });
+});
+
 describe('readModelCommandInput', () => {
   it('parses FILE, --config, --today and the command options', () => {
     const c = captureIo(workdir({ 'm.yml': SMALL_MODEL, 'cfg.yml': 'issues:\n  labels:\n    prefix: "tm/"\n' }));

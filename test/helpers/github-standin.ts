@@ -318,7 +318,10 @@ export class GitHubStandin {
       if (text === undefined) return undefined;
       const accept = String(request.headers.accept ?? '');
       if (accept.includes('raw')) return { status: 200, body: text, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
-      return { status: 200, body: { type: 'file', path: m[3], encoding: 'base64', content: Buffer.from(text).toString('base64') } };
+      // As GitHub: the size always, the content only up to 1 MB (larger files are read raw).
+      const size = Buffer.byteLength(text);
+      const content = size <= 1024 * 1024 ? { encoding: 'base64', content: Buffer.from(text).toString('base64') } : { encoding: 'none', content: '' };
+      return { status: 200, body: { type: 'file', path: m[3], size, ...content } };
     });
     on('GET', new RegExp(`^${R}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`), (_, m) => {
       const repo = repoOf(m);
@@ -347,6 +350,8 @@ export class GitHubStandin {
     on('POST', new RegExp(`^${R}/issues$`), (request, m) =>
       writable(m, (repo) => {
         const body = request.body as { title: string; body?: string; labels?: string[]; assignees?: string[]; milestone?: number };
+        const invalid = tooLong(body);
+        if (invalid) return invalid;
         for (const name of body.labels ?? []) this.#ensureLabel(repo, name);
         const issue: StandinIssue = {
           number: repo.nextNumber++,
@@ -370,6 +375,8 @@ export class GitHubStandin {
         const issue = repo.issues.find((i) => i.number === Number(m[3]));
         if (!issue) return { status: 404, body: { message: 'Not Found' } };
         const body = request.body as Partial<{ title: string; body: string; labels: string[]; assignees: string[]; milestone: number | null; state: 'open' | 'closed'; state_reason: string }>;
+        const invalid = tooLong(body);
+        if (invalid) return invalid;
         if (body.title !== undefined) issue.title = body.title;
         if (body.body !== undefined) issue.body = body.body;
         if (body.labels !== undefined) {
@@ -485,6 +492,15 @@ export class GitHubStandin {
     }
     return { status: 200, body: slice, headers };
   }
+}
+
+/** GitHub's limits on an issue: a title over 256 or a body over 65,536 characters is refused with 422. */
+function tooLong(fields: { title?: string | undefined; body?: string | undefined }): Reply | undefined {
+  const over = (text: string | undefined, max: number) => text !== undefined && Array.from(text).length > max;
+  const field = over(fields.title, 256) ? 'title' : over(fields.body, 65_536) ? 'body' : undefined;
+  if (!field) return undefined;
+  const message = `${field} is too long (maximum is ${field === 'title' ? 256 : 65536} characters)`;
+  return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'custom', field, message }] } };
 }
 
 function key(owner: string, name: string): string {

@@ -208,7 +208,7 @@ describe('the proposal pull request text', () => {
     const lines = body.split('\n');
     expect(lines[0]).toBe('<!-- threatloop:proposal threats="TM-1,TM-2" -->');
     expect(body).toContain(
-      '| `TM-1` Threat TM-1 \\| with \\*markup\\* @&#8203;someone | Open → **Mitigated** | lena-vogt, 2026-12-02 | [\\#7](https://github.com/acme/app/issues/7) · [PR #40](https://github.com/acme/app/pull/40) |',
+      '| `TM-1` Threat TM-1 \\| with \\*markup\\* @&#8203;someone | Open → **Mitigated** | lena-vogt, 2026-12-02 | [\\#&#8203;7](https://github.com/acme/app/issues/7) · [PR #&#8203;40](https://github.com/acme/app/pull/40) |',
     );
     expect(body).toContain('Open → **Not applicable** | lena-vogt, 2026-12-02 | [\\#7](https://github.com/acme/app/issues/7) · [commit 0123456](https://github.com/acme/app/commit/0123456789abcdef) |');
     expect(body).toContain('**Needs a reason before merging:** `TM-2` was closed as not planned without a comment.');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.ts';
 import { loadModel } from '../../src/model/load.ts';
-import { MAX_SOURCE_BYTES } from '../../src/model/source.ts';
+import { INPUT_LIMITS } from '../../src/model/limits.ts';
 
 function failure(text: string): Finding[] {
   const result = loadModel(text, 'model.yml');
@@ -47,7 +47,7 @@ describe('loadModel: bad input is a finding with a position, never a throw or a 
 
   it('a file over the size limit is refused before parsing', () => {
     const text = `${VALID}${'# padding to ten megabytes\n'.repeat(Math.ceil((10 * 1024 * 1024) / 27))}`;
-    expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_SOURCE_BYTES);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(INPUT_LIMITS.model);
     expect(first(text)).toMatch(/^file-too-large@1:1 file is 10\.0 MB; the limit is 8\.0 MB/);
   });
 

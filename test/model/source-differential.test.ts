@@ -113,9 +113,13 @@ describe('fast reader vs yaml reader: constructs', () => {
   });
 
   it('steps aside for what only yaml reads safely', () => {
-    for (const name of ['anchors and aliases (fallback)', 'merge key (fallback)', 'tags (fallback)', 'directive (fallback)', 'non-string keys (fallback)', 'duplicate keys (error)', 'syntax error', 'two documents']) {
+    for (const name of ['anchors and aliases (fallback)', 'merge key (fallback)', 'tags (fallback)', 'directive (fallback)', 'non-string keys (fallback)', 'syntax error', 'two documents']) {
       expect({ name, fast: parseYamlFast(cases[name]!) !== undefined }).toEqual({ name, fast: false });
     }
+  });
+
+  it('reports duplicate keys itself (a huge file plus one duplicate must not force the slow reader)', () => {
+    expect(parseYamlFast(cases['duplicate keys (error)']!)?.duplicateKeys).toEqual([10]);
   });
 });
 

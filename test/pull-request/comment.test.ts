@@ -233,7 +233,7 @@ describe('planContextComment', () => {
 describe('issue comments', () => {
   const pr = { repo: 'acme/pay', number: 7, title: 'Sign tokens', url: 'https://github.com/acme/pay/pull/7' };
   it('cross-link and merged comments carry markers with the PR', () => {
-    expect(renderCrossLinkComment(pr, 'TM-1', ['mitigates'])).toContain('<!-- threatloop:pr-link acme/pay#7 -->\nPull request [acme/pay#7](https://github.com/acme/pay/pull/7) (Sign tokens) says it mitigates `TM-1`.');
+    expect(renderCrossLinkComment(pr, 'TM-1', ['mitigates'])).toContain('<!-- threatloop:pr-link acme/pay#7 -->\nPull request [acme/pay#&#8203;7](https://github.com/acme/pay/pull/7) (Sign tokens) says it mitigates `TM-1`.');
     expect(renderMergedComment(pr, 'TM-1', ['refs'])).toContain('<!-- threatloop:pr-merged acme/pay#7 -->');
     expect(renderMergedComment(pr, 'TM-1', ['refs'])).toContain('the status lives in the threat model');
   });

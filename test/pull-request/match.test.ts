@@ -78,7 +78,7 @@ describe('matchFiles', () => {
         const matcher = compileComponentGlobs(comps);
         for (const p of paths) {
           const expected = globs.some((g) => (/[*{]/.test(g) ? picomatch.isMatch(p, g, { dot: true }) : p === g || p.startsWith(`${g}/`)));
-          expect(matcher.componentsFor(p).length > 0).toBe(expected);
+          expect(matcher.componentsFor(p)!.length > 0).toBe(expected);
         }
       }),
     );

@@ -54,7 +54,7 @@ function runDiff(args: string[], io: CliIo): number {
   const modelPathForRevisions = (): { ok: true; path: string } | { ok: false; exit: number } => {
     if (modelPath !== undefined) return { ok: true, path: modelPath };
     const configFile = values.config ?? CONFIG_PATH;
-    const read = readTextFile(io.cwd, configFile);
+    const read = readTextFile(io.cwd, configFile, 'config');
     if (!read.ok && (values.config !== undefined || read.reason !== 'missing')) return { ok: false, exit: usageError(io, 'diff', USAGE, `config ${read.message}`) };
     const loaded = loadConfigText(read.ok ? read.text : undefined, configFile);
     if (!loaded.ok) {
@@ -69,7 +69,7 @@ function runDiff(args: string[], io: CliIo): number {
     let text: string;
     let label: string;
     if (isFile(io.cwd, arg)) {
-      const read = readTextFile(io.cwd, arg);
+      const read = readTextFile(io.cwd, arg, 'model');
       if (!read.ok) {
         if (read.reason === 'too-large') {
           io.err(formatFindingsText([read.finding]));

@@ -131,7 +131,7 @@ function runImport(args: string[], io: CliIo): number {
   let existing: ExistingModel | undefined;
   let existingText: string | undefined;
   if (values.merge !== undefined) {
-    const read = readTextFile(io.cwd, values.merge);
+    const read = readTextFile(io.cwd, values.merge, 'model');
     if (!read.ok) return usageError(`--merge ${read.message}`);
     const model = readExistingModel(read.text, values.merge);
     if (!model.ok) return failed(`${model.message}${model.line ? ` (line ${model.line})` : ''}`);

@@ -6,6 +6,7 @@
  */
 import { APPLICABLE_STRIDE, boundaryCrossingFlows, strideCoverage } from '../coverage.ts';
 import { daysBetween } from '../acceptance.ts';
+import { globComplexity } from '../glob-complexity.ts';
 import type { ModelGraph } from '../graph.ts';
 import type { ThreatRating } from '../rating.ts';
 import { STRIDE_LETTER, type Component, type StrideCategory, type Threat, type ThreatModel, type ThreatStatus } from '../schema.ts';
@@ -325,6 +326,24 @@ const pathsMissing: ModelRule = {
   },
 };
 
+const globTooComplex: ModelRule = {
+  id: 'glob-too-complex',
+  level: 'warning',
+  description: 'A component `paths` glob that could cost too much to match against crafted file names (it is never matched)',
+  check({ model }, report) {
+    model.components.forEach((component, i) => {
+      (component.paths ?? []).forEach((pattern, j) => {
+        const complexity = globComplexity(pattern.trim().replace(/^!/, ''));
+        if (complexity.ok) return;
+        report(
+          ['components', i, 'paths', j],
+          `component "${component.id}": glob "${pattern}" is too complex to match safely against the file names of a pull request (${complexity.reason}); it is never matched. Split it into simpler globs`,
+        );
+      });
+    });
+  },
+};
+
 const specificity: ModelRule = {
   id: 'specificity',
   level: 'warning',
@@ -458,6 +477,7 @@ export const MODEL_RULES: readonly ModelRule[] = [
   overdue,
   unscored,
   pathsMissing,
+  globTooComplex,
   specificity,
   severityMismatch,
   assumptions,

@@ -8,6 +8,7 @@ import type { Threat } from '../../model/schema.ts';
 import { RATING_NAME, STATUS_LABEL } from '../../render/display-names.ts';
 import { bodySections } from './issue-body.ts';
 import type { SyncContext, SyncedFields } from './state.ts';
+import { neutraliseReferences } from '../../render/markdown.ts';
 
 /** A short digest of the threat's own fields (key order does not matter). */
 export function threatDigest(threat: Threat): string {
@@ -42,7 +43,9 @@ export function describeChanges(before: AuditedState, after: AuditedState): stri
   const lines: string[] = [];
   const from = before.synced;
   const to = after.synced;
-  if (before.title !== after.title) lines.push(`title: “${before.title}” → “${after.title}”`);
+  // Titles are model text, and an old one may predate neutralising: the audit comment must not ping or backlink.
+  const title = (text: string) => neutraliseReferences(text, 'markdown');
+  if (before.title !== after.title) lines.push(`title: “${title(before.title)}” → “${title(after.title)}”`);
   if (from.status !== to.status) lines.push(`status: ${named(STATUS_LABEL, from.status)} → ${named(STATUS_LABEL, to.status)}`);
   if (from.rating !== to.rating || from.score !== to.score) {
     const scores = from.score !== to.score ? ` (CVSS ${score(from.score)} → ${score(to.score)})` : '';

@@ -15,7 +15,7 @@ import type { IssueMarker } from './state.ts';
 import { renderMarker } from './marker.ts';
 import type { EffectiveDue } from '../due-dates.ts';
 import { COMPONENT_TYPE_NAME, RATING_LABEL, STATUS_LABEL, STRATEGY_NAME } from '../../render/display-names.ts';
-import { code, escapeCell, escapeLine, escapeText, link, mention } from '../../render/markdown.ts';
+import { code, escapeCell, escapeLine, escapeText, fitMarkdown, GITHUB_TITLE_LIMIT, link, mention, plainTitle } from '../../render/markdown.ts';
 import { referenceLink } from '../../render/references.ts';
 import { modelPermalink, type ModelPermalink } from '../permalink.ts';
 
@@ -45,9 +45,14 @@ export interface IssueLink {
   url?: string;
 }
 
+/** GitHub refuses a body over 65,536 characters; bodies are cut well before (the footer and a note follow). */
+export const ISSUE_BODY_LIMIT = 60_000;
+
 export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   const { threat, graph, rating, due } = input;
   const lines: string[] = [renderMarker(input.marker), ''];
+  // A title too long for GitHub's 256 characters is cut in the issue's title: here it is whole.
+  if (plainTitle(`[${threat.id}] ${threat.title}`, GITHUB_TITLE_LIMIT).cut) lines.push(`**${escapeLine(threat.title)}**`, '');
 
   // The facts a person triages by come first (severity, status, owner, due), each once; the table's
   // first row is its header, so it holds the severity rather than an empty header row.
@@ -77,11 +82,14 @@ export function renderThreatIssueBody(input: ThreatIssueBodyInput): string {
   section('Rationale', threat.rationale);
   if (threat.refs?.length) lines.push('### References', '', ...threat.refs.map((ref) => `- ${referenceLink(ref)}`), '');
 
-  lines.push(
+  const footer = [
     '---',
     `<sub>Threat ${code(threat.id)} of the ${escapeLine(graph.model.system.name)} threat model, from ${permalinkText(input.permalink)}. Edit the threat model, not this issue: threatloop rewrites this description when the threat changes.</sub>`,
-  );
-  return `${lines.join('\n')}\n`;
+  ].join('\n');
+  // The permalink in the form comparableBody reduces, so a cut body is not rewritten on every push.
+  const note = `> Cut short to fit GitHub's issue size limit: the whole threat is in ${permalinkText(input.permalink)}.`;
+  const main = fitMarkdown(lines.join('\n'), ISSUE_BODY_LIMIT, note);
+  return `${main}${main.endsWith('\n') ? '' : '\n'}\n${footer}\n`;
 }
 
 /** Left-aligned: a header cell would otherwise be centred. */

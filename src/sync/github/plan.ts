@@ -27,6 +27,7 @@ import type { Threat, ThreatModel } from '../../model/schema.ts';
 import type { YamlSource } from '../../model/source.ts';
 import { renderDashboard, type DashboardThreat } from './dashboard.ts';
 import { comparableBody, modelPermalink, renderThreatIssueBody } from './issue-body.ts';
+import { GITHUB_TITLE_LIMIT, plainTitle } from '../../render/markdown.ts';
 import { describeChanges, renderAuditComment, threatDigest } from './audit.ts';
 import type {
   ExistingIssue,
@@ -243,8 +244,9 @@ function closeReason(threat: Threat): 'completed' | 'not_planned' {
   return threat.status === 'not-applicable' ? 'not_planned' : 'completed';
 }
 
+/** `[<id>] <title>`, mentions and references neutralised, cut to GitHub's limit (the body then holds it whole). */
 export function issueTitle(threat: Threat): string {
-  return `[${threat.id}] ${threat.title.replace(/\s*\n\s*/g, ' ').trim()}`;
+  return plainTitle(`[${threat.id}] ${threat.title}`, GITHUB_TITLE_LIMIT).title;
 }
 
 function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperation[] {
