@@ -210,7 +210,7 @@ describe('the proposal pull request text', () => {
     expect(body).toContain(
       '| `TM-1` Threat TM-1 \\| with \\*markup\\* @&#8203;someone | Open → **Mitigated** | lena-vogt, 2026-12-02 | [\\#&#8203;7](https://github.com/acme/app/issues/7) · [PR #&#8203;40](https://github.com/acme/app/pull/40) |',
     );
-    expect(body).toContain('Open → **Not applicable** | lena-vogt, 2026-12-02 | [\\#7](https://github.com/acme/app/issues/7) · [commit 0123456](https://github.com/acme/app/commit/0123456789abcdef) |');
+    expect(body).toContain('Open → **Not applicable** | lena-vogt, 2026-12-02 | [\\#&#8203;7](https://github.com/acme/app/issues/7) · [commit 0123456](https://github.com/acme/app/commit/0123456789abcdef) |');
     expect(body).toContain('**Needs a reason before merging:** `TM-2` was closed as not planned without a comment.');
     expect(body).toContain('- **Close without merging** to keep the model as it is');
     expect(body).not.toMatch(/(^|[^&#\w])@someone/);
