@@ -20,17 +20,23 @@ import {
   type ImportNote,
   type ImportResult,
 } from '../../model/import/index.ts';
+import { FORMAT_TITLES, type FormatName } from '../../import/source.ts';
+import { FROM_CHOICES, importFormat, MAX_IMPORT_BYTES } from '../../import/formats.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { readTextFile } from '../model-input.ts';
 
-const USAGE = 'threatloop import FILE.csv [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--force] [--today YYYY-MM-DD]';
+const USAGE =
+  'threatloop import FILE [--from auto|csv|otm|threat-dragon|tm7|threat-composer|threagile|pytm] [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--force] [--today YYYY-MM-DD]';
 
 const HELP = [
-  'Reads a CSV export of a threat table (a header row, then one threat per row; "," ";" or tab).',
+  'Reads a threat model exported by another tool, detected by content: OWASP Threat Dragon v2 JSON,',
+  'Microsoft Threat Modeling Tool .tm7, AWS threat-composer .tc.json, Threagile YAML or its risks.json,',
+  'OWASP pytm --json output; or a CSV export of a threat table (a header row, then one threat per row; "," ";" or tab).',
   'Columns are matched by header: ID, Threat/Title, STRIDE, Component / Data-flow, CVSS Vector,',
   'Base Score, Severity, Strategy, Mitigation Action, Owner, Status, Due Date, Verification Method,',
   'Residual Risk, Linked Ticket, Rationale (and common variants); other columns are reported and ignored.',
+  '  --from         the format, instead of detecting it (auto, the default, says which it chose)',
   '  --output       the model to write (default threat-model.yml); an existing file needs --force',
   '  --system-name  system.name of a new model (default: the CSV file’s name)',
   '  --merge        append threats whose ids are not in this model yet (in place, or to --output);',
@@ -41,7 +47,7 @@ const HELP = [
 ].join('\n');
 
 export const importCommand: Command = {
-  summary: 'turn a spreadsheet (CSV export) of threats into threat-model.yml',
+  summary: 'turn another tool’s threat model or a spreadsheet (CSV export) into threat-model.yml',
   usage: `${USAGE}\n\n${HELP}`,
   run: runImport,
 };
@@ -67,13 +73,16 @@ function runImport(args: string[], io: CliIo): number {
         merge: { type: 'string' },
         force: { type: 'boolean' },
         today: { type: 'string' },
+        from: { type: 'string' },
       },
     });
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the CSV file to import' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the file to import (a CSV sheet or another tool’s export)' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
+  const from = values.from ?? 'auto';
+  if (!(FROM_CHOICES as readonly string[]).includes(from)) return usageError(`--from must be one of ${FROM_CHOICES.join(', ')}, not "${from}"`);
   const source = positionals[0]!;
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!isoDate.safeParse(today).success) return usageError(`--today must be a date written YYYY-MM-DD, not "${today}"`);
@@ -86,15 +95,15 @@ function runImport(args: string[], io: CliIo): number {
     return usageError(`${output} exists; pass --force to overwrite it, or --merge ${output} to add the new threats to it`);
   }
 
-  // The CSV: size first, so a huge file is refused without reading it.
+  // Size first, so a huge file is refused without reading it; each format has its own limit.
   const sourcePath = resolve(io.cwd, source);
   let bytes: Uint8Array;
+  const csvTooBig = (size: number) =>
+    failed(`${source} is ${megabytes(size)}; the limit is ${megabytes(MAX_CSV_BYTES)} for a CSV sheet (a sheet of 5,000 threats is about 2 MB) and ${megabytes(MAX_IMPORT_BYTES)} for other tools’ exports: is it really a threat model?`);
   try {
     const stat = statSync(sourcePath);
-    if (stat.isDirectory()) return usageError(`${source} is a directory, not a CSV file`);
-    if (stat.size > MAX_CSV_BYTES) {
-      return failed(`${source} is ${megabytes(stat.size)}; the limit is ${megabytes(MAX_CSV_BYTES)} (a sheet of 5,000 threats is about 2 MB): is it really a CSV export of a threat table?`);
-    }
+    if (stat.isDirectory()) return usageError(`${source} is a directory, not a file to import`);
+    if (stat.size > MAX_IMPORT_BYTES || (from === 'csv' && stat.size > MAX_CSV_BYTES)) return csvTooBig(stat.size);
     bytes = readFileSync(sourcePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -113,14 +122,27 @@ function runImport(args: string[], io: CliIo): number {
     existingText = read.text;
   }
 
-  const imported = importCsv(bytes, {
+  const options = {
     file: source,
     ...(values['system-name'] !== undefined ? { systemName: values['system-name'] } : {}),
     ...(existing ? { existing } : {}),
-  });
-  if (!imported.ok) return failed(`nothing imported: ${imported.message}`);
-  const { result } = imported;
-  const context = { source, date: today };
+  };
+  const other = importFormat(bytes, { ...options, from: from as (typeof FROM_CHOICES)[number] });
+  if (other.ok === false) return failed(`nothing imported: ${other.message}`);
+  if (other.ok === 'other' && other.format === 'otm') return failed(`nothing imported: ${source} is Open Threat Model (${other.because}), which this build does not import yet`);
+  let result: ImportResult;
+  let format: FormatName | 'csv' = 'csv';
+  if (other.ok === true) {
+    result = other.result;
+    format = other.format;
+    io.out(`Reading ${source} as ${FORMAT_TITLES[other.format]}${from === 'auto' ? ` (detected: ${other.because})` : ''}.`);
+  } else {
+    if (bytes.length > MAX_CSV_BYTES) return csvTooBig(bytes.length);
+    const imported = importCsv(bytes, options);
+    if (!imported.ok) return failed(`nothing imported: ${imported.message}`);
+    result = imported.result;
+  }
+  const context = { source, date: today, ...(format === 'csv' ? {} : writeContextFor(format)) };
 
   let text: string;
   if (existingText !== undefined) {
@@ -141,7 +163,7 @@ function runImport(args: string[], io: CliIo): number {
   }
 
   const lint = lintModelText(text, output, { today });
-  io.out(formatImportReport(result, { source, output, merged: existingText !== undefined }));
+  io.out(formatImportReport(result, { source, output, merged: existingText !== undefined, sheet: format === 'csv' }));
   const errors = lint.findings.filter((f) => f.level === 'error');
   if (errors.length > 0) io.out(`\n${formatFindingsText(errors)}`);
   io.out(`\nLint: ${formatFindingsSummary(lint.findings, output)}`);
@@ -151,22 +173,35 @@ function runImport(args: string[], io: CliIo): number {
   return EXIT.ok;
 }
 
-function formatImportReport(result: ImportResult, where: { source: string; output: string; merged: boolean }): string {
+/** The header and boundaries comment of a model imported from another tool. */
+function writeContextFor(format: FormatName): { reviewLines: string[]; boundariesComment: string } {
+  return {
+    reviewLines: [
+      `read from ${FORMAT_TITLES[format]}; every guess is commented where it is (component types, boundary membership taken from the diagram's geometry, trust levels, severities mapped from the tool's scale);`,
+      'each threat keeps its id in the tool under `refs`: `threatloop import --merge` with a newer export adds only what is new;',
+      'add `paths` (globs of the code) to components so pull requests get threat context;',
+      'owners are names from the tool: add their GitHub logins (`github:`) to assign issues.',
+    ],
+    boundariesComment: ` Trust boundaries as ${FORMAT_TITLES[format]} draws them; no tool here records a trust level, so each is a guess to review.`,
+  };
+}
+
+function formatImportReport(result: ImportResult, where: { source: string; output: string; merged: boolean; sheet: boolean }): string {
   const { model } = result;
   const owners = Object.keys(model.owners);
   const lines = [
     where.merged
       ? `Added ${plural(model.threats.length, 'threat')} from ${where.source} to ${where.output}` +
         (result.skipped.length > 0 ? `; skipped ${plural(result.skipped.length, 'id')} already there: ${result.skipped.join(', ')}` : '')
-      : `Imported ${plural(model.threats.length, 'threat')} from ${where.source} (header on row ${result.headerRow}) into ${where.output}`,
-    `  ${plural(model.components.length, where.merged ? 'new component' : 'component')}, ${plural(model.flows.length, where.merged ? 'new flow' : 'flow')}, ` +
+      : `Imported ${plural(model.threats.length, 'threat')} from ${where.source}${where.sheet ? ` (header on row ${result.headerRow})` : ''} into ${where.output}`,
+    `  ${where.sheet ? '' : `${plural(model.boundaries.length, where.merged ? 'new boundary' : 'boundary').replace('boundarys', 'boundaries')}, `}${plural(model.components.length, where.merged ? 'new component' : 'component')}, ${plural(model.flows.length, where.merged ? 'new flow' : 'flow')}, ` +
       `${plural(owners.length, where.merged ? 'new owner' : 'owner')}${owners.length > 0 ? ` (${owners.join(', ')})` : ''}`,
   ];
   const problems = result.notes.filter((n) => n.kind === 'problem');
   const reviews = result.notes.filter((n) => n.kind === 'review');
-  if (problems.length > 0) lines.push('', `In the sheet (${problems.length}):`, ...problems.map(formatNote));
+  if (problems.length > 0) lines.push('', `In the ${where.sheet ? 'sheet' : 'file'} (${problems.length}):`, ...problems.map(formatNote));
   if (reviews.length > 0) lines.push('', `Guesses to review (${reviews.length}):`, ...reviews.map(formatNote));
-  if (!where.merged) lines.push('', 'Also: add trust boundaries (a sheet has none) and component `paths`; see the comments at the top of the file.');
+  if (!where.merged && where.sheet) lines.push('', 'Also: add trust boundaries (a sheet has none) and component `paths`; see the comments at the top of the file.');
   return lines.join('\n');
 }
 

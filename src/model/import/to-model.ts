@@ -17,6 +17,19 @@ export interface ImportedComponent {
   id: string;
   name: string;
   type: ComponentType;
+  boundary?: string;
+  tech?: string[];
+  owner?: string;
+  paths?: string[];
+  description?: string;
+  out_of_scope?: { rationale: string };
+}
+
+export interface ImportedBoundary {
+  id: string;
+  name: string;
+  trust: 'untrusted' | 'partner' | 'restricted' | 'trusted';
+  description?: string;
 }
 
 export interface ImportedFlow {
@@ -25,6 +38,10 @@ export interface ImportedFlow {
   from: string;
   to: string;
   bidirectional?: true;
+  data?: string[];
+  protocol?: string;
+  description?: string;
+  out_of_scope?: { rationale: string };
 }
 
 export interface ImportedOwner {
@@ -56,9 +73,9 @@ export interface ImportedThreat {
 /** Key order is the schema's: the writer keeps it. */
 export interface ImportedModel {
   version: 1;
-  system: { name: string };
+  system: { name: string; description?: string };
   owners: Record<string, ImportedOwner>;
-  boundaries: [];
+  boundaries: ImportedBoundary[];
   components: ImportedComponent[];
   flows: ImportedFlow[];
   threats: ImportedThreat[];
@@ -77,6 +94,9 @@ export interface ImportNote {
 /** What a merge target already defines; the import resolves names against it and adds only what is new. */
 export interface ExistingModel {
   threatIds: readonly string[];
+  /** Every `refs` entry of the existing threats: a re-import recognises its threats by them. */
+  threatRefs?: readonly string[];
+  boundaries?: readonly { id: string; name?: string }[];
   components: readonly { id: string; name?: string }[];
   flows: readonly { id: string; from?: string; to?: string; bidirectional?: boolean }[];
   owners: readonly { key: string; name?: string }[];
@@ -98,7 +118,7 @@ export interface ImportResult {
   rows: number;
   notes: ImportNote[];
   /** Comments for the YAML: why a component has its type; what a threat's row had that the model cannot hold. */
-  comments: { components: Map<string, string>; threats: Map<number, string[]> };
+  comments: { components: Map<string, string>; threats: Map<number, string[]>; boundaries?: Map<string, string> };
   /** Threat ids left out because the existing model has them. */
   skipped: string[];
   /** Ids used by more than one row, with their rows. */

@@ -13,6 +13,10 @@ export interface WriteContext {
   source: string;
   /** YYYY-MM-DD of the import. */
   date: string;
+  /** The review bullets of the header, for a source that is not a spreadsheet. */
+  reviewLines?: string[];
+  /** The comment above `boundaries`, for a source that has them. */
+  boundariesComment?: string;
 }
 
 const STRINGIFY = { lineWidth: 0, indent: 2 } as const;
@@ -21,12 +25,16 @@ function header(context: WriteContext): string {
   return [
     ` Imported by \`threatloop import\` from ${context.source} on ${context.date}.`,
     ' Review before relying on it (`threatloop lint` lists what to fix):',
-    ' - component types are guessed from their names (comments on each `type`);',
-    ' - a spreadsheet has no trust boundaries: add them under `boundaries` and set each component’s `boundary`;',
-    ' - add `paths` (globs of the code) to components so pull requests get threat context;',
-    ' - owners are names from the sheet: add their GitHub logins (`github:`) to assign issues.',
+    ...(context.reviewLines ?? SHEET_REVIEW_LINES).map((line) => ` - ${line}`),
   ].join('\n');
 }
+
+const SHEET_REVIEW_LINES = [
+  'component types are guessed from their names (comments on each `type`);',
+  'a spreadsheet has no trust boundaries: add them under `boundaries` and set each component’s `boundary`;',
+  'add `paths` (globs of the code) to components so pull requests get threat context;',
+  'owners are names from the sheet: add their GitHub logins (`github:`) to assign issues.',
+];
 
 /** The imported model as a new YAML file. */
 export function formatImportedModel(result: ImportResult, context: WriteContext): string {
@@ -35,14 +43,21 @@ export function formatImportedModel(result: ImportResult, context: WriteContext)
   const root = doc.contents as YAMLMap;
   const keyOf = (name: string) => (root.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === name)?.key as Node | undefined;
   for (const section of ['owners', 'boundaries', 'components', 'flows', 'threats']) keyOf(section)!.spaceBefore = true;
-  keyOf('boundaries')!.commentBefore = ' A spreadsheet has no trust boundaries: add them here (id, name, trust: untrusted | partner | restricted | trusted).';
+  keyOf('boundaries')!.commentBefore =
+    context.boundariesComment ?? ' A spreadsheet has no trust boundaries: add them here (id, name, trust: untrusted | partner | restricted | trusted).';
   keyOf('components')!.commentBefore = ' Components and flows are the targets the sheet names; flow ends were matched to components by name.';
-  annotate(doc.get('components') as YAMLSeq, doc.get('threats') as YAMLSeq, result);
+  annotate(doc.get('components') as YAMLSeq, doc.get('threats') as YAMLSeq, result, doc.get('boundaries') as YAMLSeq);
   return doc.toString(STRINGIFY);
 }
 
-/** Type comments on components, notes before threats. */
-function annotate(components: YAMLSeq | undefined, threats: YAMLSeq | undefined, result: ImportResult): void {
+/** Type comments on components, trust comments on boundaries, notes before threats. */
+function annotate(components: YAMLSeq | undefined, threats: YAMLSeq | undefined, result: ImportResult, boundaries?: YAMLSeq): void {
+  for (const item of boundaries?.items ?? []) {
+    const map = item as YAMLMap;
+    const comment = result.comments.boundaries?.get(String(map.get('id')));
+    const trust = map.get('trust', true) as Node | undefined;
+    if (comment && trust) trust.comment = ` ${comment}`;
+  }
   for (const item of components?.items ?? []) {
     const map = item as YAMLMap;
     const comment = result.comments.components.get(String(map.get('id')));
@@ -84,6 +99,8 @@ export function readExistingModel(text: string, file: string): ExistingModelText
     ok: true,
     existing: {
       threatIds: list('threats').flatMap((t) => (text_(t.id) === undefined ? [] : [text_(t.id)!])),
+      threatRefs: list('threats').flatMap((t) => (Array.isArray(t.refs) ? t.refs.flatMap((r) => (text_(r) === undefined ? [] : [text_(r)!])) : [])),
+      boundaries: list('boundaries').flatMap((b) => (text_(b.id) === undefined ? [] : [{ id: text_(b.id)!, ...(text_(b.name) ? { name: text_(b.name)! } : {}) }])),
       components: list('components').flatMap((c) => (text_(c.id) === undefined ? [] : [{ id: text_(c.id)!, ...(text_(c.name) ? { name: text_(c.name)! } : {}) }])),
       flows: list('flows').flatMap((f) =>
         text_(f.id) === undefined
@@ -99,10 +116,10 @@ export function readExistingModel(text: string, file: string): ExistingModelText
 }
 
 export type MergeOutcome =
-  | { ok: true; text: string; added: { threats: number; components: number; flows: number; owners: number } }
+  | { ok: true; text: string; added: { threats: number; components: number; flows: number; owners: number; boundaries: number } }
   | { ok: false; message: string; line?: number };
 
-type Section = 'owners' | 'components' | 'flows' | 'threats';
+type Section = 'owners' | 'boundaries' | 'components' | 'flows' | 'threats';
 
 /**
  * Appends the import's new owners, components, flows and threats to an existing model's
@@ -120,6 +137,7 @@ export function mergeIntoModelText(existing: string, file: string, result: Impor
   const { model } = result;
   const blocks: [Section, unknown, boolean][] = [
     ['owners', model.owners, Object.keys(model.owners).length > 0],
+    ['boundaries', model.boundaries, model.boundaries.length > 0],
     ['components', model.components, model.components.length > 0],
     ['flows', model.flows, model.flows.length > 0],
     ['threats', model.threats, model.threats.length > 0],
@@ -134,6 +152,7 @@ export function mergeIntoModelText(existing: string, file: string, result: Impor
       first.commentBefore = ` Imported by \`threatloop import\` from ${context.source} on ${context.date}.${first.commentBefore ? `\n${first.commentBefore}` : ''}`;
     }
     if (section === 'components') annotate(block.contents as YAMLSeq, undefined, result);
+    if (section === 'boundaries') annotate(undefined, undefined, result, block.contents as YAMLSeq);
     const text = block.toString(STRINGIFY);
     const edit = insertion(existing, root, section, text);
     if ('message' in edit) return { ok: false, message: `${file}: ${edit.message}`, line: edit.line };
@@ -154,6 +173,7 @@ export function mergeIntoModelText(existing: string, file: string, result: Impor
       components: model.components.length,
       flows: model.flows.length,
       owners: Object.keys(model.owners).length,
+      boundaries: model.boundaries.length,
     },
   };
 }
