@@ -58,9 +58,10 @@ function parseJson(text: string): Parsed {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /position (\d+)/.exec(message);
+    const atEnd = !position || Number(position[1]) >= text.trimEnd().length - 1;
+    if (atEnd) return { ok: false, message: `${lineColumn(text, text.trimEnd().length)}: the JSON ends in the middle of a value: the file is truncated` };
     if (position) return { ok: false, message: `${lineColumn(text, Number(position[1]))}: not valid JSON (${message.replace(/ in JSON at position.*$/, '').replace(/^Unexpected token/, 'unexpected token')})` };
-    // "Unexpected end of JSON input": the file stops in the middle.
-    return { ok: false, message: `${lineColumn(text, text.length)}: the JSON ends in the middle of a value: the file is truncated` };
+    return { ok: false, message: `not valid JSON (${message})` };
   }
 }
 
