@@ -40,7 +40,7 @@ export const IssuesConfigSchema = z
       })
       .prefault({}),
     assign_owners: z.boolean().default(true),
-    close_statuses: z.array(z.enum(STATUSES)).default(['mitigated', 'verified', 'accepted', 'transferred']),
+    close_statuses: z.array(z.enum(STATUSES)).default(['mitigated', 'verified', 'accepted', 'transferred', 'not-applicable']),
     sla_days: z
       .strictObject({
         critical: severityDays.default(7),

@@ -82,6 +82,7 @@ export const STATUSES = [
   'verified',
   'accepted',
   'transferred',
+  'not-applicable',
 ] as const;
 export type ThreatStatus = (typeof STATUSES)[number];
 
@@ -229,11 +230,14 @@ export const ThreatSchema = z.strictObject({
   strategy: oneOrMany(z.enum(STRATEGIES)).optional(),
   mitigation: z.string().optional(),
   owner: oneOrMany(id).optional().meta({ description: 'Key(s) in `owners`' }),
-  status: z.enum(STATUSES).default('open'),
+  status: z
+    .enum(STATUSES)
+    .default('open')
+    .meta({ description: 'not-applicable: the threat does not apply to this system (a rationale says why); it closes the issue as not planned' }),
   due: isoDate.optional(),
   verification: z.string().optional(),
   residual_risk: z.string().optional(),
-  rationale: z.string().optional().meta({ description: 'Why a risk is accepted or transferred' }),
+  rationale: z.string().optional().meta({ description: 'Why a risk is accepted or transferred, or why a threat does not apply (status not-applicable)' }),
   refs: z.array(z.string()).optional().meta({ description: 'Links or identifiers (CWE, CAPEC, tickets, PRs)' }),
 });
 

@@ -35,6 +35,7 @@ export const STATUS_LABEL: Record<ThreatStatus, string> = {
   verified: 'Verified',
   accepted: 'Accepted',
   transferred: 'Transferred',
+  'not-applicable': 'Not applicable',
 };
 
 export const STRATEGY_NAME: Record<Strategy, string> = {

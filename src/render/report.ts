@@ -374,7 +374,7 @@ function isOverdue(ctx: Context, threat: Threat): boolean {
   return ctx.today !== undefined && threat.due !== undefined && !ctx.closed.has(threat.status) && threat.due < ctx.today;
 }
 
-/** `not mitigated, verified, accepted or transferred`: the closing statuses, in schema order. */
+/** `not mitigated, verified, accepted, transferred or not applicable`: the closing statuses, in schema order. */
 function notClosed(ctx: Context): string {
   const names = STATUSES.filter((s) => ctx.closed.has(s)).map((s) => STATUS_LABEL[s].toLowerCase());
   if (names.length === 0) return 'in any status (`issues.close_statuses` is empty)';

@@ -72,7 +72,7 @@ function formatOperation(op: GithubOperation): string {
       const parts = [`+ issue      ${f.title}`, `labels: ${f.labels.join(', ')}`];
       if (f.milestone) parts.push(`milestone: ${f.milestone}`);
       if (f.assignees.length) parts.push(`assignees: ${f.assignees.join(', ')}`);
-      if (op.closeAs) parts.push('then closed as completed');
+      if (op.closeAs) parts.push(`then closed as ${op.closeAs === 'not_planned' ? 'not planned' : 'completed'}`);
       return parts.join('  ');
     }
     case 'update-issue': {

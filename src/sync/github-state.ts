@@ -140,7 +140,7 @@ export type GithubOperation =
       threatId: string;
       fields: IssueFields;
       /** The threat is already closed in the model (e.g. mitigated): close the new issue right after creating it. */
-      closeAs?: 'completed';
+      closeAs?: 'completed' | 'not_planned';
     }
   | {
       op: 'update-issue';

@@ -8,7 +8,7 @@
  * - no issue: create it (closed right away if the threat is already closed);
  * - an issue: edit only the managed fields that differ, and leave one audit
  *   comment saying what changed, in which commit, by whom;
- * - status in `close_statuses`: close as completed; leaves it: reopen;
+ * - status in `close_statuses`: close as completed (not-applicable: as not planned); leaves it: reopen;
  * - threat gone from the model: close as not planned;
  * - several issues for one threat: keep the oldest, close the rest as duplicates.
  *
@@ -234,6 +234,11 @@ function desiredIssue(
   };
 }
 
+/** A threat that does not apply was never work done: its issue closes as not planned. */
+function closeReason(threat: Threat): 'completed' | 'not_planned' {
+  return threat.status === 'not-applicable' ? 'not_planned' : 'completed';
+}
+
 export function issueTitle(threat: Threat): string {
   return `[${threat.id}] ${threat.title.replace(/\s*\n\s*/g, ' ').trim()}`;
 }
@@ -244,7 +249,7 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
   const [kept, ...others] = d.existing;
   const operations: GithubOperation[] = [];
   if (!kept) {
-    operations.push({ op: 'create-issue', threatId: id, fields: d.fields, ...(d.closing ? { closeAs: 'completed' as const } : {}) });
+    operations.push({ op: 'create-issue', threatId: id, fields: d.fields, ...(d.closing ? { closeAs: closeReason(d.threat) } : {}) });
     return operations;
   }
 
@@ -300,8 +305,14 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
   const stateLines: string[] = [];
   if (kept.state === 'open' && d.closing) {
     changes.state = 'closed';
-    changes.stateReason = 'completed';
-    stateLines.push(`closed as completed: status \`${d.threat.status}\` is in \`issues.close_statuses\``);
+    changes.stateReason = closeReason(d.threat);
+    stateLines.push(`closed as ${changes.stateReason === 'not_planned' ? 'not planned' : 'completed'}: status \`${d.threat.status}\` is in \`issues.close_statuses\``);
+  } else if (kept.state === 'closed' && d.closing && d.threat.status === 'not-applicable' && kept.stateReason === 'completed') {
+    // Marked not applicable after it was closed as done: the issue says so too. Only this
+    // one correction: any other closed reason may be a person's choice, and is kept.
+    changes.state = 'closed';
+    changes.stateReason = 'not_planned';
+    stateLines.push('closed as not planned (was completed): status `not-applicable`');
   } else if (kept.state === 'closed' && !d.closing) {
     changes.state = 'open';
     changes.stateReason = 'reopened';

@@ -101,6 +101,48 @@ describe('threatloop import', () => {
     expect(readdirSync(cwd).filter((f) => f.endsWith('.yml'))).toEqual([]);
   });
 
+  it('OTM: detected by content whatever the name; bad input is refused with where, exit 1, nothing written over', async () => {
+    const otm = readFileSync(join(process.cwd(), 'test/fixtures/otm/clinic.otm.yaml'), 'utf8');
+    const cwd = dir({
+      'threats.csv': otm,
+      'truncated.json': JSON.stringify({ otmVersion: '0.2.0', project: { name: 'x', id: 'x' }, components: [] }).slice(0, 60),
+      'cycle.yaml': otm.replace('parent: { component: api }', 'parent: { component: audit }'),
+      'huge.json': '',
+      'threat-model.yml': 'mine\n',
+    });
+    truncateSync(join(cwd, 'huge.json'), 50 * 1024 * 1024);
+    const misleading = await run(cwd, 'threats.csv', '--output', 'otm.yml', '--today', '2026-01-01');
+    expect(misleading.code).toBe(0);
+    expect(misleading.stdout).toContain('Read threats.csv as Open Threat Model (told by its content; --from to choose another format).');
+    expect(misleading.stdout).toContain('Imported 3 threats from threats.csv into otm.yml\n  2 boundaries, 4 components, 2 flows, 0 owners');
+    const asCsv = await run(cwd, 'threats.csv', '--from', 'csv', '--output', 'csv.yml');
+    expect(asCsv.code).toBe(1);
+    const expectations: [string, RegExp][] = [
+      ['truncated.json', /nothing imported: truncated\.json:1:\d+: the JSON ends before the document does: is the file truncated\?/],
+      ['cycle.yaml', /nothing imported: cycle\.yaml: \$\.components\[3\]\.parent: the parents form a cycle: audit \(component\) → audit \(component\)/],
+      ['huge.json', /huge\.json is 50\.0 MB; the limit is 32\.0 MB/],
+    ];
+    for (const [file, message] of expectations) {
+      const r = await run(cwd, file, '--force');
+      expect(r.code, file).toBe(1);
+      expect(r.stderr, file).toMatch(message);
+      expect(readFileSync(join(cwd, 'threat-model.yml'), 'utf8'), file).toBe('mine\n');
+    }
+  });
+
+  it('a source whose content would be lost is not written unless --allow-unmapped', async () => {
+    const otm = readFileSync(join(process.cwd(), 'test/fixtures/otm/clinic.otm.yaml'), 'utf8').replace('    destination: results-db\n', '    destination: nowhere\n');
+    const cwd = dir({ 'm.yaml': otm });
+    const refused = await run(cwd, 'm.yaml');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('nothing written: the import would lose what m.yaml holds in 1 place:\n  $.dataflows[1]: dataflow query ("Query results"): its destination nowhere is not a component of this file');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(cwd, 'threat-model.yml'))).toBe(false);
+    const allowed = await run(cwd, 'm.yaml', '--allow-unmapped', '--today', '2026-01-01');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('Not kept (1, --allow-unmapped):');
+  });
+
   it('usage errors exit 2', async () => {
     const cwd = dir({ 's.csv': 'ID,Threat\n1,a\n' });
     expect((await run(cwd)).stderr).toContain('name the file to import');

@@ -7,7 +7,7 @@ describe('repository config', () => {
     expect(loadConfigText(undefined)).toEqual({ ok: true, config: DEFAULT_CONFIG });
     expect(loadConfigText('# nothing yet\n')).toEqual({ ok: true, config: DEFAULT_CONFIG });
     expect(DEFAULT_CONFIG.model).toBe('threat-model.yml');
-    expect(DEFAULT_CONFIG.issues.close_statuses).toEqual(['mitigated', 'verified', 'accepted', 'transferred']);
+    expect(DEFAULT_CONFIG.issues.close_statuses).toEqual(['mitigated', 'verified', 'accepted', 'transferred', 'not-applicable']);
     expect(DEFAULT_CONFIG.pull_requests.public_detail).toBe('summary');
     expect(DEFAULT_CONFIG.jira).toBeUndefined();
   });

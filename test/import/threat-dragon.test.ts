@@ -10,7 +10,7 @@ describe('import Threat Dragon v2', () => {
     const cwd = tree({}, { 'clinic-portal.json': SOURCE });
     const r = await runImport(cwd, 'clinic-portal.json', '--today', '2026-01-15');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Reading clinic-portal.json as OWASP Threat Dragon v2 JSON (detected: JSON with summary and detail.diagrams).');
+    expect(r.stdout).toContain('Read clinic-portal.json as OWASP Threat Dragon v2 JSON (told by its content; --from to choose another format).');
     expect(r.stdout).toContain('Imported 6 threats from clinic-portal.json into threat-model.yml\n  3 boundaries, 4 components, 3 flows, 0 owners');
     const { text, model } = written(cwd);
     expect(model.system).toEqual({ name: 'Clinic Portal', description: 'Patients book appointments and read their records.' });
@@ -71,7 +71,7 @@ describe('import Threat Dragon v2', () => {
     const r = await runImport(cwd, 'newer.json', '--merge', 'threat-model.yml', '--today', '2026-02-01');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Added 1 threat from newer.json to threat-model.yml; skipped 6 ids already there: 1, td-7df716cd, 2, 6, 3, 4');
-    expect(r.stdout).toContain('0 new boundaries, 0 new components, 0 new flows');
+    expect(r.stdout).toContain('  0 new components, 0 new flows, 0 new owners');
     const after = readFileSync(join(cwd, 'threat-model.yml'), 'utf8');
     expect(after.startsWith(before)).toBe(true);
     expect(after.slice(before.length)).toBe(
@@ -89,7 +89,7 @@ describe('import Threat Dragon v2', () => {
       ].join('\n'),
     );
     const again = await runImport(cwd, 'newer.json', '--merge', 'threat-model.yml');
-    expect(again.stdout).toBe('Reading newer.json as OWASP Threat Dragon v2 JSON (detected: JSON with summary and detail.diagrams).\nNothing to add: all 7 threat ids in newer.json are already in threat-model.yml.');
+    expect(again.stdout).toBe('Nothing to add: all 7 threat ids in newer.json are already in threat-model.yml.');
     expect(readFileSync(join(cwd, 'threat-model.yml'), 'utf8')).toBe(after);
   });
 
@@ -107,7 +107,7 @@ describe('import Threat Dragon v2', () => {
     });
     const cases: [string, RegExp][] = [
       ['dangling.json', /dangling\.json: 2 data flows have ends not attached to any element[^]*\n {2}detail\.diagrams\[0\]\.cells\[6\] flow "Appointment requests": its source is a loose point \(180, 70\)\n {2}detail\.diagrams\[0\]\.cells\[7\] flow "Record queries": it has no target/],
-      ['truncated.json', /truncated\.json: 1\d\d:\d+: the JSON ends in the middle of a value: the file is truncated/],
+      ['truncated.json', /truncated\.json:1\d\d:\d+: the JSON ends in the middle of a value: the file is truncated/],
       ['v1.json', /v1\.json: detail\.diagrams: this is a Threat Dragon v1 model/],
       // JSON content behind a .csv name is read as what it is.
       ['threats.csv', /^$/],
@@ -124,10 +124,10 @@ describe('import Threat Dragon v2', () => {
     }
     expect(readFileSync(join(cwd, 'threat-model.yml'), 'utf8')).toBe('mine\n');
     expect(readdirSync(cwd).filter((f) => f.endsWith('.yml'))).toEqual(['threat-model.yml']);
-    // --from that contradicts the content is refused with what it is.
+    // --from that contradicts the content: the named reader refuses it.
     writeFileSync(join(cwd, 'model.tm7'), text);
     const forced = await runImport(cwd, 'model.tm7', '--from', 'tm7', '--output', 'x.yml');
     expect(forced).toMatchObject({ code: 1 });
-    expect(forced.stderr).toContain('model.tm7: --from tm7, but the content is OWASP Threat Dragon v2 JSON (JSON with summary and detail.diagrams); pass --from threat-dragon or leave --from out');
+    expect(forced.stderr).toContain('model.tm7: not XML: a .tm7 file starts with <ThreatModel');
   });
 });

@@ -128,7 +128,7 @@ describe('lint: errors', () => {
     expect(owner.map((f) => f.message)).toEqual(['threat T1: unknown owner "Sec"; did you mean "sec"? (owners are keys in `owners`)']);
     const status = lint(CLEAN + threat('severity: low\nstatus: Open')).findings;
     expect(status.map((f) => f.message)).toEqual([
-      'threats[1].status: "Open" is not allowed; expected one of "open", "planned", "in-progress", "mitigated", "verified", "accepted", "transferred" (did you mean "open"?)',
+      'threats[1].status: "Open" is not allowed; expected one of "open", "planned", "in-progress", "mitigated", "verified", "accepted", "transferred", "not-applicable" (did you mean "open"?)',
     ]);
   });
 
@@ -178,6 +178,15 @@ describe('lint: errors', () => {
     expect(justified.findings).toEqual([]);
     const blank = lint(CLEAN + threat('severity: low\nstatus: accepted\nrationale: "  "')).findings;
     expect(brief(blank)).toEqual(['rationales@29']);
+  });
+
+  it('rationales: a not-applicable threat says why, and counts as closed (no due date, never overdue)', () => {
+    const missing = lint(CLEAN + threat('severity: low\nstatus: not-applicable')).findings;
+    expect(brief(missing)).toEqual(['rationales@29']);
+    expect(missing[0]!.message).toBe('threat T9 is not-applicable but has no rationale: say why the threat does not apply to this system');
+    expect(missing[0]!.start.column).toBeGreaterThan(1);
+    const justified = lint(CLEAN + threat('severity: critical\nowner: sec\nstatus: not-applicable\nrationale: No admin role exists\ndue: 2020-01-01'));
+    expect(justified.findings).toEqual([]);
   });
 
   it('invalid dates are schema errors that quote the value', () => {

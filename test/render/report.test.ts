@@ -82,7 +82,7 @@ describe('renderReport', () => {
 
   it('summarises counts, overdue work and the risk table', () => {
     expect(report).toContain('- **4** threats against 3 components and 2 flows');
-    expect(report).toContain('- **3** still open (not mitigated, verified, accepted or transferred), **2** of them critical or high');
+    expect(report).toContain('- **3** still open (not mitigated, verified, accepted, transferred or not applicable), **2** of them critical or high');
     expect(report).toContain('- **1** overdue on 2026-11-26');
     expect(lines).toContain('| Severity | Open | In progress | Accepted | Total |');
     expect(lines).toContain('| 🟠 High | 1 |   |   | **1** |');
@@ -173,7 +173,7 @@ describe('renderReport', () => {
   it('counts open and overdue work by the config\'s issues.close_statuses, as the sync and lint do', () => {
     const model = ThreatModelSchema.parse({ ...TINY, threats: [{ ...TINY.threats![0]!, status: 'mitigated' }] });
     const byDefault = renderReport({ model, findings: [], file: 'm.yml', generatedAt: '2026-11-26' });
-    expect(byDefault).toContain('- **0** still open (not mitigated, verified, accepted or transferred), **0** of them critical or high');
+    expect(byDefault).toContain('- **0** still open (not mitigated, verified, accepted, transferred or not applicable), **0** of them critical or high');
     expect(byDefault).toContain('- **0** overdue on 2026-11-26');
     // Mitigated threats keep their issues open until verified: still open, and overdue.
     const strict = renderReport({ model, findings: [], file: 'm.yml', generatedAt: '2026-11-26', closeStatuses: ['verified', 'accepted', 'transferred'] });

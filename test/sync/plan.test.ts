@@ -201,6 +201,26 @@ describe('a changed threat', () => {
     expect(comment).toContain('closed as completed');
   });
 
+  test('not-applicable closes the issue as not planned, on create and on change, and corrects one closed as completed', () => {
+    const na = (text: string) => text.replace('status: planned', 'status: not-applicable\n    rationale: The portal has no admin role.');
+    const created = plan(na(SMALL_MODEL), emptyState());
+    expect(created.operations.find((o) => o.op === 'create-issue' && o.threatId === 'TM-31')).toMatchObject({ closeAs: 'not_planned' });
+    expect(issueFor(applyPlan(emptyState(), created, FIRST_DAY).state, 'TM-31')).toMatchObject({ state: 'closed', stateReason: 'not_planned' });
+
+    const changed = plan(na(SMALL_MODEL), synced(), newCommit);
+    expect(changed.operations[0]).toMatchObject({ op: 'update-issue', changes: { state: 'closed', stateReason: 'not_planned' } });
+    const comment = changed.operations[1]!.op === 'comment' ? changed.operations[1]!.body : '';
+    expect(comment).toContain('status: Planned → Not applicable');
+    expect(comment).toContain('closed as not planned');
+
+    // Mitigated (closed as completed), then found not to apply: the reason follows; a resync then writes nothing.
+    const mitigated = synced(SMALL_MODEL.replace('status: planned', 'status: mitigated'));
+    const corrected = plan(na(SMALL_MODEL), mitigated, newCommit);
+    expect(corrected.operations[0]).toMatchObject({ op: 'update-issue', changes: { state: 'closed', stateReason: 'not_planned' } });
+    const after = applyPlan(mitigated, corrected, FIRST_DAY).state;
+    expect(plan(na(SMALL_MODEL), after, newCommit).operations).toEqual([]);
+  });
+
   test('a status that leaves the closing set reopens the issue', () => {
     const closedText = SMALL_MODEL.replace('status: planned', 'status: mitigated');
     const state = synced(closedText);

@@ -1,9 +1,10 @@
 /**
- * `threatloop import FILE.csv`: the spreadsheet a team has today -> threat-model.yml.
- * Reads the CSV, writes the model (or appends new threats to an existing one with
- * --merge), lints the result and prints what to review. Exit 0 when written, even with
- * lint errors (the data belongs in the repository, where they are fixed); 1 when nothing
- * could be imported; 2 on usage errors.
+ * `threatloop import FILE`: the model a team has today (a spreadsheet, or another tool's
+ * export) -> threat-model.yml. Reads the file in the format named or detected, writes the
+ * model (or appends what is new to an existing one with --merge), lints the result and
+ * prints what to review. Exit 0 when written, even with lint errors (the data belongs in the
+ * repository, where they are fixed); 1 when nothing could be imported, or when the import
+ * would lose something the source holds (unless --allow-unmapped); 2 on usage errors.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,43 +12,45 @@ import { parseArgs } from 'node:util';
 import { lintModelText } from '../../model/lint/index.ts';
 import { isoDate } from '../../model/schema.ts';
 import {
+  formatByExtension,
+  formatById,
   formatImportedModel,
-  importCsv,
-  MAX_CSV_BYTES,
+  FORMATS,
+  importSource,
+  largestMaxBytes,
+  megabytes,
   mergeIntoModelText,
   readExistingModel,
   type ExistingModel,
   type ImportNote,
   type ImportResult,
-} from '../../model/import/index.ts';
-import { FORMAT_TITLES, type FormatName } from '../../import/source.ts';
-import { FROM_CHOICES, importFormat, MAX_IMPORT_BYTES } from '../../import/formats.ts';
+} from '../../import/index.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { readTextFile } from '../model-input.ts';
 
-const USAGE =
-  'threatloop import FILE [--from auto|csv|otm|threat-dragon|tm7|threat-composer|threagile|pytm] [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--force] [--today YYYY-MM-DD]';
+const FROM = ['auto', ...FORMATS.map((f) => f.id)];
+const USAGE = `threatloop import FILE [--from ${FROM.join('|')}] [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--allow-unmapped] [--force] [--today YYYY-MM-DD]`;
 
 const HELP = [
-  'Reads a threat model exported by another tool, detected by content: OWASP Threat Dragon v2 JSON,',
-  'Microsoft Threat Modeling Tool .tm7, AWS threat-composer .tc.json, Threagile YAML or its risks.json,',
-  'OWASP pytm --json output; or a CSV export of a threat table (a header row, then one threat per row; "," ";" or tab).',
-  'Columns are matched by header: ID, Threat/Title, STRIDE, Component / Data-flow, CVSS Vector,',
-  'Base Score, Severity, Strategy, Mitigation Action, Owner, Status, Due Date, Verification Method,',
-  'Residual Risk, Linked Ticket, Rationale (and common variants); other columns are reported and ignored.',
-  '  --from         the format, instead of detecting it (auto, the default, says which it chose)',
+  `Reads a threat model another tool exported (${FORMATS.map((f) => f.name).join(', ')}) or a CSV export of a threat table.`,
+  '  --from         the format; auto (the default) tells it by the content, not by the name, and says which it chose',
+  'CSV: a header row, then one threat per row ("," ";" or tab). Columns are matched by header: ID, Threat/Title,',
+  'STRIDE, Component / Data-flow, CVSS Vector, Base Score, Severity, Strategy, Mitigation Action, Owner, Status,',
+  'Due Date, Verification Method, Residual Risk, Linked Ticket, Rationale (and common variants).',
   '  --output       the model to write (default threat-model.yml); an existing file needs --force',
   '  --system-name  system.name of a new model (default: the CSV file’s name)',
   '  --merge        append threats whose ids are not in this model yet (in place, or to --output);',
   '                 the existing text and comments are kept as they are',
+  '  --allow-unmapped  write the model even though it does not keep everything the source holds (listed)',
   '  --force        overwrite --output',
   '  --today        the import date written in the header, and what lint calls overdue',
-  'Exit status: 0 written (lint errors in the imported data included), 1 nothing imported, 2 usage error.',
+  'Exit status: 0 written (lint errors in the imported data included), 1 nothing imported (or something would be',
+  'lost without --allow-unmapped), 2 usage error.',
 ].join('\n');
 
 export const importCommand: Command = {
-  summary: 'turn another tool’s threat model or a spreadsheet (CSV export) into threat-model.yml',
+  summary: 'turn a threat model from another tool, or a spreadsheet (CSV), into threat-model.yml',
   usage: `${USAGE}\n\n${HELP}`,
   run: runImport,
 };
@@ -69,21 +72,22 @@ function runImport(args: string[], io: CliIo): number {
       strict: true,
       options: {
         output: { type: 'string', short: 'o' },
+        from: { type: 'string' },
+        'allow-unmapped': { type: 'boolean' },
         'system-name': { type: 'string' },
         merge: { type: 'string' },
         force: { type: 'boolean' },
         today: { type: 'string' },
-        from: { type: 'string' },
       },
     });
   } catch (error) {
     return usageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the file to import (a CSV sheet or another tool’s export)' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
-  const from = values.from ?? 'auto';
-  if (!(FROM_CHOICES as readonly string[]).includes(from)) return usageError(`--from must be one of ${FROM_CHOICES.join(', ')}, not "${from}"`);
+  if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the CSV file to import, or another tool’s export' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
   const source = positionals[0]!;
+  const from = values.from ?? 'auto';
+  if (from !== 'auto' && !formatById(from)) return usageError(`--from must be one of ${FROM.join(', ')}, not "${from}"`);
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!isoDate.safeParse(today).success) return usageError(`--today must be a date written YYYY-MM-DD, not "${today}"`);
   if (values['system-name'] !== undefined && values['system-name'].trim() === '') return usageError('--system-name must not be empty');
@@ -95,15 +99,18 @@ function runImport(args: string[], io: CliIo): number {
     return usageError(`${output} exists; pass --force to overwrite it, or --merge ${output} to add the new threats to it`);
   }
 
-  // Size first, so a huge file is refused without reading it; each format has its own limit.
+  // Size first, so a huge file is refused without reading it: the named format's limit, or
+  // (auto) the limit of the format the name suggests, else the largest any format reads.
   const sourcePath = resolve(io.cwd, source);
+  const limitFormat = from === 'auto' ? formatByExtension(source) : formatById(from);
+  const limit = limitFormat?.maxBytes ?? largestMaxBytes();
   let bytes: Uint8Array;
-  const csvTooBig = (size: number) =>
-    failed(`${source} is ${megabytes(size)}; the limit is ${megabytes(MAX_CSV_BYTES)} for a CSV sheet (a sheet of 5,000 threats is about 2 MB) and ${megabytes(MAX_IMPORT_BYTES)} for other tools’ exports: is it really a threat model?`);
   try {
     const stat = statSync(sourcePath);
     if (stat.isDirectory()) return usageError(`${source} is a directory, not a file to import`);
-    if (stat.size > MAX_IMPORT_BYTES || (from === 'csv' && stat.size > MAX_CSV_BYTES)) return csvTooBig(stat.size);
+    if (stat.size > limit) {
+      return failed(`${source} is ${megabytes(stat.size)}; the limit is ${megabytes(limit)} (${SIZE_HINT}): is it really ${limitFormat ? `a ${limitFormat.name} export` : 'a threat model export'}?`);
+    }
     bytes = readFileSync(sourcePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -122,27 +129,21 @@ function runImport(args: string[], io: CliIo): number {
     existingText = read.text;
   }
 
-  const options = {
+  const imported = importSource(bytes, from, {
     file: source,
     ...(values['system-name'] !== undefined ? { systemName: values['system-name'] } : {}),
     ...(existing ? { existing } : {}),
-  };
-  const other = importFormat(bytes, { ...options, from: from as (typeof FROM_CHOICES)[number] });
-  if (other.ok === false) return failed(`nothing imported: ${other.message}`);
-  if (other.ok === 'other' && other.format === 'otm') return failed(`nothing imported: ${source} is Open Threat Model (${other.because}), which this build does not import yet`);
-  let result: ImportResult;
-  let format: FormatName | 'csv' = 'csv';
-  if (other.ok === true) {
-    result = other.result;
-    format = other.format;
-    io.out(`Reading ${source} as ${FORMAT_TITLES[other.format]}${from === 'auto' ? ` (detected: ${other.because})` : ''}.`);
-  } else {
-    if (bytes.length > MAX_CSV_BYTES) return csvTooBig(bytes.length);
-    const imported = importCsv(bytes, options);
-    if (!imported.ok) return failed(`nothing imported: ${imported.message}`);
-    result = imported.result;
+  });
+  if (!imported.ok) return failed(`nothing imported: ${imported.message}`);
+  const { result } = imported;
+  const context = { source, date: today };
+  const lost = result.notes.filter((n) => n.kind === 'lost');
+  if (lost.length > 0 && !values['allow-unmapped']) {
+    return failed(
+      [`nothing written: the import would lose what ${source} holds in ${plural(lost.length, 'place')}:`, ...lost.map(formatNote), `Map it (see --help), or pass --allow-unmapped to import without it.`].join('\n'),
+    );
   }
-  const context = { source, date: today, ...(format === 'csv' ? {} : writeContextFor(format)) };
+  const chosen = `Read ${source} as ${imported.format.name}${imported.detected ? ' (told by its content; --from to choose another format)' : ''}.`;
 
   let text: string;
   if (existingText !== undefined) {
@@ -163,7 +164,8 @@ function runImport(args: string[], io: CliIo): number {
   }
 
   const lint = lintModelText(text, output, { today });
-  io.out(formatImportReport(result, { source, output, merged: existingText !== undefined, sheet: format === 'csv' }));
+  io.out(chosen);
+  io.out(formatImportReport(result, { source, output, merged: existingText !== undefined }));
   const errors = lint.findings.filter((f) => f.level === 'error');
   if (errors.length > 0) io.out(`\n${formatFindingsText(errors)}`);
   io.out(`\nLint: ${formatFindingsSummary(lint.findings, output)}`);
@@ -173,40 +175,31 @@ function runImport(args: string[], io: CliIo): number {
   return EXIT.ok;
 }
 
-/** The header and boundaries comment of a model imported from another tool. */
-function writeContextFor(format: FormatName): { reviewLines: string[]; boundariesComment: string } {
-  return {
-    reviewLines: [
-      `read from ${FORMAT_TITLES[format]}; every guess is commented where it is (component types, boundary membership taken from the diagram's geometry, trust levels, severities mapped from the tool's scale);`,
-      'each threat keeps its id in the tool under `refs`: `threatloop import --merge` with a newer export adds only what is new;',
-      'add `paths` (globs of the code) to components so pull requests get threat context;',
-      'owners are names from the tool: add their GitHub logins (`github:`) to assign issues.',
-    ],
-    boundariesComment: ` Trust boundaries as ${FORMAT_TITLES[format]} draws them; no tool here records a trust level, so each is a guess to review.`,
-  };
-}
-
-function formatImportReport(result: ImportResult, where: { source: string; output: string; merged: boolean; sheet: boolean }): string {
+function formatImportReport(result: ImportResult, where: { source: string; output: string; merged: boolean }): string {
   const { model } = result;
   const owners = Object.keys(model.owners);
   const lines = [
     where.merged
       ? `Added ${plural(model.threats.length, 'threat')} from ${where.source} to ${where.output}` +
         (result.skipped.length > 0 ? `; skipped ${plural(result.skipped.length, 'id')} already there: ${result.skipped.join(', ')}` : '')
-      : `Imported ${plural(model.threats.length, 'threat')} from ${where.source}${where.sheet ? ` (header on row ${result.headerRow})` : ''} into ${where.output}`,
-    `  ${where.sheet ? '' : `${plural(model.boundaries.length, where.merged ? 'new boundary' : 'boundary').replace('boundarys', 'boundaries')}, `}${plural(model.components.length, where.merged ? 'new component' : 'component')}, ${plural(model.flows.length, where.merged ? 'new flow' : 'flow')}, ` +
+      : `Imported ${plural(model.threats.length, 'threat')} from ${where.source}${result.headerRow !== undefined ? ` (header on row ${result.headerRow})` : ''} into ${where.output}`,
+    `  ${model.boundaries.length > 0 ? `${plural(model.boundaries.length, where.merged ? 'new boundary' : 'boundary').replace(/ys$/, 'ies')}, ` : ''}` +
+      `${plural(model.components.length, where.merged ? 'new component' : 'component')}, ${plural(model.flows.length, where.merged ? 'new flow' : 'flow')}, ` +
       `${plural(owners.length, where.merged ? 'new owner' : 'owner')}${owners.length > 0 ? ` (${owners.join(', ')})` : ''}`,
   ];
   const problems = result.notes.filter((n) => n.kind === 'problem');
   const reviews = result.notes.filter((n) => n.kind === 'review');
-  if (problems.length > 0) lines.push('', `In the ${where.sheet ? 'sheet' : 'file'} (${problems.length}):`, ...problems.map(formatNote));
+  const lost = result.notes.filter((n) => n.kind === 'lost');
+  const sourceNoun = result.format === 'csv' ? 'the sheet' : where.source;
+  if (lost.length > 0) lines.push('', `Not kept (${lost.length}, --allow-unmapped):`, ...lost.map(formatNote));
+  if (problems.length > 0) lines.push('', `In ${sourceNoun} (${problems.length}):`, ...problems.map(formatNote));
   if (reviews.length > 0) lines.push('', `Guesses to review (${reviews.length}):`, ...reviews.map(formatNote));
-  if (!where.merged && where.sheet) lines.push('', 'Also: add trust boundaries (a sheet has none) and component `paths`; see the comments at the top of the file.');
+  if (!where.merged && model.boundaries.length === 0) lines.push('', 'Also: add trust boundaries (the source has none) and component `paths`; see the comments at the top of the file.');
   return lines.join('\n');
 }
 
 function formatNote(note: ImportNote): string {
-  const where = [note.row !== undefined ? `row ${note.row}` : '', note.column ? `column ${note.column}` : ''].filter(Boolean).join(', ');
+  const where = [note.row !== undefined ? `row ${note.row}` : '', note.column ? `column ${note.column}` : '', note.path ?? ''].filter(Boolean).join(', ');
   return `  ${where ? `${where}: ` : ''}${note.message}`;
 }
 
@@ -214,6 +207,5 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+/** What sizes to expect, so a user whose file is refused can tell whether it is really theirs. */
+const SIZE_HINT = 'a sheet of 5,000 threats is about 2 MB, an OTM file of 5,000 threats about 5 MB';

@@ -6,8 +6,11 @@
  * one run to the next (pytm issue #154), so a threat's id is built from what is stable:
  * the rule id (`threat_id`, e.g. INP02) and the element it is on.
  */
+import { outcome } from '../build.ts';
+import { head, readJson } from '../structured.ts';
+import type { ImportFormat } from '../types.ts';
 import type { StrideCategory } from '../../model/schema.ts';
-import { slugify } from '../../model/import/to-model.ts';
+import { slugify } from '../names.ts';
 import {
   isRecord,
   list,
@@ -255,3 +258,20 @@ function references(text: string | undefined): string[] {
   if (!text) return [];
   return [...new Set(text.split(/,\s*/).map((r) => r.trim()).filter(Boolean))];
 }
+
+export const pytmFormat: ImportFormat = {
+  id: 'pytm',
+  name: 'OWASP pytm --json output',
+  extensions: ['.json'],
+  maxBytes: 32 * 1024 * 1024,
+  detect(text) {
+    const start = head(text);
+    if (!start.trimStart().startsWith('{')) return 0;
+    // pytm writes keys sorted: every element has `__class__`, `findings` and `inBoundary`.
+    return start.includes('"__class__"') && start.includes('"findings"') && start.includes('"inBoundary"') ? 0.85 : 0;
+  },
+  parse(text, options) {
+    const json = readJson(text, options.file);
+    return json.ok ? outcome(readPytm(json.value), options) : json;
+  },
+};

@@ -8,8 +8,11 @@
  * Threagile's own ids are kept as component, boundary and flow ids, so the risks of
  * `risks.json` merged into a model imported from the YAML land on the same components.
  */
+import { outcome } from '../build.ts';
+import { head, readJson, readYaml } from '../structured.ts';
+import type { ImportFormat } from '../types.ts';
 import type { StrideCategory } from '../../model/schema.ts';
-import { slugify } from '../../model/import/to-model.ts';
+import { slugify } from '../names.ts';
 import {
   isRecord,
   list,
@@ -461,3 +464,23 @@ export function readThreagileRisks(value: unknown): SourceRead {
   });
   return { ok: true, source: { format: 'threagile', boundaries: [], elements: [...elements.values()], flows: [], threats, notes: [...notes, ...severities.notes()] } };
 }
+
+export const threagileFormat: ImportFormat = {
+  id: 'threagile',
+  name: 'Threagile (model YAML or risks.json)',
+  extensions: ['.yaml', '.yml', 'risks.json'],
+  maxBytes: 8 * 1024 * 1024, // hand-written models and their risk lists: a few hundred kilobytes
+  detect(text) {
+    const start = head(text);
+    if (start.trimStart().startsWith('[')) return start.includes('"synthetic_id"') && start.includes('"category"') ? 0.9 : 0;
+    return /^(threagile_version|technical_assets)\s*:/m.test(start) ? 0.9 : 0;
+  },
+  parse(text, options) {
+    if (text.trimStart().startsWith('[')) {
+      const json = readJson(text, options.file);
+      return json.ok ? outcome(readThreagileRisks(json.value), options) : json;
+    }
+    const yaml = readYaml(text, options.file);
+    return yaml.ok ? outcome(readThreagileModel(yaml.value), options) : yaml;
+  },
+};

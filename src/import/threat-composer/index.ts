@@ -4,6 +4,9 @@
  * no diagram elements: every distinct impacted asset becomes a component (reported), and
  * a threat without assets targets one component named after the application.
  */
+import { outcome } from '../build.ts';
+import { head, readJson } from '../structured.ts';
+import type { ImportFormat } from '../types.ts';
 import type { StrideCategory } from '../../model/schema.ts';
 import {
   isRecord,
@@ -18,7 +21,7 @@ import {
   type SourceStatus,
   type SourceThreat,
 } from '../source.ts';
-import { guessComponentType, slugify } from '../../model/import/to-model.ts';
+import { guessComponentType, slugify } from '../names.ts';
 
 export function looksLikeThreatComposer(value: unknown): boolean {
   return isRecord(value) && typeof value.schema === 'number' && (Array.isArray(value.threats) || Array.isArray(value.mitigations)) && !('summary' in value);
@@ -189,3 +192,19 @@ function shorten(text: string, max: number): string {
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
 }
+
+export const threatComposerFormat: ImportFormat = {
+  id: 'threat-composer',
+  name: 'AWS threat-composer (.tc.json)',
+  extensions: ['.tc.json', '.json'],
+  maxBytes: 32 * 1024 * 1024, // diagrams are embedded as base64 images
+  detect(text) {
+    const start = head(text);
+    if (!start.trimStart().startsWith('{') || !/"schema"\s*:\s*\d/.test(start)) return 0;
+    return ['"threats"', '"mitigations"', '"applicationInfo"', '"mitigationLinks"'].some((k) => start.includes(k)) ? 0.9 : 0.3;
+  },
+  parse(text, options) {
+    const json = readJson(text, options.file);
+    return json.ok ? outcome(readThreatComposer(json.value), options) : json;
+  },
+};

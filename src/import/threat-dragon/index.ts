@@ -5,6 +5,9 @@
  * `trust-boundary-box` cells enclose the elements whose box centre lies inside them, and a
  * `trust-boundary-curve` is only a line, so it encloses nothing.
  */
+import { outcome } from '../build.ts';
+import { head, readJson } from '../structured.ts';
+import type { ImportFormat } from '../types.ts';
 import { STRIDE_CATEGORIES, type StrideCategory } from '../../model/schema.ts';
 import { severityOf } from '../../model/cvss/index.ts';
 import {
@@ -281,3 +284,20 @@ function endOf(end: unknown, which: 'source' | 'target'): { cell: string } | { l
   if (isRecord(end) && typeof end.x === 'number' && typeof end.y === 'number') return { loose: `its ${which} is a loose point (${end.x}, ${end.y})` };
   return { loose: `it has no ${which}` };
 }
+
+export const threatDragonFormat: ImportFormat = {
+  id: 'threat-dragon',
+  name: 'OWASP Threat Dragon v2 JSON',
+  extensions: ['.json'],
+  maxBytes: 32 * 1024 * 1024,
+  detect(text) {
+    const start = head(text);
+    if (!start.trimStart().startsWith('{')) return 0;
+    if (start.includes('"summary"') && start.includes('"detail"') && start.includes('"diagrams"')) return 0.9;
+    return start.includes('"diagrams"') && start.includes('"cells"') ? 0.5 : 0;
+  },
+  parse(text, options) {
+    const json = readJson(text, options.file);
+    return json.ok ? outcome(readThreatDragon(json.value), options) : json;
+  },
+};

@@ -10,6 +10,9 @@
  * writes one; it is how external entities and entity expansion, "billion laughs", get in),
  * and the text must be well-formed XML (fast-xml-parser's validator gives line and column).
  */
+import { outcome } from '../build.ts';
+import { head } from '../structured.ts';
+import type { ImportFormat } from '../types.ts';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { StrideCategory } from '../../model/schema.ts';
 import {
@@ -397,3 +400,21 @@ function knowledgeBaseCategories(knowledgeBase: unknown): Map<string, string> {
   }
   return byType;
 }
+
+export const tm7Format: ImportFormat = {
+  id: 'tm7',
+  name: 'Microsoft Threat Modeling Tool (.tm7)',
+  extensions: ['.tm7'],
+  maxBytes: MAX_TM7_BYTES,
+  detect(text) {
+    const root = xmlRoot(text);
+    if (root && 'name' in root) return root.name === 'ThreatModel' ? 0.95 : 0;
+    // A DOCTYPE first: claimed when it is a ThreatModel, so the refusal names the DOCTYPE.
+    return root && 'doctype' in root && head(text).includes('ThreatModel') ? 0.6 : 0;
+  },
+  parse(text, options) {
+    const parsed = parseTm7(text);
+    if (!parsed.ok) return { ok: false, message: `${options.file}: ${parsed.message}` };
+    return outcome(readTm7(parsed.model), options);
+  },
+};

@@ -2,7 +2,7 @@
 // See README.md for the accepted syntax and the rounding choices.
 import { parseMetrics, type VersionSpec } from './parse.ts';
 import type { CvssResult, CvssVersion, SeverityRating } from './types.ts';
-import { scoreV3Base, SPEC_V30, SPEC_V31, SPEC_V3_BARE } from './v3.ts';
+import { scoreV3Base, SPEC_V30, SPEC_V31, SPEC_V3_BARE, subscoresV3 } from './v3.ts';
 import { scoreV4, SPEC_V40 } from './v4.ts';
 
 export type { CvssError, CvssResult, CvssScore, CvssVersion, SeverityRating } from './types.ts';
@@ -85,4 +85,17 @@ export function scoreCvss(vector: string): CvssResult {
   }
   const score = version === '4.0' ? scoreV4(parsed.values) : scoreV3Base(parsed.values, version);
   return { ok: true, value: { version, vector: parsed.normalised, score, severity: severityOf(score) } };
+}
+
+/**
+ * The v3.x impact (0 to about 6.1) and exploitability (0 to about 3.9) sub-scores of a valid
+ * vector; undefined for v4.0, which has none, and for an invalid vector.
+ */
+export function cvssSubscores(vector: string): { impact: number; exploitability: number } | undefined {
+  const scored = scoreCvss(vector);
+  if (!scored.ok || scored.value.version === '4.0') return undefined;
+  const text = scored.value.vector;
+  const values = new Int8Array(SPEC_V31.metrics.length);
+  const parsed = parseMetrics(text, text.indexOf('/') + 1, SPEC_V31, values);
+  return parsed.ok ? subscoresV3(values) : undefined;
 }

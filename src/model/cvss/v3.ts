@@ -59,17 +59,24 @@ export function roundup30(x: number): number {
   return Math.ceil(x * 10) / 10;
 }
 
-/** Base score from parsed value indices (see V3_METRICS order). */
-export function scoreV3Base(v: Int8Array, version: '3.0' | '3.1'): number {
+/** The impact and exploitability sub-scores (specification section 7.1), unrounded. */
+export function subscoresV3(v: Int8Array): { impact: number; exploitability: number } {
   const changed = v[4] === 1;
   const c = W_CIA[v[5]!]!;
   const i = W_CIA[v[6]!]!;
   const a = W_CIA[v[7]!]!;
   const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = changed ? 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15) : 6.42 * iss;
-  if (impact <= 0) return 0;
   const pr = (changed ? W_PR_C : W_PR_U)[v[2]!]!;
   const exploitability = 8.22 * W_AV[v[0]!]! * W_AC[v[1]!]! * pr * W_UI[v[3]!]!;
+  return { impact, exploitability };
+}
+
+/** Base score from parsed value indices (see V3_METRICS order). */
+export function scoreV3Base(v: Int8Array, version: '3.0' | '3.1'): number {
+  const changed = v[4] === 1;
+  const { impact, exploitability } = subscoresV3(v);
+  if (impact <= 0) return 0;
   const roundup = version === '3.0' ? roundup30 : roundup31;
   return changed
     ? roundup(Math.min(1.08 * (impact + exploitability), 10))

@@ -14,7 +14,7 @@ import type { ChecklistItemId } from './checklist.ts';
 export type RuleLevel = 'error' | 'warning';
 
 /** Statuses that end a threat's work by default (config `issues.close_statuses`): no due date needed, never overdue. */
-export const CLOSED_STATUSES: ReadonlySet<ThreatStatus> = new Set(['mitigated', 'verified', 'accepted', 'transferred']);
+export const CLOSED_STATUSES: ReadonlySet<ThreatStatus> = new Set(['mitigated', 'verified', 'accepted', 'transferred', 'not-applicable']);
 
 export interface RuleContext {
   model: ThreatModel;
@@ -168,18 +168,16 @@ const rationales: ModelRule = {
   id: 'rationales',
   level: 'error',
   checklist: 'rationales',
-  description: 'An accepted or transferred risk (status or strategy) without a `rationale`',
+  description: 'An accepted or transferred risk (status or strategy), or a threat marked not-applicable, without a `rationale`',
   check({ model }, report) {
     model.threats.forEach((threat, i) => {
       if (threat.rationale?.trim()) return;
-      const byStatus = threat.status === 'accepted' || threat.status === 'transferred';
+      const byStatus = threat.status === 'accepted' || threat.status === 'transferred' || threat.status === 'not-applicable';
       const strategy = threat.strategy?.find((s) => s === 'accept' || s === 'transfer');
       if (!byStatus && !strategy) return;
       const what = byStatus ? `is ${threat.status}` : `has strategy "${strategy}"`;
-      report(
-        ['threats', i, byStatus ? 'status' : 'strategy'],
-        `threat ${threat.id} ${what} but has no rationale: say why the risk is acceptable or who carries it`,
-      );
+      const why = threat.status === 'not-applicable' ? 'say why the threat does not apply to this system' : 'say why the risk is acceptable or who carries it';
+      report(['threats', i, byStatus ? 'status' : 'strategy'], `threat ${threat.id} ${what} but has no rationale: ${why}`);
     });
   },
 };
@@ -265,7 +263,7 @@ const overdue: ModelRule = {
   id: 'overdue',
   level: 'warning',
   description:
-    'A threat past its due date whose status does not close it (`issues.close_statuses`: by default mitigated, verified, accepted, transferred)',
+    'A threat past its due date whose status does not close it (`issues.close_statuses`: by default mitigated, verified, accepted, transferred, not-applicable)',
   check({ model, today, closeStatuses }, report) {
     model.threats.forEach((threat, i) => {
       // ISO dates compare correctly as strings.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCsvBytes, detectDelimiter, parseCsv, type Delimiter } from '../../src/model/import/csv.ts';
+import { decodeCsvBytes, detectDelimiter, parseCsv, type Delimiter } from '../../src/import/csv/csv.ts';
 
 /**
  * RFC 4180 writer: quote a cell holding a quote, a line break or any of `quoteAlso`, and one

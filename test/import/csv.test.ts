@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readDate, readScore, readStatus, readStrategy, readStride, splitOwners } from '../../src/model/import/cells.ts';
-import { columnLetter, findHeaderRow, mapHeader } from '../../src/model/import/columns.ts';
-import { parseCsv } from '../../src/model/import/csv.ts';
-import { formatImportedModel, importCsv, mergeIntoModelText, readExistingModel, type ImportResult } from '../../src/model/import/index.ts';
-import { parseFlowTarget, rowsToModel, slugify } from '../../src/model/import/to-model.ts';
+import { readDate, readScore, readStatus, readStrategy, readStride, splitOwners } from '../../src/import/cells.ts';
+import { columnLetter, findHeaderRow, mapHeader } from '../../src/import/csv/columns.ts';
+import { parseCsv } from '../../src/import/csv/csv.ts';
+import { formatImportedModel, importCsv, mergeIntoModelText, readExistingModel, type ImportResult } from '../../src/import/index.ts';
+import { parseFlowTarget, rowsToModel, slugify } from '../../src/import/csv/to-model.ts';
 import { lintModelText } from '../../src/model/lint/index.ts';
 import { loadModel } from '../../src/model/load.ts';
 

@@ -6,6 +6,8 @@
  * cells (and where each row starts) out; problems are values with a line and column.
  */
 
+import { decodeText, stripBom, type DecodedText } from '../decode.ts';
+
 export type Delimiter = ',' | ';' | '\t';
 export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
 
@@ -31,73 +33,11 @@ export interface CsvTable {
 
 export type CsvResult = { ok: true; table: CsvTable } | { ok: false; problem: CsvProblem };
 
-export type DecodedText =
-  | { ok: true; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' }
-  | { ok: false; problem: CsvProblem };
+export type { DecodedText } from '../decode.ts';
 
-/**
- * Bytes -> text. UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's "Unicode text")
- * are read as such; other bytes that are not valid UTF-8 but look like text are read as
- * Windows-1252, which is what Excel's plain "CSV" export writes on Windows. NUL bytes and
- * control characters mean the file is not a CSV export at all.
- */
+/** Bytes -> text, with the messages of a CSV export (see decodeText). */
 export function decodeCsvBytes(bytes: Uint8Array): DecodedText {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith('utf-16le', bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith('utf-16be', bytes.subarray(2));
-  const binary = firstBinaryByte(bytes);
-  if (binary !== undefined) {
-    const { line, column } = positionOfByte(bytes, binary);
-    return {
-      ok: false,
-      problem: { line, column, message: `this is binary data, not a CSV export (byte 0x${bytes[binary]!.toString(16).padStart(2, '0')} at line ${line}, column ${column}); export the sheet as CSV` },
-    };
-  }
-  try {
-    return { ok: true, text: stripBom(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)), encoding: 'utf-8' };
-  } catch {
-    return { ok: true, text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
-  }
-}
-
-function decodeWith(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): DecodedText {
-  const text = new TextDecoder(encoding).decode(bytes);
-  const bad = [...text].findIndex((ch) => ch === '\u0000' || ch === '\uFFFD');
-  if (bad >= 0) {
-    const { line, column } = positionInText(text, bad);
-    return { ok: false, problem: { line, column, message: `the file starts with a ${encoding.toUpperCase()} byte order mark but is not ${encoding.toUpperCase()} text (line ${line}, column ${column})` } };
-  }
-  return { ok: true, text, encoding };
-}
-
-/** NUL, or C0 controls other than tab, LF, CR, form feed: no spreadsheet writes them. */
-function firstBinaryByte(bytes: Uint8Array): number | undefined {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) return i;
-  }
-  return undefined;
-}
-
-function positionOfByte(bytes: Uint8Array, index: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < index; i++) {
-    if (bytes[i] === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: index - lineStart + 1 };
-}
-
-function positionInText(text: string, codePointIndex: number): { line: number; column: number } {
-  const before = [...text].slice(0, codePointIndex).join('');
-  const lines = before.split(/\r\n|\r|\n/);
-  return { line: lines.length, column: [...lines.at(-1)!].length + 1 };
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return decodeText(bytes, { what: 'a CSV export', advice: 'export the sheet as CSV' });
 }
 
 /**

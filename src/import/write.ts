@@ -6,55 +6,42 @@
  * re-stringified document would reflow them).
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { ExistingModel, ImportResult } from './to-model.ts';
+import { isSourceRef, type ExistingModel, type ImportResult } from './types.ts';
 
 export interface WriteContext {
-  /** The CSV file as the user named it. */
+  /** The source file as the user named it. */
   source: string;
   /** YYYY-MM-DD of the import. */
   date: string;
-  /** The review bullets of the header, for a source that is not a spreadsheet. */
-  reviewLines?: string[];
-  /** The comment above `boundaries`, for a source that has them. */
-  boundariesComment?: string;
 }
 
 const STRINGIFY = { lineWidth: 0, indent: 2 } as const;
 
-function header(context: WriteContext): string {
+function header(context: WriteContext, advice: readonly string[]): string {
   return [
     ` Imported by \`threatloop import\` from ${context.source} on ${context.date}.`,
     ' Review before relying on it (`threatloop lint` lists what to fix):',
-    ...(context.reviewLines ?? SHEET_REVIEW_LINES).map((line) => ` - ${line}`),
+    ...advice,
   ].join('\n');
 }
-
-const SHEET_REVIEW_LINES = [
-  'component types are guessed from their names (comments on each `type`);',
-  'a spreadsheet has no trust boundaries: add them under `boundaries` and set each component’s `boundary`;',
-  'add `paths` (globs of the code) to components so pull requests get threat context;',
-  'owners are names from the sheet: add their GitHub logins (`github:`) to assign issues.',
-];
 
 /** The imported model as a new YAML file. */
 export function formatImportedModel(result: ImportResult, context: WriteContext): string {
   const doc = new Document(result.model);
-  doc.commentBefore = header(context);
+  doc.commentBefore = header(context, result.advice);
   const root = doc.contents as YAMLMap;
   const keyOf = (name: string) => (root.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === name)?.key as Node | undefined;
   for (const section of ['owners', 'boundaries', 'components', 'flows', 'threats']) keyOf(section)!.spaceBefore = true;
-  keyOf('boundaries')!.commentBefore =
-    context.boundariesComment ?? ' A spreadsheet has no trust boundaries: add them here (id, name, trust: untrusted | partner | restricted | trusted).';
-  keyOf('components')!.commentBefore = ' Components and flows are the targets the sheet names; flow ends were matched to components by name.';
-  annotate(doc.get('components') as YAMLSeq, doc.get('threats') as YAMLSeq, result, doc.get('boundaries') as YAMLSeq);
+  for (const [section, comment] of Object.entries(result.sectionComments)) if (comment) keyOf(section)!.commentBefore = comment;
+  annotate(doc.get('boundaries') as YAMLSeq, doc.get('components') as YAMLSeq, doc.get('threats') as YAMLSeq, result);
   return doc.toString(STRINGIFY);
 }
 
-/** Type comments on components, trust comments on boundaries, notes before threats. */
-function annotate(components: YAMLSeq | undefined, threats: YAMLSeq | undefined, result: ImportResult, boundaries?: YAMLSeq): void {
+/** Trust comments on boundaries, type comments on components, notes before threats. */
+function annotate(boundaries: YAMLSeq | undefined, components: YAMLSeq | undefined, threats: YAMLSeq | undefined, result: ImportResult): void {
   for (const item of boundaries?.items ?? []) {
     const map = item as YAMLMap;
-    const comment = result.comments.boundaries?.get(String(map.get('id')));
+    const comment = result.comments.boundaries.get(String(map.get('id')));
     const trust = map.get('trust', true) as Node | undefined;
     if (comment && trust) trust.comment = ` ${comment}`;
   }
@@ -99,7 +86,9 @@ export function readExistingModel(text: string, file: string): ExistingModelText
     ok: true,
     existing: {
       threatIds: list('threats').flatMap((t) => (text_(t.id) === undefined ? [] : [text_(t.id)!])),
-      threatRefs: list('threats').flatMap((t) => (Array.isArray(t.refs) ? t.refs.flatMap((r) => (text_(r) === undefined ? [] : [text_(r)!])) : [])),
+      threatRefs: Object.fromEntries(
+        list('threats').flatMap((t) => (text_(t.id) === undefined || !Array.isArray(t.refs) ? [] : t.refs.flatMap((r) => (typeof r === 'string' && isSourceRef(r.trim()) ? [[r.trim(), text_(t.id)!] as const] : [])))),
+      ),
       boundaries: list('boundaries').flatMap((b) => (text_(b.id) === undefined ? [] : [{ id: text_(b.id)!, ...(text_(b.name) ? { name: text_(b.name)! } : {}) }])),
       components: list('components').flatMap((c) => (text_(c.id) === undefined ? [] : [{ id: text_(c.id)!, ...(text_(c.name) ? { name: text_(c.name)! } : {}) }])),
       flows: list('flows').flatMap((f) =>
@@ -116,13 +105,13 @@ export function readExistingModel(text: string, file: string): ExistingModelText
 }
 
 export type MergeOutcome =
-  | { ok: true; text: string; added: { threats: number; components: number; flows: number; owners: number; boundaries: number } }
+  | { ok: true; text: string; added: { threats: number; boundaries: number; components: number; flows: number; owners: number } }
   | { ok: false; message: string; line?: number };
 
 type Section = 'owners' | 'boundaries' | 'components' | 'flows' | 'threats';
 
 /**
- * Appends the import's new owners, components, flows and threats to an existing model's
+ * Appends the import's new owners, boundaries, components, flows and threats to an existing model's
  * text. The existing text is unchanged apart from the inserted lines (an empty `[]` or `{}`
  * section becomes a block). A section written as a non-empty flow collection (`[a, b]`)
  * cannot be appended to without rewriting it: that is refused, with its line.
@@ -147,12 +136,12 @@ export function mergeIntoModelText(existing: string, file: string, result: Impor
     const block = new Document(value);
     if (section === 'threats') {
       const seq = block.contents as YAMLSeq;
-      annotate(undefined, seq, result);
+      annotate(undefined, undefined, seq, result);
       const first = seq.items[0] as Node;
       first.commentBefore = ` Imported by \`threatloop import\` from ${context.source} on ${context.date}.${first.commentBefore ? `\n${first.commentBefore}` : ''}`;
     }
-    if (section === 'components') annotate(block.contents as YAMLSeq, undefined, result);
-    if (section === 'boundaries') annotate(undefined, undefined, result, block.contents as YAMLSeq);
+    if (section === 'components') annotate(undefined, block.contents as YAMLSeq, undefined, result);
+    if (section === 'boundaries') annotate(block.contents as YAMLSeq, undefined, undefined, result);
     const text = block.toString(STRINGIFY);
     const edit = insertion(existing, root, section, text);
     if ('message' in edit) return { ok: false, message: `${file}: ${edit.message}`, line: edit.line };
@@ -170,10 +159,10 @@ export function mergeIntoModelText(existing: string, file: string, result: Impor
     text: merged,
     added: {
       threats: model.threats.length,
+      boundaries: model.boundaries.length,
       components: model.components.length,
       flows: model.flows.length,
       owners: Object.keys(model.owners).length,
-      boundaries: model.boundaries.length,
     },
   };
 }

@@ -3,8 +3,8 @@
  * severities, scores, dates, owners, refs. Each reader says what it could not read
  * instead of guessing; the caller decides what to keep and reports it.
  */
-import { STATUSES, STRATEGIES, STRIDE_CATEGORIES, ThreatSchema, type Severity, type StrideCategory, type ThreatStatus } from '../schema.ts';
-import { didYouMean } from '../validate.ts';
+import { STATUSES, STRATEGIES, STRIDE_CATEGORIES, ThreatSchema, type Severity, type StrideCategory, type ThreatStatus } from '../model/schema.ts';
+import { didYouMean } from '../model/validate.ts';
 
 type Strategy = (typeof STRATEGIES)[number];
 
@@ -96,9 +96,13 @@ const STATUS_WORDS: Record<string, ThreatStatus> = {
   accepted: 'accepted',
   riskaccepted: 'accepted',
   transferred: 'transferred',
+  notapplicable: 'not-applicable',
+  na: 'not-applicable',
+  nonapplicable: 'not-applicable',
+  notrelevant: 'not-applicable',
 };
 
-/** `In Progress` -> in-progress, `Accepted` -> accepted; `Closed` is not guessed (mitigated? accepted?). */
+/** `In Progress` -> in-progress, `Accepted` -> accepted, `N/A` -> not-applicable; `Closed` is not guessed (mitigated? accepted?). */
 export function readStatus(cell: string): CellReading<ThreatStatus> {
   const status = STATUS_WORDS[letters(cell)];
   if (status) return { ok: true, value: status };

@@ -3,7 +3,7 @@
  * punctuation (`Component / Data-flow` = `component dataflow`), against the spellings
  * threat registers use (the GenomeWell tables, Excel templates, risk registers).
  */
-import { didYouMean } from '../validate.ts';
+import { didYouMean } from '../../model/validate.ts';
 
 export const IMPORT_FIELDS = [
   'id',
