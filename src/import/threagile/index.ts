@@ -352,7 +352,8 @@ export function readThreagileModel(value: unknown): SourceRead {
     if (!isRecord(raw)) continue;
     const id = str(raw.id) ?? slugify(title, 'boundary');
     const parent = parentOf.get(id);
-    const description = [str(raw.description) && str(raw.description) !== title ? str(raw.description)! : '', str(raw.type) ? `Threagile type: ${str(raw.type)}.` : '', parent ? `Nested in ${nameOf.get(parent) ?? parent}.` : '']
+    const ownDescription = str(raw.description) && str(raw.description) !== title ? str(raw.description)!.replace(/\.?$/, '.') : '';
+    const description = [ownDescription, str(raw.type) ? `Threagile type: ${str(raw.type)}.` : '', parent ? `Nested in ${nameOf.get(parent) ?? parent}.` : '']
       .filter(Boolean)
       .join(' ');
     boundaries.push({ key: id, idHint: id, ref: `threagile:${id}`, name: title, where, ...(parent ? { parent } : {}), ...(description ? { description } : {}) });
