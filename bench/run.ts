@@ -3,6 +3,7 @@
  * Speed lives here, never in tests. Each bench returns `{ name, value, unit }` rows.
  */
 import { benchCvss } from './cvss.bench.ts';
+import { benchImportTm7 } from './import-tm7.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
 import { benchSync } from './sync.bench.ts';
@@ -17,6 +18,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['CVSS scoring (target: over 1,000,000 scores per second)', benchCvss],
   ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
+  ['Import a Microsoft Threat Modeling Tool file (target: 5,000 threats under 2 s)', benchImportTm7],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
 ];
 
