@@ -32,6 +32,8 @@ export function toImport(source: SourceModel, options: ImportOptions): ImportRes
     else builder.problem(note.message, where);
   }
   const fresh = new IdSpace();
+  // On --merge, what the target already has is not reported again.
+  const known = new Set([...(options.existing?.boundaries ?? []), ...(options.existing?.components ?? [])].map((e) => e.id));
   const preferred = (idHint: string | undefined, name: string, fallback: string) => fresh.claim(idHint && ID_PATTERN.test(idHint) ? idHint : slugify(name, fallback));
 
   const boundaryId = new Map<string, string>();
@@ -47,7 +49,7 @@ export function toImport(source: SourceModel, options: ImportOptions): ImportRes
       ...(why ? { trustComment: `${why}: review` } : {}),
     });
     boundaryId.set(b.key, id);
-    if (why) builder.review(`boundary ${id} ("${b.name}"): trust ${b.trust ?? guess!.trust} (${why})`, { path: b.where });
+    if (why && !known.has(id)) builder.review(`boundary ${id} ("${b.name}"): trust ${b.trust ?? guess!.trust} (${why})`, { path: b.where });
   }
 
   const elementId = new Map<string, string>();
@@ -71,7 +73,7 @@ export function toImport(source: SourceModel, options: ImportOptions): ImportRes
       { path: e.where },
     );
     elementId.set(e.key, id);
-    if (guesses.length) builder.review(`component ${id} ("${e.name}"): ${guesses.join('; ')}`, { path: e.where });
+    if (guesses.length && !known.has(id)) builder.review(`component ${id} ("${e.name}"): ${guesses.join('; ')}`, { path: e.where });
   }
 
   const flowId = new Map<string, string>();
