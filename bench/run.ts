@@ -4,6 +4,7 @@
  */
 import { benchCvss } from './cvss.bench.ts';
 import { benchImportTm7 } from './import-tm7.bench.ts';
+import { benchImport } from './import.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
 import { benchSync } from './sync.bench.ts';
@@ -18,6 +19,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['CVSS scoring (target: over 1,000,000 scores per second)', benchCvss],
   ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
+  ['Import a 5,000-threat OTM file (target: under 2 s)', benchImport],
   ['Import a Microsoft Threat Modeling Tool file (target: 5,000 threats under 2 s)', benchImportTm7],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
 ];

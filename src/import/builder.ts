@@ -271,6 +271,11 @@ export class ImportBuilder {
     return this.remember(spec.ref, id);
   }
 
+  /** A flow by its id (the merge target's or this source's). */
+  findFlow(id: string): string | undefined {
+    return this.flowIds.has(id) ? id : undefined;
+  }
+
   // Owners -------------------------------------------------------------------------------
 
   /** `@login`, an email or a name -> the owner key (existing owners matched by key or name). */
@@ -281,6 +286,16 @@ export class ImportBuilder {
     const known = this.owners.has(key) ? key : this.existingOwnerByName.get(key);
     if (known !== undefined) return known;
     this.owners.set(key, { ...(login ? { github: [login] } : email ? { email } : { name: text }), created: true });
+    return key;
+  }
+
+  hasOwner(key: string): boolean {
+    return this.owners.has(key);
+  }
+
+  /** An owner under the source's own key (threatloop's export), unless one already has that key. */
+  ownerWithKey(key: string, owner: ImportedOwner): string {
+    if (!this.owners.has(key)) this.owners.set(key, { ...owner, created: true });
     return key;
   }
 
@@ -297,7 +312,7 @@ export class ImportBuilder {
     const existingIds = this.existing?.threatIds ?? [];
     const byRef = (threat.refs ?? []).filter(isSourceRef).map((r) => this.existing?.threatRefs?.[r]).find((t) => t !== undefined);
     if (existingIds.includes(id) || byRef !== undefined) {
-      this.skipped.push(byRef ?? id);
+      if (!this.skipped.includes(byRef ?? id)) this.skipped.push(byRef ?? id);
       return 'skipped';
     }
     this.placesById.set(id, [...(this.placesById.get(id) ?? []), at]);

@@ -40,6 +40,8 @@ export const ImportedFlowSchema = z.object({
 export const ImportedOwnerSchema = z.object({
   name: z.string().optional(),
   github: z.array(z.string()).optional(),
+  team: z.string().optional(),
+  jira: z.string().optional(),
   email: z.string().optional(),
 });
 
@@ -120,8 +122,8 @@ export interface ImportOptions {
   file: string;
   systemName?: string;
   existing?: ExistingModel;
-  /** CSV: header -> field for headers the importer does not know (`--map`). */
-  columnMap?: Readonly<Record<string, string>>;
+  /** CSV: `Header=field,...` for headers the importer does not know (`--map`). */
+  columnMap?: string;
 }
 
 export interface ImportResult {

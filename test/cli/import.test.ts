@@ -150,5 +150,7 @@ describe('threatloop import', () => {
     expect(await run(cwd, 'missing.csv')).toMatchObject({ code: 2, stderr: expect.stringContaining('file not found: missing.csv') });
     expect(await run(cwd, 's.csv', '--today', '1/2/2025')).toMatchObject({ code: 2 });
     expect(await run(cwd, 's.csv', '--merge', 'nope.yml')).toMatchObject({ code: 2, stderr: expect.stringContaining('--merge file not found: nope.yml') });
+    expect(await run(cwd, 's.csv', '--map', 'Risk=sevrity')).toMatchObject({ code: 2, stderr: expect.stringContaining('--map: "sevrity" is not a field') });
+    expect(await run(cwd, 's.csv', '--from', 'xml')).toMatchObject({ code: 2, stderr: expect.stringContaining('--from must be one of auto, csv, otm') });
   });
 });

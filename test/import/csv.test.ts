@@ -206,8 +206,11 @@ describe('rows that cannot be read as they are', () => {
       { id: 'T9', title: 'ok', stride: 'spoofing', targets: 'x', severity: 'medium', strategy: 'eliminate', status: 'mitigated', due: '2025-07-01' },
     ]);
     const problems = result.notes.filter((n) => n.kind === 'problem').map((n) => `${n.row} ${n.column ?? ''} ${n.message}`);
+    // The Likelihood column is filled in one row: not imported, and said so as a loss (the command then refuses).
+    expect(result.notes.filter((n) => n.kind === 'lost').map((n) => `${n.row} ${n.column} ${n.message}`)).toEqual([
+      `1 I "Likelihood" unknown column: its 1 filled cell is not imported (name its field with --map 'Likelihood=FIELD')`,
+    ]);
     expect(problems).toEqual([
-      '1 I "Likelihood" unknown column, ignored',
       '2 A "ID" no ID: imported as "row-2"; give it a real id',
       expect.stringMatching(/^3 A "ID" id "TM 7" has characters an id cannot/),
       expect.stringMatching(/^4 C "STRIDE" "Leak" is not a STRIDE category .*; kept as written$/),
@@ -358,5 +361,50 @@ describe('parseCsv + rowsToModel on semicolon exports with a title row', () => {
     if (!parsed.ok) throw new Error(parsed.problem.message);
     const outcome = rowsToModel(parsed.table, { file: 'r.csv', systemName: 'R' });
     expect(outcome).toMatchObject({ ok: true, result: { headerRow: 3, rows: 1, model: { threats: [{ id: 7, title: 'multi\nline', stride: 'elevation-of-privilege' }] } } });
+  });
+});
+
+describe('CSV: --map, more header spellings, flows and boundaries in the target cell, filled columns never dropped in silence', () => {
+  const sheet = [
+    'Ref,Risk,Affected Component(s),Risk Level,Mitigation / Control,Jira Ticket,Notes,Likelyhood,Extra',
+    'R1,Token replay,Web App -> API,High,Short-lived tokens,SEC-1,Seen in 2024,,',
+    'R2,Zone breach,Internet boundary,Critical,WAF,SEC-2,,,',
+    'R3,Sync tamper,API <-> Worker,Low,Signed jobs,,,3,x',
+    'R4,Admin spoof,Admin ↔ API,Medium,MFA,,,,',
+  ].join('\n');
+
+  it('reads the new spellings and arrows; unknown filled columns are losses with a did-you-mean', () => {
+    const { result } = (() => {
+      const outcome = importCsv(Buffer.from(sheet), { file: 'r.csv', systemName: 'R' });
+      if (!outcome.ok) throw new Error(outcome.message);
+      return outcome;
+    })();
+    // "Risk" is no header it knows, so Notes (a description) is read as the title.
+    expect(result.model.threats.map((t) => [t.id, t.targets, t.severity, t.mitigation, t.refs, t.title])).toEqual([
+      ['R1', 'web-app-api', 'high', 'Short-lived tokens', ['SEC-1'], 'Seen in 2024'],
+      ['R2', 'internet', 'critical', 'WAF', ['SEC-2'], undefined],
+      ['R3', 'api-worker', 'low', 'Signed jobs', undefined, undefined],
+      ['R4', 'admin-api', 'medium', 'MFA', undefined, undefined],
+    ]);
+    expect(result.model.flows.map((f) => [f.id, f.from, f.to, f.bidirectional])).toEqual([
+      ['web-app-api', 'web-app', 'api', undefined],
+      ['api-worker', 'api', 'worker', true],
+      ['admin-api', 'admin', 'api', true],
+    ]);
+    expect(result.model.boundaries).toEqual([{ id: 'internet', name: 'Internet', trust: 'untrusted' }]);
+    expect(result.notes.filter((n) => n.kind === 'lost').map((n) => `${n.column} ${n.message}`)).toEqual([
+      `B "Risk" unknown column: its 4 filled cells are not imported (name its field with --map 'Risk=FIELD')`,
+      `H "Likelyhood" unknown column: its 1 filled cell is not imported (name its field with --map 'Likelyhood=FIELD')`,
+      `I "Extra" unknown column: its 1 filled cell is not imported (name its field with --map 'Extra=FIELD')`,
+    ]);
+  });
+
+  it('--map names the columns it does not know; a bad --map is an error', () => {
+    const outcome = importCsv(Buffer.from(sheet), { file: 'r.csv', systemName: 'R', columnMap: 'Risk=title, Likelyhood=score,Extra=verification' });
+    if (!outcome.ok) throw new Error(outcome.message);
+    expect(outcome.result.notes.filter((n) => n.kind === 'lost')).toEqual([]);
+    expect(outcome.result.model.threats[0]).toMatchObject({ id: 'R1', title: 'Token replay', description: 'Seen in 2024' });
+    expect(outcome.result.model.threats[2]).toMatchObject({ severity: 'low', verification: 'x' });
+    expect(importCsv(Buffer.from(sheet), { file: 'r.csv', columnMap: 'Risk=titel' })).toEqual({ ok: false, message: 'r.csv: --map: "titel" is not a field (id, title, description, stride, target, vector, score, severity, strategy, mitigation, owner, status, due, verification, residual_risk, refs, rationale); did you mean "title"?' });
   });
 });

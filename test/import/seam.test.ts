@@ -71,7 +71,7 @@ describe('format detection', () => {
   it('reads a CSV by its content and refuses what no format claims, whatever the file is called', () => {
     const csv = detectFormat('ID,Threat,STRIDE\n1,a,S\n');
     expect(csv.ok && csv.format.id).toBe('csv');
-    const json = importSource(new TextEncoder().encode('{"otmVersion": "9.9"}'), 'auto', { file: 'sheet.csv' });
+    const json = importSource(new TextEncoder().encode('{"title": "not a threat model"}'), 'auto', { file: 'sheet.csv' });
     expect(json.ok).toBe(false);
     expect(!json.ok && json.message).toMatch(/^sheet\.csv: its content is not a format threatloop imports/);
     const unknown = importSource(new TextEncoder().encode('a,b\n'), 'nope', { file: 'x' });

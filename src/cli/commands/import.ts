@@ -25,12 +25,13 @@ import {
   type ImportNote,
   type ImportResult,
 } from '../../import/index.ts';
+import { parseHeaderMap } from '../../import/csv/columns.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { readTextFile } from '../model-input.ts';
 
 const FROM = ['auto', ...FORMATS.map((f) => f.id)];
-const USAGE = `threatloop import FILE [--from ${FROM.join('|')}] [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--allow-unmapped] [--force] [--today YYYY-MM-DD]`;
+const USAGE = `threatloop import FILE [--from ${FROM.join('|')}] [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--map 'Header=field,...'] [--allow-unmapped] [--force] [--today YYYY-MM-DD]`;
 
 const HELP = [
   `Reads a threat model another tool exported (${FORMATS.map((f) => f.name).join(', ')}) or a CSV export of a threat table.`,
@@ -42,6 +43,9 @@ const HELP = [
   '  --system-name  system.name of a new model (default: the CSV file’s name)',
   '  --merge        append threats whose ids are not in this model yet (in place, or to --output);',
   '                 the existing text and comments are kept as they are',
+  '  --map          CSV headers it does not know: --map \'Risk Level=severity,Affected Component(s)=targets\'',
+  '                 (fields: id, title, description, stride, targets, vector, score, severity, strategy, mitigation,',
+  '                 owner, status, due, verification, residual_risk, refs, rationale)',
   '  --allow-unmapped  write the model even though it does not keep everything the source holds (listed)',
   '  --force        overwrite --output',
   '  --today        the import date written in the header, and what lint calls overdue',
@@ -74,6 +78,7 @@ function runImport(args: string[], io: CliIo): number {
         output: { type: 'string', short: 'o' },
         from: { type: 'string' },
         'allow-unmapped': { type: 'boolean' },
+        map: { type: 'string' },
         'system-name': { type: 'string' },
         merge: { type: 'string' },
         force: { type: 'boolean' },
@@ -87,6 +92,11 @@ function runImport(args: string[], io: CliIo): number {
   if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the CSV file to import, or another tool’s export' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);
   const source = positionals[0]!;
   const from = values.from ?? 'auto';
+  if (values.map !== undefined) {
+    const map = parseHeaderMap(values.map);
+    if (!map.ok) return usageError(`--map: ${map.message}`);
+    if (from !== 'auto' && from !== 'csv') return usageError('--map names CSV columns; it does not apply to --from ' + from);
+  }
   if (from !== 'auto' && !formatById(from)) return usageError(`--from must be one of ${FROM.join(', ')}, not "${from}"`);
   const today = values.today ?? new Date().toISOString().slice(0, 10);
   if (!isoDate.safeParse(today).success) return usageError(`--today must be a date written YYYY-MM-DD, not "${today}"`);
@@ -133,6 +143,7 @@ function runImport(args: string[], io: CliIo): number {
     file: source,
     ...(values['system-name'] !== undefined ? { systemName: values['system-name'] } : {}),
     ...(existing ? { existing } : {}),
+    ...(values.map !== undefined ? { columnMap: values.map } : {}),
   });
   if (!imported.ok) return failed(`nothing imported: ${imported.message}`);
   const { result } = imported;
@@ -208,4 +219,4 @@ function plural(n: number, noun: string): string {
 }
 
 /** What sizes to expect, so a user whose file is refused can tell whether it is really theirs. */
-const SIZE_HINT = 'a sheet of 5,000 threats is about 2 MB, an OTM file of 5,000 threats about 5 MB';
+const SIZE_HINT = 'a sheet of 5,000 threats is about 2 MB, an OTM file of 5,000 threats about 7 MB';

@@ -30,20 +30,20 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 export const HEADER_SPELLINGS: Record<ImportField, readonly string[]> = {
   id: ['ID', 'Threat ID', 'Ref', 'Ref ID', 'Threat Ref', '#'],
   title: ['Threat', 'Title', 'One-line Threat Description', 'Threat Description', 'Threat Title', 'Summary'],
-  description: ['Description', 'Details', 'Threat Details'],
+  description: ['Description', 'Details', 'Threat Details', 'Notes'],
   stride: ['STRIDE', 'Category', 'STRIDE Category', 'Threat Category'],
-  target: ['Component / Data-flow', 'Component', 'Target', 'Element', 'DFD Element', 'Affected Component', 'Asset'],
+  target: ['Component / Data-flow', 'Component', 'Target', 'Element', 'DFD Element', 'Affected Component', 'Affected Component(s)', 'Affected Components', 'Asset', 'Location'],
   vector: ['CVSS Vector', 'Vector', 'CVSS Vector String'],
   score: ['Base Score', 'CVSS', 'Score', 'CVSS Score', 'CVSS Base Score'],
-  severity: ['Severity', 'CVSS Severity', 'Risk Rating', 'Rating'],
+  severity: ['Severity', 'CVSS Severity', 'Risk Rating', 'Rating', 'Risk Level'],
   strategy: ['Strategy', 'Mitigation Strategy', 'Treatment', 'Risk Treatment', 'Response'],
-  mitigation: ['Mitigation Action', 'Mitigation', 'Mitigations', 'Countermeasure', 'Countermeasures', 'Controls', 'Action'],
+  mitigation: ['Mitigation Action', 'Mitigation', 'Mitigations', 'Mitigation / Control', 'Countermeasure', 'Countermeasures', 'Control', 'Controls', 'Action'],
   owner: ['Owner', 'Owners', 'Assignee', 'Responsible', 'Risk Owner', 'Threat Owner'],
   status: ['Status', 'State', 'Mitigation Status'],
   due: ['Due Date', 'Due', 'Deadline', 'Target Date'],
   verification: ['Verification Method', 'Verification'],
   residual_risk: ['Residual Risk', 'Residual Risk Summary'],
-  refs: ['Linked Ticket', 'Ticket', 'Tickets', 'Refs', 'References', 'Links'],
+  refs: ['Linked Ticket', 'Ticket', 'Tickets', 'Jira Ticket', 'Jira', 'Refs', 'References', 'Links'],
   rationale: ['Rationale', 'Justification'],
 };
 
@@ -87,8 +87,35 @@ export interface ColumnMap {
   ignored: IgnoredColumn[];
 }
 
-/** Maps a header row; the first column for a field wins, later ones are reported. */
-export function mapHeader(header: readonly string[]): ColumnMap {
+/** `--map`: header -> field, for headers the importer does not know (compared as header keys). */
+export type HeaderMap = ReadonlyMap<string, ImportField>;
+
+/** Field names `--map` takes: the fields, and the model's own key where it differs (`targets`). */
+const FIELD_ALIASES: Record<string, ImportField> = { targets: 'target', cvss: 'vector', residualrisk: 'residual_risk', ticket: 'refs' };
+
+/**
+ * `Risk Level=severity,Affected Component(s)=targets` -> a header map, or what is wrong with
+ * it (a pair without `=`, an unknown field, with a did-you-mean).
+ */
+export function parseHeaderMap(text: string): { ok: true; map: HeaderMap } | { ok: false; message: string } {
+  const map = new Map<string, ImportField>();
+  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const eq = pair.lastIndexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) return { ok: false, message: `"${pair}" is not Header=field` };
+    const header = pair.slice(0, eq).trim();
+    const name = pair.slice(eq + 1).trim().toLowerCase();
+    const field = (IMPORT_FIELDS as readonly string[]).includes(name) ? (name as ImportField) : FIELD_ALIASES[name.replace(/[^a-z_]/g, '')];
+    if (!field) {
+      const hint = didYouMean(name, [...IMPORT_FIELDS, 'targets']);
+      return { ok: false, message: `"${name}" is not a field (${[...IMPORT_FIELDS].join(', ')})${hint ? `; did you mean "${hint}"?` : ''}` };
+    }
+    map.set(headerKey(header), field);
+  }
+  return { ok: true, map };
+}
+
+/** Maps a header row; the first column for a field wins, later ones are reported. `--map` entries come before the spellings. */
+export function mapHeader(header: readonly string[], extra: HeaderMap = new Map()): ColumnMap {
   const fields: Partial<Record<ImportField, number>> = {};
   const ignored: IgnoredColumn[] = [];
   header.forEach((cell, index) => {
@@ -96,7 +123,7 @@ export function mapHeader(header: readonly string[]): ColumnMap {
       ignored.push({ index, header: cell, reason: 'blank' });
       return;
     }
-    const field = FIELD_BY_KEY.get(headerKey(cell));
+    const field = extra.get(headerKey(cell)) ?? FIELD_BY_KEY.get(headerKey(cell));
     if (field === undefined) {
       const hint = didYouMean(headerKey(cell), [...FIELD_BY_KEY.keys()]);
       ignored.push({ index, header: cell, reason: 'unknown', ...(hint ? { suggestion: SPELLING_BY_KEY.get(hint)! } : {}) });
@@ -118,8 +145,8 @@ export function mapHeader(header: readonly string[]): ColumnMap {
 }
 
 /** How many of a row's cells are known headers: a header row has an ID column and at least one more. */
-function headerScore(row: readonly string[]): number {
-  const map = mapHeader(row);
+function headerScore(row: readonly string[], extra?: HeaderMap): number {
+  const map = mapHeader(row, extra);
   if (map.fields.id === undefined) return 0;
   return Object.keys(map.fields).length;
 }
@@ -131,9 +158,9 @@ export const HEADER_SEARCH_ROWS = 10;
  * The 0-based index of the header row: the first of the first rows that has an ID column and
  * another known column; undefined when none does.
  */
-export function findHeaderRow(rows: readonly (readonly string[])[]): number | undefined {
+export function findHeaderRow(rows: readonly (readonly string[])[], extra?: HeaderMap): number | undefined {
   for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS); i++) {
-    if (headerScore(rows[i]!) >= 2) return i;
+    if (headerScore(rows[i]!, extra) >= 2) return i;
   }
   return undefined;
 }

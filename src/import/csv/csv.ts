@@ -4,6 +4,12 @@
  * doubled quotes; CRLF, LF or CR line ends; a UTF-8 or UTF-16 byte order mark; `,`, `;`
  * or tab as the delimiter, detected from the header line. Pure: bytes or text in,
  * cells (and where each row starts) out; problems are values with a line and column.
+ *
+ * Why not csv-parse (installed): it either rejects or silently accepts text after a closing
+ * quote (`relax_quotes`), while this reader keeps it and reports the cell, so a person checks
+ * it; and the import needs the physical line of every record and of an unterminated quote's
+ * opening, which csv-parse gives only for the record it fails on. Encodings and `;`/tab
+ * detection would stay ours either way.
  */
 
 import { decodeText, stripBom, type DecodedText } from '../decode.ts';

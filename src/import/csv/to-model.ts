@@ -10,7 +10,7 @@ import type { Severity } from '../../model/schema.ts';
 import { ID_PATTERN, ImportBuilder, single } from '../builder.ts';
 import { readDate, readScore, readSeverity, readStatus, readStrategy, readStride, splitOwners, splitRefs, splitTargets } from '../cells.ts';
 import type { ImportedThreat, ImportOptions, ImportOutcome } from '../types.ts';
-import { columnLetter, findHeaderRow, HEADER_SEARCH_ROWS, HEADER_SPELLINGS, mapHeader, type ImportField } from './columns.ts';
+import { columnLetter, findHeaderRow, HEADER_SEARCH_ROWS, HEADER_SPELLINGS, headerKey, mapHeader, parseHeaderMap, type HeaderMap, type ImportField } from './columns.ts';
 import type { CsvTable } from './csv.ts';
 
 export { guessComponentType, slugify } from '../names.ts';
@@ -41,22 +41,42 @@ export function parseFlowTarget(target: string): FlowEnds | { error: string } | 
 
 /** Rows -> model input and the import report. `table.rows[0]` is sheet row 1. */
 export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutcome {
-  const headerIndex = findHeaderRow(table.rows);
+  let extra: HeaderMap = new Map();
+  if (options.columnMap !== undefined) {
+    const parsed = parseHeaderMap(options.columnMap);
+    if (!parsed.ok) return { ok: false, message: `--map: ${parsed.message}` };
+    extra = parsed.map;
+  }
+  const headerIndex = findHeaderRow(table.rows, extra);
   if (headerIndex === undefined) return { ok: false, message: noHeaderMessage(table) };
   const header = table.rows[headerIndex]!;
-  const { fields, ignored } = mapHeader(header);
+  const { fields, ignored } = mapHeader(header, extra);
   const build = new ImportBuilder(options);
   const columnName = (index: number) => `${columnLetter(index)} "${header[index]?.trim() ?? ''}"`;
   const at = (field: ImportField) => (fields[field] === undefined ? undefined : columnName(fields[field]));
   const place = (row: number, field?: ImportField) => ({ row, ...(field && at(field) ? { column: at(field)! } : {}) });
 
+  const headerKeys = new Set(header.map(headerKey));
+  for (const [key, field] of extra) {
+    if (!headerKeys.has(key)) build.problem(`--map names a header "${key}" (for ${field}) that the header row does not have`, { row: headerIndex + 1 });
+  }
+  // A column nothing reads: lost when any row fills it (the import then refuses without
+  // --allow-unmapped: a column a person filled is never dropped in silence).
+  const filledRows = (index: number) => table.rows.slice(headerIndex + 1).filter((row) => (row[index] ?? '').trim() !== '').length;
   for (const column of ignored) {
-    if (column.reason === 'blank') continue;
-    const message =
+    const filled = filledRows(column.index);
+    if (column.reason === 'blank' && filled === 0) continue;
+    const why =
       column.reason === 'repeated'
-        ? `a second column for ${column.field} is ignored; column ${columnName(column.usedIndex!)} is used`
-        : `unknown column, ignored${column.suggestion ? `; did you mean "${column.suggestion}"?` : ''}`;
-    build.problem(message, { row: headerIndex + 1, column: columnName(column.index) });
+        ? `a second column for ${column.field}; column ${columnName(column.usedIndex!)} is used`
+        : column.reason === 'blank'
+          ? 'a column without a header'
+          : `unknown column${column.suggestion ? `; did you mean "${column.suggestion}"?` : ''}`;
+    const where = { row: headerIndex + 1, column: columnName(column.index) };
+    if (filled > 0) {
+      const hint = column.reason === 'unknown' ? ` (name its field with --map '${header[column.index]!.trim()}=FIELD')` : '';
+      build.lost(`${why}: its ${filled} filled ${filled === 1 ? 'cell is' : 'cells are'} not imported${hint}`, where);
+    } else build.problem(`${why}, ignored`, where);
   }
   for (const field of ['title', 'stride', 'target'] as const) {
     if (fields[field] === undefined) {
@@ -69,7 +89,7 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
 
   const cell = (row: readonly string[], field: ImportField): string => {
     const index = fields[field];
-    return index === undefined ? '' : (row[index] ?? '').trim();
+    return index === undefined ? '' : unguard((row[index] ?? '').trim());
   };
   const dataRows: { row: readonly string[]; number: number }[] = [];
   for (let i = headerIndex + 1; i < table.rows.length; i++) {
@@ -83,7 +103,7 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
   for (const { row, number } of dataRows) {
     for (const target of splitTargets(cell(row, 'target'))) {
       const flow = parseFlowTarget(target);
-      if (flow !== undefined && !('error' in flow)) continue;
+      if ((flow !== undefined && !('error' in flow)) || boundaryNameOf(target) !== undefined) continue;
       build.component({ name: target }, place(number, 'target'));
     }
   }
@@ -104,7 +124,20 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
     return build.component({ name, flowEndOnly: true, how: `, a flow end${abbreviated === 'ambiguous' ? ' that abbreviates several components' : ''}` }, place(row, 'target'));
   };
 
+  const boundaries = new Set<string>();
   const resolveTarget = (target: string, row: number): string => {
+    const boundaryName = boundaryNameOf(target);
+    if (boundaryName !== undefined) {
+      const id = build.findBoundary(boundaryName) ?? build.boundary({ name: boundaryName, trust: 'untrusted', trustComment: 'trust not in the sheet: review' });
+      if (!boundaries.has(id)) {
+        boundaries.add(id);
+        build.review(`"${target}" names trust boundary ${id} (trust untrusted, a guess): target the components or flows inside it instead; lint points at it`, place(row, 'target'));
+      }
+      return id;
+    }
+    // A flow the merge target defines, named by its id (as `threatloop export --format csv` writes it).
+    const knownFlow = build.findFlow(target);
+    if (knownFlow !== undefined) return knownFlow;
     const flow = parseFlowTarget(target);
     if (flow === undefined || 'error' in flow) {
       if (flow) build.problem(`${flow.error}; read as a component`, place(row, 'target'));
@@ -124,8 +157,21 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
     return build.flow({ from, to, bidirectional, name });
   };
 
+  // Rows of one threat that differ only in the target (one row per threat and target, as an
+  // export writes them) are one threat with several targets.
+  const threatRows = new Map<string, { threat: ImportedThreat; rest: string }>();
+  const targetIndex = fields.target;
   for (const { row, number } of dataRows) {
     const problem = (field: ImportField | undefined, message: string) => build.problem(message, place(number, field));
+    const rowId = cell(row, 'id');
+    const rest = JSON.stringify(row.map((c, i) => (i === targetIndex ? '' : c.trim())));
+    const same = rowId === '' || targetIndex === undefined ? undefined : threatRows.get(rowId);
+    if (same && same.rest === rest) {
+      const more = splitTargets(cell(row, 'target')).map((t) => resolveTarget(t, number));
+      const before = same.threat.targets === undefined ? [] : Array.isArray(same.threat.targets) ? same.threat.targets : [same.threat.targets];
+      same.threat.targets = single([...new Set([...before, ...more])]);
+      continue;
+    }
     const comments: string[] = [];
 
     let id = cell(row, 'id');
@@ -235,6 +281,7 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
     if (refs.length > 0) threat.refs = refs;
 
     build.threat(threat, place(number, 'id'), comments);
+    if (!threatRows.has(id)) threatRows.set(id, { threat, rest });
   }
 
   return {
@@ -249,6 +296,18 @@ export function rowsToModel(table: CsvTable, options: ImportOptions): ImportOutc
       },
     }),
   };
+}
+
+/** `Internet boundary`, `Trust boundary: DMZ` -> the boundary's name; undefined for anything else (a flow included). */
+export function boundaryNameOf(target: string): string | undefined {
+  if (parseFlowTarget(target) !== undefined) return undefined;
+  const match = /^\s*(?:trust\s+boundary\s*[:\-–]\s*(.+)|(.+?)\s+(?:trust\s+)?boundary)\s*$/i.exec(target);
+  return match ? (match[1] ?? match[2])!.trim() : undefined;
+}
+
+/** `'=SUM(1)` -> `=SUM(1)`: the quote a CSV export puts before a cell a spreadsheet would run as a formula. */
+function unguard(text: string): string {
+  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
 
 const CSV_ADVICE = [

@@ -15,13 +15,14 @@ import { ID_PATTERN, ImportBuilder, single, slugify } from '../builder.ts';
 import { readDate, readStride } from '../cells.ts';
 import type { ImportedThreat, ImportFormat, ImportOptions, ImportOutcome, SourcePlace } from '../types.ts';
 import { OtmDocumentSchema, type OtmComponent, type OtmDocument, type OtmThreatInstance } from './schema.ts';
-import { severityOfRisk, STATUS_PROGRESS, statusOfState, trustOfRating } from './tables.ts';
+import { severityOfRisk, STATUS_PROGRESS, statusOfState, trustOfRating, UNZONED_TRUST_ZONE } from './tables.ts';
+import { SEVERITIES } from '../../model/schema.ts';
 
-/** A 5,000-threat OTM file is about 5 MB; refuse well before a file could exhaust memory. */
+/** A 5,000-threat OTM file is about 7 MB; refuse well before a file could exhaust memory. */
 export const MAX_OTM_BYTES = 32 * 1024 * 1024;
 
 /** Attribute keys threatloop's own export writes on a threat definition (read back here). */
-export const THREATLOOP_ATTRIBUTES = ['cvss', 'owner', 'due', 'strategy', 'verification', 'residual_risk', 'rationale', 'refs'] as const;
+export const THREATLOOP_ATTRIBUTES = ['cvss', 'severity', 'owner', 'due', 'strategy', 'verification', 'residual_risk', 'rationale', 'refs'] as const;
 
 const ADVICE = [
   ' - trust levels come from each trust zone’s trustRating (comments on each `trust`);',
@@ -121,7 +122,26 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
     const keys = Object.keys(attributes ?? {}).filter((k) => !isEmpty(attributes![k]));
     if (keys.length > 0) build.lost(`${what}: attributes ${keys.join(', ')} are not kept`, { path: `${path}.attributes` });
   };
-  lostAttributes(otm.project.attributes, '$.project', 'project');
+  // threatloop's own export keeps the owners (keys, names, logins) as one project attribute.
+  const { 'threatloop-owners': ownersJson, ...projectAttributes } = otm.project.attributes ?? {};
+  if (typeof ownersJson === 'string') {
+    try {
+      const owners = JSON.parse(ownersJson) as Record<string, { name?: string; github?: string[]; team?: string; jira?: string; email?: string }>;
+      for (const [key, o] of Object.entries(owners)) {
+        if (!ID_PATTERN.test(key) || o === null || typeof o !== 'object') continue;
+        build.ownerWithKey(key, {
+          ...(typeof o.name === 'string' ? { name: o.name } : {}),
+          ...(Array.isArray(o.github) ? { github: o.github.filter((g) => typeof g === 'string') } : {}),
+          ...(typeof o.team === 'string' ? { team: o.team } : {}),
+          ...(typeof o.jira === 'string' ? { jira: o.jira } : {}),
+          ...(typeof o.email === 'string' ? { email: o.email } : {}),
+        });
+      }
+    } catch {
+      build.problem('project attribute threatloop-owners is not JSON; owners are made from the threats’ owner attributes', { path: '$.project.attributes' });
+    }
+  }
+  lostAttributes(projectAttributes, '$.project', 'project');
 
   const zones = otm.trustZones ?? [];
   const components = otm.components ?? [];
@@ -134,6 +154,7 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
 
   for (const [i, zone] of zones.entries()) {
     const path = `$.trustZones[${i}]`;
+    if (zone.id === UNZONED_TRUST_ZONE) continue;
     const trust = trustOfRating(zone.risk.trustRating);
     build.boundary({
       name: zone.name,
@@ -167,7 +188,7 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
     if (zone.via.length > 0) {
       build.review(`component ${component.id} sits inside component ${zone.via.join(' inside ')}: placed in its trust zone${zone.id ? ` ${zone.id}` : ''}`, { path: `${path}.parent` });
     }
-    const boundary = zone.id === undefined ? undefined : build.resolve(`otm:${zone.id}`);
+    const boundary = zone.id === undefined || zone.id === UNZONED_TRUST_ZONE ? undefined : build.resolve(`otm:${zone.id}`);
     const paths = (component.representations ?? []).filter((r) => codeRepresentations.has(r.representation) && r.file).map((r) => r.file!);
     const processed = (component.assets?.processed ?? []).map(assetName).filter((n): n is string => n !== undefined);
     const stored = (component.assets?.stored ?? []).map(assetName).filter((n): n is string => n !== undefined);
@@ -209,8 +230,13 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
       continue;
     }
     const tags = (flow.tags ?? []).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+    // threatloop's own export keeps protocol and data names as attributes.
+    const { protocol, data: dataNames, ...flowAttributes } = flow.attributes ?? {};
     const description = [flow.description ?? '', tags.length > 0 ? `OTM tags: ${tags.join(', ')}.` : ''].filter((s) => s !== '').join('\n');
-    const data = (flow.assets ?? []).map(assetName).filter((n): n is string => n !== undefined);
+    const data = [
+      ...(flow.assets ?? []).map(assetName).filter((n): n is string => n !== undefined),
+      ...(typeof dataNames === 'string' ? dataNames.split(/\s*,\s*/).filter((d) => d !== '') : []),
+    ];
     const id = build.flow({
       from,
       to,
@@ -219,9 +245,10 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
       sourceId: flow.id,
       ref: `otm:${flow.id}`,
       ...(data.length > 0 ? { data } : {}),
+      ...(typeof protocol === 'string' && protocol !== '' ? { protocol } : {}),
       ...(description ? { description } : {}),
     });
-    lostAttributes(flow.attributes, path, `dataflow ${flow.id}`);
+    lostAttributes(flowAttributes, path, `dataflow ${flow.id}`);
     carry(id, flow.id, flow.threats, path);
   }
 
@@ -266,8 +293,11 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
 
     // Severity: our own export's CVSS vector, else likelihood × impact through the table.
     const vector = attribute('cvss');
+    const statedSeverity = attribute('severity');
     if (vector !== undefined && scoreCvss(vector).ok) threat.cvss = { vector };
-    else {
+    else if (vector === undefined && statedSeverity !== undefined && (statedSeverity === 'unscored' || (SEVERITIES as readonly string[]).includes(statedSeverity))) {
+      if (statedSeverity !== 'unscored') threat.severity = statedSeverity;
+    } else {
       if (vector !== undefined) build.problem(`threat ${id}: attribute cvss "${vector}" is not a CVSS vector; severity from likelihood × impact instead`, { path: `${path}.attributes.cvss` });
       const likelihood = definition.risk.likelihood;
       const severity: Severity = severityOfRisk(likelihood ?? 100, definition.risk.impact);
@@ -305,7 +335,10 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
     if (texts.length > 0) threat.mitigation = texts.join('\n');
 
     const owner = attribute('owner');
-    if (owner !== undefined) threat.owner = single([...new Set(owner.split(/\s*,\s*/).filter((o) => o !== '').map((o) => build.owner(o)))]);
+    if (owner !== undefined) {
+      const keys = owner.split(/\s*,\s*/).filter((o) => o !== '').map((o) => (build.hasOwner(o) ? o : build.owner(o)));
+      threat.owner = single([...new Set(keys)]);
+    }
 
     const status = statusOf(list, (message, where) => build.problem(`threat ${id}: ${message}`, where));
     if (status !== 'open') threat.status = status;

@@ -7,6 +7,9 @@ import type { ImportedBoundary } from '../types.ts';
 
 type Trust = ImportedBoundary['trust'];
 
+/** The trust zone threatloop's OTM export puts components without a boundary in (OTM requires a parent). */
+export const UNZONED_TRUST_ZONE = 'threatloop-no-boundary';
+
 /**
  * trustRating (0 = no trust, 100 = full trust) -> trust level, by quarter:
  * 0–24 untrusted, 25–49 partner, 50–74 restricted, 75–100 trusted.
