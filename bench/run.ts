@@ -3,6 +3,7 @@
  * Speed lives here, never in tests. Each bench returns `{ name, value, unit }` rows.
  */
 import { benchCvss } from './cvss.bench.ts';
+import { benchImportTm7 } from './import-tm7.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchInputBudgets } from './input-budgets.bench.ts';
 import { benchLint } from './lint.bench.ts';
@@ -21,6 +22,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
   ['Import a 5,000-threat OTM file (target: under 2 s)', benchImport],
   ['Hostile input: many-keys model, crafted-glob pull request (targets: each under 1 s)', benchInputBudgets],
+  ['Import a Microsoft Threat Modeling Tool file (target: 5,000 threats under 2 s)', benchImportTm7],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
 ];
 

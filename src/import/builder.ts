@@ -45,7 +45,11 @@ export interface ComponentSpec {
   boundary?: string;
   paths?: string[];
   tech?: string[];
+  /** Key in `owners` (from `owner()`). */
+  owner?: string;
   description?: string;
+  /** Why the source marks it out of scope. */
+  outOfScope?: string;
   /** A comment on the written `type` (why it is what it is). */
   typeComment?: string;
   flowEndOnly?: boolean;
@@ -64,6 +68,7 @@ export interface FlowSpec {
   data?: string[];
   protocol?: string;
   description?: string;
+  outOfScope?: string;
 }
 
 export interface BoundarySpec {
@@ -215,8 +220,10 @@ export class ImportBuilder {
       type: spec.type ?? guess!.type,
       ...(spec.boundary ? { boundary: spec.boundary } : {}),
       ...(spec.tech && spec.tech.length > 0 ? { tech: spec.tech } : {}),
+      ...(spec.owner ? { owner: spec.owner } : {}),
       ...(spec.paths && spec.paths.length > 0 ? { paths: spec.paths } : {}),
       ...(spec.description ? { description: spec.description } : {}),
+      ...(spec.outOfScope !== undefined ? { out_of_scope: { rationale: spec.outOfScope } } : {}),
       created: true,
       ...(spec.flowEndOnly ? { flowEndOnly: true } : {}),
     };
@@ -256,6 +263,7 @@ export class ImportBuilder {
       ...(spec.data && spec.data.length > 0 ? { data: spec.data } : {}),
       ...(spec.protocol ? { protocol: spec.protocol } : {}),
       ...(spec.description ? { description: spec.description } : {}),
+      ...(spec.outOfScope !== undefined ? { out_of_scope: { rationale: spec.outOfScope } } : {}),
       created: true,
     };
     // Keyed by ends for name resolution; a second flow between the same ends keeps its own id.

@@ -4,12 +4,21 @@
  */
 import { csvFormat } from './csv/index.ts';
 import { otmFormat } from './otm/index.ts';
+import { pytmFormat } from './pytm/index.ts';
+import { threagileFormat } from './threagile/index.ts';
+import { threatComposerFormat } from './threat-composer/index.ts';
+import { threatDragonFormat } from './threat-dragon/index.ts';
+import { tm7Format } from './tm7/index.ts';
 import type { FormatId, ImportFormat } from './types.ts';
 
 export const FORMATS: readonly ImportFormat[] = [
   csvFormat,
   otmFormat,
-  // Formats of the `formats` branch go here: threat-dragon, tm7, threat-composer, threagile, pytm.
+  threatDragonFormat,
+  tm7Format,
+  threatComposerFormat,
+  threagileFormat,
+  pytmFormat,
 ];
 
 export function formatById(id: string): ImportFormat | undefined {

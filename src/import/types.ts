@@ -19,8 +19,10 @@ export const ImportedComponentSchema = z.object({
   type: z.enum(COMPONENT_TYPES),
   boundary: z.string().optional(),
   tech: z.array(z.string()).optional(),
+  owner: z.string().optional(),
   paths: z.array(z.string()).optional(),
   description: z.string().optional(),
+  out_of_scope: z.object({ rationale: z.string() }).optional(),
 });
 
 export const ImportedFlowSchema = z.object({
@@ -32,6 +34,7 @@ export const ImportedFlowSchema = z.object({
   data: z.array(z.string()).optional(),
   protocol: z.string().optional(),
   description: z.string().optional(),
+  out_of_scope: z.object({ rationale: z.string() }).optional(),
 });
 
 export const ImportedOwnerSchema = z.object({
