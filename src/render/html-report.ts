@@ -331,7 +331,7 @@ function threatsSection(ctx: HtmlContext): string {
       ...evidenceFacts(ctx.evidence?.get(t.id)),
     ];
     return [
-      `<article class="threat sev-${r.rating}"${first ? ` id="${elementAnchor('threat', t.id)}"` : ''}>`,
+      `<article class="threat rated-${r.rating}"${first ? ` id="${elementAnchor('threat', t.id)}"` : ''}>`,
       `<h3><span class="tid">${esc(t.id)}</span> ${esc(t.title)} ${severityBadge(r.rating)} <span class="status status-${t.status}">${esc(STATUS_LABEL[t.status])}</span></h3>`,
       ...(t.description?.trim() ? [`<p>${esc(t.description)}</p>`] : []),
       `<dl class="facts">${facts.filter(([, v]) => v !== '').map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
@@ -399,13 +399,13 @@ function traceabilitySection(ctx: HtmlContext, rows: readonly TraceabilityRow[])
       elementRef(ctx, row.elementId),
       esc(row.boundary),
       esc(row.stride.map((c) => STRIDE_LETTER[c]).join(' ')),
-      row.cvssVector ? `${severityBadge(row.severity)} ${esc(row.score)}<div class="vector"><code>${esc(row.cvssVector)}</code></div>` : severityBadge(row.severity),
+      row.cvssVector ? `<span title="${esc(row.cvssVector)}">${severityBadge(row.severity)} ${esc(row.score)}</span>` : severityBadge(row.severity),
       `${esc(row.strategy.map((s) => STRATEGY_NAME[s as keyof typeof STRATEGY_NAME] ?? s).join(' + '))}${row.mitigation ? `<div class="sub">${esc(row.mitigation)}</div>` : ''}`,
       esc(row.controls.join(', ')),
       `${row.tests.map(referenceHtml).join(', ')}${row.verification ? `<div class="sub">${esc(row.verification)}</div>` : ''}`,
       `${esc(row.residualRisk)}${row.acceptance ? `<div class="sub"><strong>Accepted:</strong> ${esc(row.acceptance)}</div>` : ''}`,
       row.owners.map((o) => ownerLabel(ctx, o)).join(', '),
-      esc(row.due),
+      `<span class="nowrap">${esc(row.due)}</span>`,
       `<span class="status status-${row.status}">${esc(STATUS_LABEL[row.status as ThreatStatus] ?? row.status)}</span>`,
     ];
     if (withEvidence) {
@@ -635,13 +635,14 @@ table.trace{font-size:12px}
 .diagram svg a:hover path,.diagram svg a:hover polygon,.diagram svg a:hover ellipse{stroke-width:2.5}
 .threats{display:grid;gap:10px}
 .threat{border:1px solid var(--line);border-left:5px solid var(--none);border-radius:6px;padding:8px 14px;break-inside:avoid}
-.threat.sev-critical{border-left-color:var(--crit)}.threat.sev-high{border-left-color:var(--high)}.threat.sev-medium{border-left-color:var(--med)}.threat.sev-low{border-left-color:var(--low)}
+.threat.rated-critical{border-left-color:var(--crit)}.threat.rated-high{border-left-color:var(--high)}.threat.rated-medium{border-left-color:var(--med)}.threat.rated-low{border-left-color:var(--low)}
 .threat h3{margin:4px 0 6px;display:flex;flex-wrap:wrap;gap:6px;align-items:baseline}
 .tid{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-weight:600}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:4px 0}
 dl.facts dt{color:var(--muted);font-size:12px}dl.facts dd{margin:0}
-.anchor{display:block;position:relative;top:-48px;visibility:hidden}
-:target{scroll-margin-top:48px}article:target{outline:3px solid #54aeff;outline-offset:2px}
+.anchor{display:block;visibility:hidden;height:0}
+.nowrap{white-space:nowrap}
+[id]{scroll-margin-top:64px}article:target{outline:3px solid #54aeff;outline-offset:2px}
 tr:has(.anchor:target){background:#ddf4ff}
 footer{margin-top:48px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
 @media print{
