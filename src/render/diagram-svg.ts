@@ -92,10 +92,19 @@ export function renderDataFlowSvg(model: ThreatModel, viz: LayoutEngine, graph: 
 }
 
 function layout(viz: LayoutEngine, dot: string): string {
-  const svg = viz.renderString(dot, { format: 'svg', engine: 'dot' });
+  let svg = viz.renderString(dot, { format: 'svg', engine: 'dot' });
+  // Graphviz's spline router sometimes fails inside clusters ("triangulation failed") and then
+  // leaves the edge out. A diagram must show every flow: lay it out again with straight lines.
+  if (edgeWithoutPath(svg)) svg = viz.renderString(dot.replace('{', '{\n  splines=line'), { format: 'svg', engine: 'dot' });
   // Keep the <svg> element only: the XML prolog and DOCTYPE are not allowed inside HTML.
   const start = svg.indexOf('<svg');
   return start >= 0 ? svg.slice(start).trim() : svg;
+}
+
+/** An edge group (`<g class="edge">`, then its link) with no `<path>` before the link closes. */
+function edgeWithoutPath(svg: string): boolean {
+  for (const [, drawn] of svg.matchAll(/class="edge[^"]*">([\s\S]*?)<\/a>/g)) if (!drawn!.includes('<path')) return true;
+  return false;
 }
 
 function uniqueComponents(model: ThreatModel, graph: ModelGraph): Component[] {
@@ -104,7 +113,6 @@ function uniqueComponents(model: ThreatModel, graph: ModelGraph): Component[] {
 
 const GRAPH_HEADER = [
   'rankdir=TB',
-  'newrank=true',
   'compound=true',
   'fontname="Helvetica,Arial,sans-serif"',
   'fontsize=13',
@@ -139,14 +147,36 @@ function wholeDot(model: ThreatModel, graph: ModelGraph, components: readonly Co
         lines.push(`    ${nodeDot(graph, c, nodeId)}`);
         placed.add(c);
       }
-      lines.push('  }');
+      lines.push(...staggerEdges(inside, nodeId).map((edge) => `    ${edge}`), '  }');
     });
   }
-  for (const c of components) if (!placed.has(c)) lines.push(`  ${nodeDot(graph, c, nodeId)}`);
+  const unplaced = components.filter((c) => !placed.has(c));
+  for (const c of unplaced) lines.push(`  ${nodeDot(graph, c, nodeId)}`);
+  lines.push(...staggerEdges(unplaced, nodeId).map((edge) => `  ${edge}`));
   for (const f of flows) lines.push(`  ${edgeDot(graph, f, nodeId)}`);
   lines.push('}');
   return lines.join('\n');
 }
+
+/**
+ * Graphviz's \`dot\` puts every node without an incoming flow on the first rank, so a group of
+ * loosely connected components becomes one row thousands of points wide. Above a dozen nodes,
+ * invisible edges from the i-th to the (i+k)-th node of a group (k about the square root of its
+ * size) spread it over about as many ranks as columns, as Graphviz's \`unflatten\` tool does; the
+ * weight of 0 leaves the real flows in charge of the order.
+ */
+function staggerEdges(group: readonly Component[], nodeId: ReadonlyMap<string, string>): string[] {
+  if (group.length <= STAGGER_FROM) return [];
+  const k = Math.ceil(Math.sqrt(group.length));
+  const edges: string[] = [];
+  for (let i = 0; i + k < group.length; i++) {
+    edges.push(`${nodeId.get(group[i]!.id)} -> ${nodeId.get(group[i + k]!.id)} [style=invis weight=0]`);
+  }
+  return edges;
+}
+
+/** Nodes in a group before it is spread over several ranks. */
+const STAGGER_FROM = 12;
 
 function nodeDot(graph: ModelGraph, c: Component, nodeId: ReadonlyMap<string, string>): string {
   const threats = graph.threatsByTarget.get(c.id) ?? [];

@@ -56,6 +56,9 @@ export interface HtmlReportInput {
   toolVersion?: string;
 }
 
+/** Components above which the diagram is shown at its natural size in a scrolling box instead of scaled to the page. */
+const LARGE_DIAGRAM = 40;
+
 interface HtmlContext extends Context {
   evidence?: ReadonlyMap<string, ThreatEvidence>;
 }
@@ -214,8 +217,10 @@ function diagramSection(ctx: HtmlContext, viz: LayoutEngine): string {
     ...trusts.map((t) => `<li><span class="key key-boundary" style="border-color:${TRUST_COLOUR[t]}"></span>Trust boundary: ${esc(t)}</li>`),
     '</ul>',
   ].join('');
+  // Up to a few dozen elements the diagram is scaled to the page; above, it keeps its natural size and scrolls.
+  const large = ctx.model.components.length > LARGE_DIAGRAM;
   const figures = result.diagrams.map(
-    (d) => `<figure class="diagram">${d.title ? `<figcaption>${esc(d.title)}</figcaption>` : ''}<div class="diagram-scroll">${d.svg}</div></figure>`,
+    (d) => `<figure class="diagram${large ? ' large' : ''}">${d.title ? `<figcaption>${esc(d.title)}</figcaption>` : ''}<div class="diagram-scroll">${d.svg}</div></figure>`,
   );
   return [
     legend,
@@ -632,6 +637,7 @@ table.trace{font-size:12px}
 .diagram figcaption{font-weight:600;margin-bottom:6px}
 .diagram-scroll{overflow:auto;max-height:80vh}
 .diagram svg{display:block;max-width:100%;height:auto;margin:0 auto}
+.diagram.large svg{max-width:none}
 .diagram svg a:hover path,.diagram svg a:hover polygon,.diagram svg a:hover ellipse{stroke-width:2.5}
 .threats{display:grid;gap:10px}
 .threat{border:1px solid var(--line);border-left:5px solid var(--none);border-radius:6px;padding:8px 14px;break-inside:avoid}
@@ -655,6 +661,7 @@ footer{margin-top:48px;color:var(--muted);font-size:12px;border-top:1px solid va
   tr,.threat,.tile,figure{break-inside:avoid}
   th{position:static}
   .table-wrap,.diagram-scroll{overflow:visible;max-height:none}
+  .diagram.large svg{max-width:100%}
   a{color:inherit}
   a.ext[href]::after{content:" (" attr(href) ")";font-size:9px;color:var(--muted);word-break:break-all}
   .sev,.tile,.tag{-webkit-print-color-adjust:exact;print-color-adjust:exact}

@@ -19,6 +19,9 @@ import { lintModelText } from '../../src/model/lint/index.ts';
 import { loadLayoutEngine } from '../../src/render/diagram-svg.ts';
 import { renderHtmlReport } from '../../src/render/html-report.ts';
 
+// The callbacks given to page.evaluate run in the page; the project compiles without the DOM library.
+declare const document: any, location: any, window: any;
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) {

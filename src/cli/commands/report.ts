@@ -19,6 +19,7 @@ import { renderReport } from '../../render/report.ts';
 import { renderTraceabilityCsv } from '../../render/traceability-csv.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
 import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
+import { withQuietGraphviz } from '../quiet-graphviz.ts';
 import { toolVersion } from './lint.ts';
 
 const FORMATS = ['markdown', 'html', 'csv'] as const;
@@ -59,7 +60,7 @@ async function runReport(args: string[], io: CliIo): Promise<number> {
   let report: string;
   if (format === 'html') {
     const viz = await loadLayoutEngine();
-    report = renderHtmlReport({ model, findings, file, viz, generatedAt: today, closeStatuses, toolVersion: toolVersion() });
+    report = withQuietGraphviz(() => renderHtmlReport({ model, findings, file, viz, generatedAt: today, closeStatuses, toolVersion: toolVersion() }));
   } else if (format === 'csv') {
     report = renderTraceabilityCsv(model, traceabilityRows(model));
   } else {
