@@ -72,6 +72,7 @@ export const RATINGS: readonly Rating[] = [...SEVERITIES, 'unscored'];
 
 export const TRUST_LEVELS = ['untrusted', 'partner', 'restricted', 'trusted'] as const;
 export const COMPONENT_TYPES = ['external-entity', 'process', 'data-store'] as const;
+export type ComponentType = (typeof COMPONENT_TYPES)[number];
 export const STRATEGIES = ['eliminate', 'mitigate', 'accept', 'transfer'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 export const STATUSES = [
@@ -131,6 +132,47 @@ const strideCategory = z
     examples: ['S', 'tampering', 'information-disclosure'],
   });
 
+/**
+ * STRIDE categories an element does not need a threat for, each with the reason
+ * (lint \`stride-coverage\`). Keys are STRIDE letters or category names, as in a
+ * threat's \`stride\`; normalised to category names.
+ */
+export const StrideWaiversSchema = z
+  .record(z.string(), text.meta({ description: 'Why no threat of this category applies to the element' }))
+  .transform((raw, ctx) => {
+    const waivers: Partial<Record<StrideCategory, string>> = {};
+    const keyOf: Partial<Record<StrideCategory, string>> = {};
+    for (const [key, rationale] of Object.entries(raw)) {
+      const category = STRIDE_ALIASES[key.trim().toLowerCase().replace(/[\s_]+/g, '-')];
+      if (!category) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is not a STRIDE category (use S, T, R, I, D, E or ${STRIDE_CATEGORIES.join(', ')})`,
+        });
+        continue;
+      }
+      const earlier = keyOf[category];
+      if (earlier !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" waives ${category} a second time (also "${earlier}"); keep one` });
+        continue;
+      }
+      keyOf[category] = key;
+      waivers[category] = rationale;
+    }
+    return waivers;
+  })
+  .meta({
+    description:
+      'STRIDE categories that need no threat on this element, each with a rationale (keys: S, T, R, I, D, E or category names)',
+    examples: [{ R: 'Read-only static content; no user action to deny' }],
+  });
+
+/** A package URL (`pkg:npm/react@18.3.1`) or a CycloneDX bom-ref naming a component in the SBOM. */
+const sbomRef = text.refine((ref) => !/^pkg:/i.test(ref) || /^pkg:[a-z.+-][a-z0-9.+-]*\/[^\s]+$/i.test(ref), {
+  error: (issue) => `"${String(issue.input)}" starts like a package URL but is not one (pkg:type/namespace/name@version)`,
+});
+
 export const OutOfScopeItemSchema = z.strictObject({
   name: text,
   rationale: text,
@@ -186,6 +228,14 @@ export const ComponentSchema = z.strictObject({
     .meta({ description: 'Globs of the code that implements this component (used to give PRs threat context)' }),
   description: z.string().optional(),
   out_of_scope: z.strictObject({ rationale: text }).optional(),
+  waive: StrideWaiversSchema.optional(),
+  sbom: oneOrMany(sbomRef)
+    .optional()
+    .meta({
+      description:
+        'The software this component is built from: package URLs (purl) or CycloneDX bom-refs of components in the SBOM (`threatloop vex`, lint `sbom-unknown-ref`)',
+      examples: [['pkg:npm/next@14.2.3', 'auth-service-image']],
+    }),
 });
 
 export const FlowSchema = z.strictObject({
@@ -198,6 +248,7 @@ export const FlowSchema = z.strictObject({
   protocol: z.string().optional(),
   description: z.string().optional(),
   out_of_scope: z.strictObject({ rationale: text }).optional(),
+  waive: StrideWaiversSchema.optional(),
 });
 
 export const CvssSchema = z

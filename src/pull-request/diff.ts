@@ -3,8 +3,9 @@
  * head: what a security reviewer needs to see when a PR edits the model.
  * Threats are matched by id (ids are compared as strings).
  */
+import { strideCoverage, type ElementKind, type ElementType } from '../model/coverage.ts';
 import { rateThreat } from '../model/rating.ts';
-import type { Rating, Threat, ThreatModel, ThreatStatus } from '../model/schema.ts';
+import type { Rating, StrideCategory, Threat, ThreatModel, ThreatStatus } from '../model/schema.ts';
 
 /** How a threat is rated, as shown in a diff. */
 export interface ThreatScore {
@@ -43,10 +44,23 @@ export interface ThreatChange {
   mitigationEdited?: boolean;
 }
 
+/** A component or flow the PR adds to the model, with the STRIDE categories it still lacks at head. */
+export interface AddedElement {
+  id: string;
+  name: string;
+  kind: ElementKind;
+  type: ElementType;
+  outOfScope: boolean;
+  /** Applicable categories with neither a threat nor a waiver at head. */
+  missing: StrideCategory[];
+}
+
 export interface ThreatDiff {
   added: ThreatSummary[];
   removed: ThreatSummary[];
   changed: ThreatChange[];
+  /** Components and flows new at head (by id), in head model order. */
+  addedElements?: AddedElement[];
 }
 
 export function diffModels(base: ThreatModel, head: ThreatModel): ThreatDiff {
@@ -64,11 +78,18 @@ export function diffModels(base: ThreatModel, head: ThreatModel): ThreatDiff {
     if (change) changed.push(change);
   }
   const removed = [...baseById.values()].filter((t) => !headById.has(t.id)).map(summarise);
-  return { added, removed, changed };
+  return { added, removed, changed, addedElements: addedElements(base, head) };
+}
+
+function addedElements(base: ThreatModel, head: ThreatModel): AddedElement[] {
+  const before = new Set([...base.components.map((c) => `component:${c.id}`), ...base.flows.map((f) => `flow:${f.id}`)]);
+  return strideCoverage(head)
+    .elements.filter((e) => !before.has(`${e.kind}:${e.id}`))
+    .map(({ id, name, kind, type, outOfScope, missing }) => ({ id, name, kind, type, outOfScope, missing }));
 }
 
 export function isEmptyDiff(diff: ThreatDiff): boolean {
-  return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0;
+  return diff.added.length === 0 && diff.removed.length === 0 && diff.changed.length === 0 && (diff.addedElements?.length ?? 0) === 0;
 }
 
 export function scoreOf(threat: Threat): ThreatScore {

@@ -9,8 +9,8 @@
 import type { Config } from '../config/schema.ts';
 import type { ModelGraph } from '../model/graph.ts';
 import { compareRatings, meetsFloor, rateThreat } from '../model/rating.ts';
-import { RATINGS, STRIDE_LETTER, type Rating, type Threat } from '../model/schema.ts';
-import { isEmptyDiff, type ThreatDiff, type ThreatScore } from '../pull-request/diff.ts';
+import { RATINGS, STRIDE_LETTER, STRIDE_NAME, type Rating, type Threat } from '../model/schema.ts';
+import { isEmptyDiff, type AddedElement, type ThreatDiff, type ThreatScore } from '../pull-request/diff.ts';
 import type { FileMatch } from '../pull-request/match.ts';
 import { PR_COMMENT_MARKER, crossLinkMarker, mergedMarker, type PullRequestRef, type ThreatIssueRef } from '../pull-request/plan.ts';
 import type { ReferenceVerb, ResolvedReferences } from '../pull-request/references.ts';
@@ -277,10 +277,34 @@ function diffSection(diff: ThreatDiff, detail: 'full' | 'summary', limits: Limit
     // Every changed threat gets its row; in summary mode (or for a change the list does not name) without the details.
     rows.push(`- **Changed** ${name(c.id, c.title)}${changes.length > 0 ? `: ${changes.join('; ')}` : ''}`);
   }
+  rows.push(...addedElementRows(diff.addedElements ?? [], detail));
   const kept = rows.slice(0, limits.maxDiffRows);
   if (rows.length > kept.length) kept.push(`- … and ${rows.length - kept.length} more`);
-  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`;
+  const newElements = diff.addedElements?.length ?? 0;
+  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed${newElements > 0 ? `; ${newElements} new ${newElements === 1 ? 'element' : 'elements'}` : ''}`;
   return [`#### Threat model changes in this PR (${counts})`, ...kept].join('\n');
+}
+
+/**
+ * New components and flows, with the STRIDE categories they still lack. In summary mode (a public
+ * repository) only a count: which categories of a new element have no threat is a map for an attacker.
+ */
+function addedElementRows(elements: readonly AddedElement[], detail: 'full' | 'summary'): string[] {
+  if (elements.length === 0) return [];
+  const lacking = elements.filter((e) => e.missing.length > 0);
+  if (detail === 'summary') {
+    const noun = elements.length === 1 ? 'component or flow' : 'components or flows';
+    return [`- **New** ${elements.length} ${noun}${lacking.length > 0 ? `, ${lacking.length} still lacking STRIDE categories (see the **Threat model** check)` : ''}`];
+  }
+  return elements.map((e) => {
+    const what = e.kind === 'flow' ? 'flow' : COMPONENT_TYPE_NAME[e.type as keyof typeof COMPONENT_TYPE_NAME].toLowerCase();
+    const state = e.outOfScope
+      ? 'out of scope'
+      : e.missing.length > 0
+        ? `still lacks ${e.missing.map((c) => `${STRIDE_LETTER[c]} (${STRIDE_NAME[c].toLowerCase()})`).join(', ')}: add a threat or a \`waive\` rationale for each`
+        : 'every STRIDE category its type needs has a threat or a waiver';
+    return `- **New ${what}** ${code(e.id)} ${escapeText(e.name)}: ${state}`;
+  });
 }
 
 function componentSection(input: PrCommentInput, componentId: string, threats: readonly RatedThreat[], limits: Limits): string {

@@ -1,10 +1,11 @@
 /**
  * The threat model report: one Markdown document that replaces the case
  * study's spreadsheet (system and scope, diagram, boundaries, components,
- * flows, STRIDE matrix, threat details, CVSS scoring, mitigation tracking,
+ * flows, STRIDE matrix, STRIDE-per-element coverage, threat details, CVSS scoring, mitigation tracking,
  * owners, closure checklist, lint findings). Pure: the caller lints the model
  * and says what day it is.
  */
+import { boundaryCrossingFlows, strideCoverage, type CategoryCoverage, type ElementCoverage } from '../model/coverage.ts';
 import type { Finding } from '../model/findings.ts';
 import { buildGraph, type ModelGraph } from '../model/graph.ts';
 import { evaluateChecklist, type ChecklistItem } from '../model/lint/checklist.ts';
@@ -67,6 +68,7 @@ export function renderReport(input: ReportInput): string {
     ['Components', componentsSection(ctx)],
     ['Data flows', flowsSection(ctx)],
     ['STRIDE matrix', strideSection(ctx)],
+    ['STRIDE coverage', coverageSection(ctx)],
     ['Threats', threatsSection(ctx)],
     ['CVSS scoring', cvssSection(ctx)],
     ['Mitigation tracking', mitigationSection(ctx)],
@@ -222,6 +224,76 @@ function strideSection(ctx: Context): string {
     ...STRIDE_CATEGORIES.map(() => 'center' as const),
   ]);
   return `${legend}. Out-of-scope elements without threats are left out.\n\n${matrix}`;
+}
+
+/**
+ * STRIDE per element: which categories each element's type needs, and whether a
+ * threat covers each or a waiver explains why none is needed (lint `stride-coverage`).
+ */
+function coverageSection(ctx: Context): string {
+  const { model, graph } = ctx;
+  const coverage = strideCoverage(model, graph);
+  const inScope = coverage.elements.filter((e) => !e.outOfScope);
+  if (inScope.length === 0) return '_The model has no components or flows in scope._';
+  const { covered, waived, missing } = coverage.summary.cells;
+  const total = covered + waived + missing;
+  const cell = (element: ElementCoverage, category: (typeof STRIDE_CATEGORIES)[number]): string => {
+    const entry: CategoryCoverage | undefined = element.categories.find((c) => c.category === category);
+    const links = (ids: readonly string[]) => ids.map((id) => graph.threats.get(id)).filter((t): t is Threat => t !== undefined);
+    if (!entry) {
+      const beyond = element.beyondType.find((b) => b.category === category);
+      return beyond ? threatLinks(links(beyond.threats)) : '·';
+    }
+    if (entry.state === 'covered') return `✅ ${threatLinks(links(entry.threats))}`;
+    return entry.state === 'waived' ? '➖ waived' : '❌ missing';
+  };
+  const label = (e: ElementCoverage) => {
+    const flow = e.kind === 'flow' ? graph.flows.get(e.id) : undefined;
+    return flow ? `Flow: ${escapeCell(flowLabel(graph, flow))}` : escapeCell(e.name);
+  };
+  const matrix = table(
+    ['Component / data flow', 'Type', ...STRIDE_CATEGORIES.map((c) => STRIDE_LETTER[c]), 'Missing'],
+    inScope.map((e) => [
+      label(e),
+      e.kind === 'flow' ? 'Data flow' : COMPONENT_TYPE_NAME[e.type as keyof typeof COMPONENT_TYPE_NAME],
+      ...STRIDE_CATEGORIES.map((c) => cell(e, c)),
+      e.missing.map((c) => STRIDE_LETTER[c]).join(' '),
+    ]),
+    ['left', 'left', ...STRIDE_CATEGORIES.map(() => 'center' as const), 'left'],
+  );
+  const parts = [
+    'Each element must answer the STRIDE categories of its type (STRIDE per element): external entity S R; process S T R I D E; data store T R I D; data flow T I D. ' +
+      '✅ a threat covers the category, ➖ the element waives it with a rationale (below), ❌ neither; · the category does not apply (threats there are still linked). Out-of-scope elements are left out.',
+    `**${inScope.length}** ${plural(inScope.length, 'element')} in scope: of ${total} applicable ${total === 1 ? 'category' : 'categories'}, **${covered}** covered by a threat, **${waived}** waived, **${missing}** missing.`,
+    matrix,
+  ];
+  const waivers = inScope.flatMap((e) =>
+    e.categories.flatMap((c) => (c.waiver === undefined ? [] : [[label(e), STRIDE_NAME[c.category], escapeCell(c.waiver), c.state === 'covered' ? 'also covered by a threat' : '']])),
+  );
+  if (waivers.length > 0) parts.push('### Waivers', table(['Element', 'Category', 'Rationale', 'Note'], waivers));
+  const crossings = boundaryCrossingFlows(model, graph);
+  if (crossings.length > 0) {
+    const boundaryName = (id: string) => escapeCell(graph.boundaries.get(id)?.name ?? id);
+    parts.push(
+      '### Flows into a more trusted boundary',
+      'Each needs a tampering or information-disclosure threat and a protocol that is not plaintext (lint `boundary-crossing-flow`).',
+      table(
+        ['Flow', 'From → into', 'Protocol', 'Tampering / disclosure threats', 'Problem'],
+        crossings.map((c) => {
+          const threats = c.tamperingOrDisclosureThreats.map((id) => graph.threats.get(id)).filter((t): t is Threat => t !== undefined);
+          const problems = [...(threats.length === 0 ? ['no tampering or disclosure threat'] : []), ...(c.plaintext ? [`plaintext: ${c.plaintext}`] : [])];
+          return [
+            `${escapeCell(flowLabel(graph, c.flow))} (${code(c.flow.id)})`,
+            `${boundaryName(c.fromBoundary)} → ${boundaryName(c.toBoundary)}`,
+            escapeCell(c.flow.protocol ?? ''),
+            threatLinks(threats),
+            escapeCell(problems.join('; ')) || '✅',
+          ];
+        }),
+      ),
+    );
+  }
+  return parts.join('\n\n');
 }
 
 function threatsSection(ctx: Context): string {

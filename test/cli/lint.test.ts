@@ -17,7 +17,7 @@ async function lint(cwd: string, ...args: string[]) {
 const CLEAN = `version: 1
 system: { name: Test, out_of_scope: [] }
 components:
-  - { id: user, name: User, type: external-entity }
+  - { id: user, name: User, type: external-entity, waive: { R: Buys anonymously } }
 threats:
   - { id: T1, title: Phishing, stride: S, targets: user, severity: low }
 `;

@@ -31,8 +31,14 @@ threats:
     mitigation: Short-lived tokens bound to the device
 `;
 
+/**
+ * The per-element STRIDE rules are off here: every small model below would otherwise
+ * carry their warnings. They have their own tests ("lint: STRIDE per element").
+ */
+const PER_ELEMENT_OFF = { 'stride-coverage': 'off', 'boundary-crossing-flow': 'off' } as const;
+
 function lint(text: string, options: Partial<LintOptions> = {}) {
-  return lintModelText(text, 'model.yml', { today: TODAY, ...options });
+  return lintModelText(text, 'model.yml', { today: TODAY, ...options, rules: { ...PER_ELEMENT_OFF, ...options.rules } });
 }
 
 /** `rule@line` for compact assertions. */
@@ -347,6 +353,65 @@ describe('lint: rule levels from config', () => {
       expect(['error', 'warning']).toContain(info.level);
       expect(info.description.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('lint: STRIDE per element', () => {
+  const all = (text: string, rules: LintOptions['rules'] = {}) => lintModelText(text, 'model.yml', { today: TODAY, rules });
+  const MODEL = `version: 1
+system: { name: Shop, out_of_scope: [] }
+owners:
+  sec: { name: Security }
+boundaries:
+  - { id: internet, name: Internet, trust: untrusted }
+  - { id: cloud, name: Cloud, trust: trusted }
+components:
+  - id: user
+    name: User
+    type: external-entity
+    boundary: internet
+    waive: { R: Signs nothing, E: not a process }
+  - { id: api, name: API, type: process, boundary: cloud, owner: sec, paths: ["src/**"] }
+flows:
+  - { id: user-api, from: user, to: api, protocol: HTTP }
+threats:
+  - { id: T1, title: Stolen session, stride: S, targets: [user, api], severity: low }
+  - { id: T2, title: Everything else, stride: [T, R, I, D, E], targets: api, severity: low }
+  - { id: T3, title: Flood, stride: D, targets: user-api, severity: low }
+`;
+
+  it('stride-coverage names the missing categories on the element line; a waiver that does not apply is reported at waive', () => {
+    const findings = all(MODEL).findings.filter((f) => f.rule === 'stride-coverage');
+    expect(findings.map((f) => [f.start.line, f.start.column, f.level, f.message])).toEqual([
+      [13, 5, 'warning', 'external-entity "user" waives E (elevation-of-privilege), which STRIDE per element does not ask of type external-entity (it needs S (spoofing), R (repudiation)); remove the waiver'],
+      [16, 11, 'warning', 'flow "user-api" has no threat or waiver for T (tampering), I (information-disclosure); add a threat per category, or `waive: { T: "why it cannot happen here" }`'],
+    ]);
+  });
+
+  it('boundary-crossing-flow: into a more trusted zone with no T or I threat, and over plaintext', () => {
+    const findings = all(MODEL).findings.filter((f) => f.rule === 'boundary-crossing-flow');
+    expect(findings.map((f) => [f.start.line, f.start.column, f.message])).toEqual([
+      [16, 11, 'flow "user-api" crosses from internet into the more trusted cloud with no tampering or information-disclosure threat; add one (what stops data on it being altered or read?)'],
+      [16, 52, 'flow "user-api" crosses from internet into the more trusted cloud over a plaintext protocol (HTTP without TLS); protect it with TLS or say why it is safe in a threat'],
+    ]);
+    const fixed = MODEL.replace('protocol: HTTP', 'protocol: HTTPS').replace('stride: D, targets: user-api', 'stride: [T, I, D], targets: user-api');
+    expect(all(fixed).findings.filter((f) => f.rule === 'boundary-crossing-flow')).toEqual([]);
+    // Outbound only: the API calling out to the internet is not an entry.
+    expect(all(MODEL.replace('from: user, to: api', 'from: api, to: user')).findings.filter((f) => f.rule === 'boundary-crossing-flow')).toEqual([]);
+  });
+
+  it('both rules are warnings by default and follow lint.rules like any other', () => {
+    expect(LINT_RULES['stride-coverage']).toMatchObject({ level: 'warning' });
+    expect(LINT_RULES['boundary-crossing-flow']).toMatchObject({ level: 'warning' });
+    const levels = all(MODEL, { 'stride-coverage': 'error', 'boundary-crossing-flow': 'off' }).findings.map((f) => `${f.rule}:${f.level}`);
+    expect(levels).toEqual(['stride-coverage:error', 'stride-coverage:error']);
+  });
+
+  it('a fully covered model has no findings from either rule', () => {
+    const covered = MODEL.replace(', E: not a process', '')
+      .replace('protocol: HTTP }', 'protocol: HTTPS, waive: { D: Retries are idempotent } }')
+      .replace('stride: D, targets: user-api', 'stride: [T, I], targets: user-api');
+    expect(all(covered).findings).toEqual([]);
   });
 });
 

@@ -7,6 +7,22 @@ describe('diffModels', () => {
     expect(isEmptyDiff(diffModels(paymentsModel(), paymentsModel()))).toBe(true);
   });
 
+  it('names the components and flows new at head (a flow and a component may share nothing but the id), with what each lacks', () => {
+    const head = paymentsModel();
+    head.components.push({ id: 'queue', name: 'Queue', type: 'data-store', boundary: 'vpc', out_of_scope: { rationale: 'Managed by the platform team' } });
+    head.flows.push({ id: 'f-api-worker', from: 'api', to: 'worker' });
+    head.threats.push({ id: 'TM-7', title: 'Job tampering', stride: ['tampering', 'information-disclosure'], targets: ['f-api-worker'], severity: 'low', status: 'open' });
+    const diff = diffModels(paymentsModel(), head);
+    expect(diff.addedElements).toEqual([
+      { id: 'queue', name: 'Queue', kind: 'component', type: 'data-store', outOfScope: true, missing: [] },
+      { id: 'f-api-worker', name: 'f-api-worker', kind: 'flow', type: 'flow', outOfScope: false, missing: ['denial-of-service'] },
+    ]);
+    expect(isEmptyDiff(diffModels(paymentsModel(), head))).toBe(false);
+    // Removing an element is not an addition; an unchanged model adds nothing.
+    expect(diffModels(head, paymentsModel()).addedElements).toEqual([]);
+    expect(diffModels(paymentsModel(), paymentsModel()).addedElements).toEqual([]);
+  });
+
   it('reports added, removed, re-scored, status, owner, due, title and target changes', () => {
     const base = paymentsModel();
     const head = paymentsModel();

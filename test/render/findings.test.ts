@@ -104,7 +104,7 @@ describe('formatFindingsSarif', () => {
     const MODEL = `version: 1
 system: { name: "Démo 😀", out_of_scope: [] }
 components:
-  - { id: user, name: User, type: external-entity }
+  - { id: user, name: User, type: external-entity, waive: { R: Buys anonymously } }
 threats:
   - { id: T1, title: "Phish 😀", stride: S, targets: usr, severity: low }
   - { id: T2, title: Late, stride: S, targets: user, severity: low, due: 2025-01-01 }

@@ -103,6 +103,28 @@ describe('renderPrComment', () => {
     expect(body).not.toContain('status Open → Mitigated');
   });
 
+  it('lists the STRIDE categories each component or flow the PR adds still lacks; in summary mode only a count', () => {
+    const head = paymentsModel();
+    head.components.push(
+      { id: 'cache', name: 'Session cache', type: 'data-store', boundary: 'vpc', waive: { repudiation: 'Holds no record of who did what' } },
+      { id: 'auditor', name: 'Auditor', type: 'external-entity', waive: { spoofing: 'Reads signed exports only', repudiation: 'Takes no action in the system' } },
+    );
+    head.flows.push({ id: 'f-api-cache', from: 'api', to: 'cache', protocol: 'Redis over TLS' });
+    head.threats.push({ ...head.threats[1]!, id: 'TM-10', title: 'Cache poisoning', stride: ['tampering'], targets: ['cache', 'f-api-cache'] });
+    const diff = diffModels(paymentsModel(), head);
+    const full = renderPrComment(commentInput({ diff }));
+    expect(full).toContain('#### Threat model changes in this PR (1 added, 0 removed, 0 changed; 3 new elements)');
+    expect(full).toContain(
+      '- **New data store** `cache` Session cache: still lacks I (information disclosure), D (denial of service): add a threat or a `waive` rationale for each',
+    );
+    expect(full).toContain('- **New external entity** `auditor` Auditor: every STRIDE category its type needs has a threat or a waiver');
+    expect(full).toContain('- **New flow** `f-api-cache` f-api-cache: still lacks I (information disclosure), D (denial of service)');
+    const summary = renderPrComment(commentInput({ detail: 'summary', diff }));
+    expect(summary).toContain('- **New** 3 components or flows, 2 still lacking STRIDE categories (see the **Threat model** check)');
+    expect(summary).not.toContain('Session cache');
+    expect(summary).not.toContain('information disclosure');
+  });
+
   it('puts the component with the most severe open threat first, whatever the model order', () => {
     // `worker` (low) comes before `api` (critical) in the model; the reviewer sees the critical one first.
     const model = paymentsModel();

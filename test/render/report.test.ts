@@ -68,6 +68,7 @@ describe('renderReport', () => {
       'Components',
       'Data flows',
       'STRIDE matrix',
+      'STRIDE coverage',
       'Threats',
       'CVSS scoring',
       'Mitigation tracking',
@@ -104,8 +105,22 @@ describe('renderReport', () => {
     expect(lines).toContain('| User | [T-1](#threat-T-1) |   |   |   |   | [T-1](#threat-T-1) |');
     expect(lines).toContain('| DB |   |   |   |   | [T-3](#threat-T-3) |   |');
     expect(lines).toContain('| Flow: API → DB |   | [T-2](#threat-T-2) |   |   |   |   |');
-    const matrix = lines.slice(lines.indexOf('## STRIDE matrix'), lines.indexOf('## Threats'));
+    const matrix = lines.slice(lines.indexOf('## STRIDE matrix'), lines.indexOf('## STRIDE coverage'));
     expect(matrix.filter((l) => l.startsWith('| ') && !l.startsWith('| :') && !l.startsWith('| Component'))).toHaveLength(5);
+  });
+
+  it('shows STRIDE-per-element coverage: covered, waived with its rationale, missing, and flows into a more trusted zone', () => {
+    const waived = render({ ...TINY, components: TINY.components!.map((c) => (c.id === 'db' ? { ...c, waive: { R: 'Not a log | nobody signs here' } } : c)) });
+    const section = waived.split('\n## STRIDE coverage\n')[1]!.split('\n## Threats\n')[0]!;
+    const rows = section.split('\n');
+    expect(section).toContain('**5** elements in scope: of 18 applicable categories, **4** covered by a threat, **1** waived, **13** missing.');
+    expect(rows).toContain('| User | External entity | ✅ [T-1](#threat-T-1) | · | ❌ missing | · | · | [T-1](#threat-T-1) | R |');
+    expect(rows).toContain('| DB | Data store | · | ❌ missing | ➖ waived | ❌ missing | ✅ [T-3](#threat-T-3) | · | T I |');
+    // Threats in a category the type does not need are still linked, never required.
+    expect(rows).toContain('| Flow: User ↔ API | Data flow | [T-1](#threat-T-1) | ❌ missing | · | ❌ missing | ❌ missing | [T-1](#threat-T-1) | T I D |');
+    expect(rows).toContain('| DB | Repudiation | Not a log \\| nobody signs here |   |');
+    expect(rows).toContain('| User ↔ API (`login`) | Internet → Core | HTTPS |   | no tampering or disclosure threat |');
+    expect(section).not.toContain('`query`');
   });
 
   it('details threats with anchors, refs as links, and scores most severe first', () => {

@@ -4,9 +4,10 @@
  * SARIF, check-run annotations): kebab-case and stable. Rules that come from
  * the case study's closure checklist (section 4.1) carry its item's id.
  */
+import { APPLICABLE_STRIDE, boundaryCrossingFlows, strideCoverage } from '../coverage.ts';
 import type { ModelGraph } from '../graph.ts';
 import type { ThreatRating } from '../rating.ts';
-import type { Component, Threat, ThreatModel, ThreatStatus } from '../schema.ts';
+import { STRIDE_LETTER, type Component, type StrideCategory, type Threat, type ThreatModel, type ThreatStatus } from '../schema.ts';
 import type { DocPath } from '../source.ts';
 import { didYouMean } from '../validate.ts';
 import type { ChecklistItemId } from './checklist.ts';
@@ -354,6 +355,55 @@ const assumptions: ModelRule = {
   },
 };
 
+const letters = (categories: readonly StrideCategory[]) => categories.map((c) => `${STRIDE_LETTER[c]} (${c})`).join(', ');
+
+const strideCoverageRule: ModelRule = {
+  id: 'stride-coverage',
+  level: 'warning',
+  // Not a closure-checklist item: the case study's checklist asks for a threat per element, not per category.
+  description:
+    'A component or flow in scope lacks a threat or a `waive` rationale for a STRIDE category its type needs (external entity S R; process S T R I D E; data store T R I D; flow T I D)',
+  check({ model, graph }, report) {
+    for (const element of strideCoverage(model, graph).elements) {
+      const section = element.kind === 'component' ? 'components' : 'flows';
+      const noun = element.kind === 'component' ? `${element.type} "${element.id}"` : `flow "${element.id}"`;
+      if (element.missing.length > 0) {
+        const example = STRIDE_LETTER[element.missing[0]!];
+        report(
+          [section, element.index, 'id'],
+          `${noun} has no threat or waiver for ${letters(element.missing)}; add a threat per category, or \`waive: { ${example}: "why it cannot happen here" }\``,
+        );
+      }
+      if (element.inapplicableWaivers.length > 0) {
+        report(
+          [section, element.index, 'waive'],
+          `${noun} waives ${letters(element.inapplicableWaivers)}, which STRIDE per element does not ask of type ${element.type} (it needs ${letters(APPLICABLE_STRIDE[element.type])}); remove the waiver`,
+          { key: true },
+        );
+      }
+    }
+  },
+};
+
+const boundaryCrossingFlow: ModelRule = {
+  id: 'boundary-crossing-flow',
+  level: 'warning',
+  description:
+    'A flow into a more trusted boundary with no tampering or information-disclosure threat, or over a plaintext protocol',
+  check({ model, graph }, report) {
+    for (const crossing of boundaryCrossingFlows(model, graph)) {
+      const { flow, index } = crossing;
+      const route = `flow "${flow.id}" crosses from ${crossing.fromBoundary} into the more trusted ${crossing.toBoundary}`;
+      if (crossing.tamperingOrDisclosureThreats.length === 0) {
+        report(['flows', index, 'id'], `${route} with no tampering or information-disclosure threat; add one (what stops data on it being altered or read?)`);
+      }
+      if (crossing.plaintext) {
+        report(['flows', index, 'protocol'], `${route} over a plaintext protocol (${crossing.plaintext}); protect it with TLS or say why it is safe in a threat`);
+      }
+    }
+  },
+};
+
 export const MODEL_RULES: readonly ModelRule[] = [
   duplicateId,
   unknownReference,
@@ -369,6 +419,8 @@ export const MODEL_RULES: readonly ModelRule[] = [
   specificity,
   severityMismatch,
   assumptions,
+  strideCoverageRule,
+  boundaryCrossingFlow,
 ];
 
 function daysBetween(from: string, to: string): number {
