@@ -17,6 +17,7 @@ import type { Finding } from '../model/findings.ts';
 import { buildGraph, type ModelGraph } from '../model/graph.ts';
 import { evaluateChecklist, type ChecklistItem } from '../model/lint/checklist.ts';
 import { CLOSED_STATUSES } from '../model/lint/rules.ts';
+import { boundaryCrossingFlows, strideCoverage, type ElementCoverage } from '../model/coverage.ts';
 import { compareRatings, rateThreat } from '../model/rating.ts';
 import {
   RATINGS,
@@ -71,6 +72,7 @@ const SECTIONS = [
   ['components', 'Components'],
   ['flows', 'Data flows'],
   ['stride', 'STRIDE matrix'],
+  ['coverage', 'STRIDE coverage'],
   ['threats', 'Threats'],
   ['mitigation', 'Mitigation tracking'],
   ['traceability', 'Traceability matrix'],
@@ -102,6 +104,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     components: componentsSection(ctx),
     flows: flowsSection(ctx),
     stride: strideSection(ctx),
+    coverage: coverageSection(ctx),
     threats: threatsSection(ctx),
     mitigation: mitigationSection(ctx),
     traceability: traceabilitySection(ctx, rows),
@@ -309,6 +312,81 @@ function strideSection(ctx: HtmlContext): string {
     `<p>${legend}. Each cell lists the threats of that category against the element. Out-of-scope elements without threats are left out.</p>`,
     table(['Component / data flow', ...STRIDE_CATEGORIES.map((c) => `<abbr title="${esc(STRIDE_NAME[c])}">${STRIDE_LETTER[c]}</abbr>`)], rows, { rawHeaders: true, className: 'matrix' }),
   ].join('\n');
+}
+
+/**
+ * STRIDE per element: the categories each element's type needs, and whether a threat covers
+ * each or a waiver explains why none is needed (lint `stride-coverage`); then the flows into
+ * a more trusted boundary (lint `boundary-crossing-flow`).
+ */
+function coverageSection(ctx: HtmlContext): string {
+  const { model, graph } = ctx;
+  const coverage = strideCoverage(model, graph);
+  const inScope = coverage.elements.filter((e) => !e.outOfScope);
+  if (inScope.length === 0) return '<p class="empty">The model has no components or flows in scope.</p>';
+  const { covered, waived, missing } = coverage.summary.cells;
+  const total = covered + waived + missing;
+  const threatsOf = (ids: readonly string[]) => ids.flatMap((id) => graph.threats.get(id) ?? []);
+  const elementLink = (e: ElementCoverage) => (e.kind === 'flow' ? `Flow: ${elementRef(ctx, e.id)}` : elementRef(ctx, e.id));
+  const cell = (e: ElementCoverage, category: (typeof STRIDE_CATEGORIES)[number]): string => {
+    const entry = e.categories.find((c) => c.category === category);
+    if (!entry) {
+      const beyond = e.beyondType.find((b) => b.category === category);
+      return beyond ? `<span class="cov-na">${threatLinks(threatsOf(beyond.threats))}</span>` : '<span class="cov-na">·</span>';
+    }
+    if (entry.state === 'covered') return `<span class="cov cov-covered" title="covered">${threatLinks(threatsOf(entry.threats))}</span>`;
+    if (entry.state === 'waived') return `<span class="cov cov-waived" title="${esc(entry.waiver ?? '')}">waived</span>`;
+    return '<span class="cov cov-missing">missing</span>';
+  };
+  const parts = [
+    '<p>Each element must answer the STRIDE categories of its type: external entity S R; process S T R I D E; data store T R I D; data flow T I D. ' +
+      'A category is covered by a threat, waived by the element with a rationale, or missing; · marks a category the type does not need. Out-of-scope elements are left out.</p>',
+    `<div class="tiles">${[
+      tile(String(inScope.length), `${plural(inScope.length, 'element')} in scope`, `${total} applicable categories`),
+      tile(String(covered), 'covered by a threat', `${percent(covered, total)} of the categories`, 'good'),
+      tile(String(waived), 'waived with a rationale', `${percent(waived, total)} of the categories`),
+      tile(String(missing), 'missing', `${percent(missing, total)} of the categories`, missing > 0 ? 'warn' : 'good'),
+    ].join('')}</div>`,
+    table(
+      ['Component / data flow', 'Type', ...STRIDE_CATEGORIES.map((c) => `<abbr title="${esc(STRIDE_NAME[c])}">${STRIDE_LETTER[c]}</abbr>`), 'Missing'],
+      inScope.map((e) => [
+        elementLink(e),
+        esc(e.kind === 'flow' ? 'Data flow' : COMPONENT_TYPE_NAME[e.type as Component['type']]),
+        ...STRIDE_CATEGORIES.map((c) => cell(e, c)),
+        esc(e.missing.map((c) => STRIDE_LETTER[c]).join(' ')),
+      ]),
+      { rawHeaders: true, className: 'matrix coverage' },
+    ),
+  ];
+  const waivers = inScope.flatMap((e) =>
+    e.categories.flatMap((c) => (c.waiver === undefined ? [] : [[elementLink(e), esc(STRIDE_NAME[c.category]), esc(c.waiver), c.state === 'covered' ? 'also covered by a threat' : '']])),
+  );
+  if (waivers.length > 0) parts.push('<h3>Waivers</h3>', table(['Element', 'Category', 'Rationale', 'Note'], waivers));
+  const crossings = boundaryCrossingFlows(model, graph);
+  if (crossings.length > 0) {
+    parts.push(
+      '<h3>Flows into a more trusted boundary</h3>',
+      '<p>Each needs a tampering or information-disclosure threat and a protocol that is not plaintext (lint <code>boundary-crossing-flow</code>).</p>',
+      table(
+        ['Flow', 'From → into', 'Protocol', 'Tampering / disclosure threats', 'Problem'],
+        crossings.map((c) => {
+          const problems = [...(c.tamperingOrDisclosureThreats.length === 0 ? ['no tampering or disclosure threat'] : []), ...(c.plaintext ? [`plaintext: ${c.plaintext}`] : [])];
+          return [
+            flowLink(graph, c.flow),
+            `${boundaryLink(ctx, c.fromBoundary)} → ${boundaryLink(ctx, c.toBoundary)}`,
+            esc(c.flow.protocol ?? ''),
+            threatLinks(threatsOf(c.tamperingOrDisclosureThreats)),
+            problems.length > 0 ? `<span class="tag warn">${esc(problems.join('; '))}</span>` : '<span class="tag good">ok</span>',
+          ];
+        }),
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
+function percent(part: number, total: number): string {
+  return total === 0 ? '0%' : `${Math.round((part / total) * 100)}%`;
 }
 
 function threatsSection(ctx: HtmlContext): string {
@@ -625,6 +703,7 @@ table.trace{font-size:12px}
 .status-mitigated,.status-verified{border-color:#4ac26b;color:#1a7f37}.status-accepted,.status-transferred{border-color:#8250df;color:#8250df}.status-open{border-color:#ff8182;color:#cf222e}
 .tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:11px;font-weight:600;background:var(--soft);border:1px solid var(--line)}
 .tag.good{background:#dafbe1;border-color:#4ac26b}.tag.warn{background:#fff8c5;border-color:#d4a72c}.tag.bad{background:#ffebe9;border-color:#ff8182}.tag.oos{color:var(--muted)}
+.cov{display:inline-block;border-radius:4px;padding:0 4px}.cov-covered{background:#dafbe1}.cov-waived{background:#eaeef2;color:var(--muted)}.cov-missing{background:#ffebe9;color:#a40e26;font-weight:600;font-size:11px}.cov-na{color:var(--muted)}
 .trust{border:1px dashed;border-radius:4px;padding:0 6px;font-size:12px}
 .missing,.empty{color:var(--muted);font-style:italic}
 .note{background:#ddf4ff;border:1px solid #54aeff;border-radius:6px;padding:8px 12px}

@@ -60,7 +60,7 @@ describe('renderHtmlReport', () => {
     expect(doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content')).toContain("default-src 'none'");
     expect(doc.title).toBe('Threat model: GenomeWell');
     // Every section the issue lists.
-    for (const id of ['summary', 'scope', 'diagram', 'boundaries', 'components', 'flows', 'stride', 'threats', 'mitigation', 'traceability', 'checklist', 'findings']) {
+    for (const id of ['summary', 'scope', 'diagram', 'boundaries', 'components', 'flows', 'stride', 'coverage', 'threats', 'mitigation', 'traceability', 'checklist', 'findings']) {
       expect(doc.getElementById(id), id).not.toBeNull();
     }
     expect(doc.querySelector('style')?.textContent).toContain('@media print');
