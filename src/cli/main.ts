@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { cvssCommand } from './commands/cvss.ts';
+import { evidenceCommand } from './commands/evidence.ts';
 import { importCommand } from './commands/import.ts';
 import { lintCommand } from './commands/lint.ts';
 import { planCommand } from './commands/plan.ts';
@@ -16,6 +17,7 @@ import { EXIT, type CliIo, type Command } from './io.ts';
 
 export const COMMANDS: Record<string, Command> = {
   cvss: cvssCommand,
+  evidence: evidenceCommand,
   import: importCommand,
   lint: lintCommand,
   plan: planCommand,
