@@ -5,6 +5,7 @@
 import { benchCvss } from './cvss.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
+import { benchReport } from './report.bench.ts';
 import { benchSync } from './sync.bench.ts';
 
 interface Figure {
@@ -18,6 +19,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
+  ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with comments)', benchReport],
 ];
 
 const only = process.argv.slice(2);
