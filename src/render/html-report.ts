@@ -245,7 +245,6 @@ function boundariesSection(ctx: HtmlContext): string {
       esc((b.assets ?? []).join(', ')),
       esc(b.description ?? ''),
     ]),
-    { anchored: true },
   );
 }
 
@@ -269,7 +268,6 @@ function componentsSection(ctx: HtmlContext): string {
         threatLinks(graph.threatsByTarget.get(c.id) ?? []),
       ];
     }),
-    { anchored: true },
   );
 }
 
@@ -291,7 +289,6 @@ function flowsSection(ctx: HtmlContext): string {
         threatLinks(graph.threatsByTarget.get(f.id) ?? []),
       ];
     }),
-    { anchored: true },
   );
 }
 
@@ -552,13 +549,12 @@ function ownersSection(ctx: HtmlContext): string {
         `${open.length} of ${threats.length}${open.length > 0 ? `: ${threatLinks(open)}` : ''}`,
       ];
     }),
-    { anchored: true },
   );
 }
 
 // --- pieces -----------------------------------------------------------------
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[], options: { caption?: string; numeric?: boolean; rawHeaders?: boolean; className?: string; anchored?: boolean } = {}): string {
+function table(headers: readonly string[], rows: readonly (readonly string[])[], options: { caption?: string; numeric?: boolean; rawHeaders?: boolean; className?: string } = {}): string {
   const head = headers.map((h) => `<th scope="col">${options.rawHeaders ? h : esc(h)}</th>`).join('');
   const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
   const classes = [options.className, options.numeric ? 'numeric' : undefined].filter(Boolean).join(' ');

@@ -25,6 +25,7 @@ import { EXIT, type CliIo, type Command } from '../io.ts';
 import { parseCommandArgs, usageError } from '../model-input.ts';
 import { withQuietGraphviz } from '../quiet-graphviz.ts';
 import { toolVersion } from './lint.ts';
+import { tokenLogin } from './sync.ts';
 
 const USAGE = 'threatloop evidence --repo owner/name [--ref REF] [--output DIR] [--app-login LOGIN] [--today YYYY-MM-DD]';
 
@@ -122,6 +123,7 @@ export async function runEvidence(args: string[], io: CliIo, options: EvidenceOp
       return EXIT.failed;
     }
 
+    // As `threatloop sync` with this token files issues: the token's user, or github-actions[bot] in Actions.
     const trustedAuthor = values['app-login'] ?? (await tokenLogin(octokit, io.env));
     if (!trustedAuthor) {
       io.err('threatloop evidence: cannot tell which login threatloop writes as; pass --app-login (e.g. threatloop[bot])');
@@ -191,15 +193,5 @@ export async function runEvidence(args: string[], io: CliIo, options: EvidenceOp
       `threatloop evidence: ${status === 401 ? 'GITHUB_TOKEN was refused (401)' : status === 404 ? `${values.repo} not found, or the token cannot read it` : status === 422 ? `no commit ${values.ref ?? ''} in ${values.repo}` : message}`,
     );
     return EXIT.failed;
-  }
-}
-
-/** As `threatloop sync` files issues: github-actions[bot] in Actions, else the token's user (GET /user). */
-async function tokenLogin(octokit: GitHubClient, env: CliIo['env']): Promise<string | undefined> {
-  if (env.GITHUB_ACTIONS === 'true') return 'github-actions[bot]';
-  try {
-    return (await octokit.request('GET /user')).data.login;
-  } catch {
-    return undefined;
   }
 }
