@@ -191,11 +191,12 @@ function nodeDot(graph: ModelGraph, c: Component, nodeId: ReadonlyMap<string, st
   const colour = grey ? '#8c959f' : '#424a53';
   const fill = grey ? '#f6f8fa' : c.type === 'external-entity' ? '#fff8c5' : c.type === 'data-store' ? '#ddf4ff' : '#ffffff';
   if (c.type === 'data-store') {
-    // Open rectangle: an HTML-like table with only its top and bottom rules.
+    // Open rectangle: an HTML-like table with only its top and bottom rules. Graphviz measures text a
+    // little narrower than browsers draw it; a space either side keeps the name inside the rules.
     attrs.push(
       'shape=plain',
       `label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="8" bgcolor="${fill}">` +
-        `<tr><td sides="TB" border="1" color="${colour}">${htmlLabelText(c.name)}<br/><font point-size="10" color="#57606a">${htmlLabelText(sub)}</font></td></tr></table>>`,
+        `<tr><td sides="TB" border="1" color="${colour}">&#160;${htmlLabelText(c.name)}&#160;<br/><font point-size="10" color="#57606a">${htmlLabelText(sub)}</font></td></tr></table>>`,
       `fontcolor="${grey ? '#6e7781' : '#1f2328'}"`,
     );
   } else {
