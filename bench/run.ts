@@ -8,6 +8,7 @@ import { benchImport } from './import.bench.ts';
 import { benchInputBudgets } from './input-budgets.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
+import { benchReport } from './report.bench.ts';
 import { benchSync } from './sync.bench.ts';
 
 interface Figure {
@@ -24,6 +25,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Hostile input: many-keys model, crafted-glob pull request (targets: each under 1 s)', benchInputBudgets],
   ['Import a Microsoft Threat Modeling Tool file (target: 5,000 threats under 2 s)', benchImportTm7],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
+  ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with comments)', benchReport],
 ];
 
 const only = process.argv.slice(2);

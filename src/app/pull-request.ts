@@ -259,7 +259,7 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
     references: known,
     threatIssues,
     marker: mergedMarker(prRef),
-    render: (threatId, verbs) => renderMergedComment(prRef, threatId, verbs),
+    render: (threatId, verbs) => renderMergedComment(prRef, threatId, verbs, pr.merge_commit_sha ?? undefined),
   });
   return { outcome: 'merged', comments };
 }

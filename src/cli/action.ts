@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { EXIT, type CliIo } from './io.ts';
 import { main, processIo } from './main.ts';
 
-export const ACTION_COMMANDS = ['lint', 'sync', 'plan'] as const;
+export const ACTION_COMMANDS = ['lint', 'sync', 'plan', 'evidence'] as const;
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
 /** The variables action.yml sets from its inputs (composite actions do not export inputs themselves). */
@@ -28,6 +28,8 @@ export const ACTION_INPUTS = {
   jiraHost: 'INPUT_JIRA_HOST',
   jiraEmail: 'INPUT_JIRA_EMAIL',
   jiraApiToken: 'INPUT_JIRA_API_TOKEN',
+  output: 'INPUT_OUTPUT',
+  appLogin: 'INPUT_APP_LOGIN',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,6 +76,18 @@ export function actionArgs(env: Env): ActionArgs {
     const jira = { JIRA_HOST: input('jiraHost'), JIRA_EMAIL: input('jiraEmail'), JIRA_API_TOKEN: input('jiraApiToken') };
     for (const [name, value] of Object.entries(jira)) if (value) cliEnv[name] = value;
   }
+  if (command === 'evidence') {
+    // The pack is built from the repository at the workflow's commit; on a release, named by its tag.
+    if (input('model') || input('config') || format) return { ok: false, message: 'evidence reads the model and config from the repository at the ref: leave out model, config and format' };
+    const ref = env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : env.GITHUB_SHA;
+    if (ref) options.push('--ref', ref);
+    const output = input('output');
+    if (output) options.push('--output', output);
+    const appLogin = input('appLogin');
+    if (appLogin) options.push('--app-login', appLogin);
+    return { ok: true, run: { command, argv: [command, ...options], env: cliEnv } };
+  }
+  if (input('output') || input('appLogin')) return { ok: false, message: `output and app-login are for the evidence command, not ${command}` };
   const config = input('config');
   if (config) options.push('--config', config);
   const model = input('model');

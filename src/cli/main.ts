@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { cvssCommand } from './commands/cvss.ts';
 import { diffCommand } from './commands/diff.ts';
+import { evidenceCommand } from './commands/evidence.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { lintCommand } from './commands/lint.ts';
@@ -20,6 +21,7 @@ import { EXIT, type CliIo, type Command } from './io.ts';
 export const COMMANDS: Record<string, Command> = {
   cvss: cvssCommand,
   diff: diffCommand,
+  evidence: evidenceCommand,
   export: exportCommand,
   import: importCommand,
   lint: lintCommand,

@@ -40,7 +40,7 @@ export type ModelInput =
   /** `findings`: the config's errors, and the model's findings when a model was named without the config. */
   | { status: 'config-invalid'; configFound: boolean; configFile: string; modelPath?: string; /** A model file was there (and was linted beside the config). */ modelFound: boolean; findings: Finding[] }
   | ({ status: 'no-model'; findings: Finding[] } & Common)
-  | ({ status: 'invalid'; findings: Finding[]; model?: ThreatModel; source?: YamlSource } & Common)
+  | ({ status: 'invalid'; findings: Finding[]; model?: ThreatModel; source?: YamlSource; /** The model's text, when it was read. */ text?: string } & Common)
   | ({ status: 'ok'; /** Warnings only. */ findings: Finding[]; model: ThreatModel; source: YamlSource; text: string } & Common);
 
 export interface AssessOptions {
@@ -78,7 +78,7 @@ export function assessModelInput(
   if (!read.model.ok) return { status: 'invalid', findings: [read.model.finding], ...common };
   const lint = lintText(read.model.text, common.modelPath);
   if (hasErrors(lint.findings) || !lint.model) {
-    return { status: 'invalid', findings: lint.findings, ...(lint.model ? { model: lint.model } : {}), source: lint.source, ...common };
+    return { status: 'invalid', findings: lint.findings, ...(lint.model ? { model: lint.model } : {}), source: lint.source, text: read.model.text, ...common };
   }
   return { status: 'ok', findings: lint.findings, model: lint.model, source: lint.source, text: read.model.text, ...common };
 }

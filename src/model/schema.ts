@@ -332,6 +332,14 @@ export const ThreatSchema = z.strictObject({
     description: 'For accepted or transferred threats: { by, on, expires, review_every }',
   }),
   refs: z.array(z.string()).optional().meta({ description: 'Links or identifiers (CWE, CAPEC, tickets, PRs)' }),
+  controls: z
+    .array(text)
+    .optional()
+    .meta({ description: 'Ids of the security requirements or controls that answer this threat (e.g. SR-12, IEC 81001-5-1 5.3.2)' }),
+  tests: z
+    .array(text)
+    .optional()
+    .meta({ description: 'Ids of, or links to, the tests that verify the mitigation' }),
 });
 
 export const ThreatModelSchema = z

@@ -463,12 +463,20 @@ export function renderCrossLinkComment(pr: PullRequestRef, threatId: string, ver
   ]);
 }
 
-/** Left on a threat issue when a PR that referred to it is merged. */
-export function renderMergedComment(pr: PullRequestRef, threatId: string, verbs: readonly ReferenceVerb[]): string {
+/**
+ * Left on a threat issue when a PR that referred to it is merged. It names the merge commit
+ * (full SHA in the link) so `threatloop evidence` can trace the threat to the commit without
+ * reading the pull request again.
+ */
+export function renderMergedComment(pr: PullRequestRef, threatId: string, verbs: readonly ReferenceVerb[], mergeCommit?: string): string {
   const verbText = verbs.includes('mitigates') || verbs.includes('fixes') ? 'to address' : 'referring to';
+  const commit =
+    mergeCommit && /^[0-9a-f]{40}$/.test(mergeCommit) && /^https?:\/\/[^\s()<>]+\/pull\/\d+$/.test(pr.url)
+      ? ` in [\`${mergeCommit.slice(0, 7)}\`](${pr.url.replace(/\/pull\/\d+$/, '')}/commit/${mergeCommit})`
+      : '';
   return lines([
     mergedMarker(pr),
-    `Pull request ${link(`${pr.repo}#${pr.number}`, pr.url)} ${verbText} ${code(threatId)} was merged.`,
+    `Pull request ${link(`${pr.repo}#${pr.number}`, pr.url)} ${verbText} ${code(threatId)} was merged${commit}.`,
     '',
     `This does not change the threat’s status: the status lives in the threat model. If ${code(threatId)} is now mitigated, set its ${code('status')} (and ${code('verification')}) in the model; this issue follows on the next sync.`,
   ]);

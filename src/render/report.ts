@@ -45,7 +45,7 @@ export interface ReportInput {
 /** Finding messages shown per checklist item before "and N more". */
 const CHECKLIST_NOTES = 5;
 
-interface Context {
+export interface Context {
   model: ThreatModel;
   graph: ModelGraph;
   ratings: ReadonlyMap<Threat, ThreatRating>;
@@ -434,7 +434,7 @@ function rating(ctx: Context, threat: Threat): Rating {
 }
 
 /** Most severe first, then highest score, then model order. */
-function byRating(ctx: Context, threats: readonly Threat[]): Threat[] {
+export function byRating(ctx: Context, threats: readonly Threat[]): Threat[] {
   const score = (t: Threat) => ctx.ratings.get(t)?.cvss?.score ?? -1;
   return threats
     .map((t, i) => ({ t, i }))
@@ -442,12 +442,12 @@ function byRating(ctx: Context, threats: readonly Threat[]): Threat[] {
     .map(({ t }) => t);
 }
 
-function isOverdue(ctx: Context, threat: Threat): boolean {
+export function isOverdue(ctx: Context, threat: Threat): boolean {
   return ctx.today !== undefined && threat.due !== undefined && !ctx.closed.has(threat.status) && threat.due < ctx.today;
 }
 
 /** `not mitigated, verified, accepted, transferred or not applicable`: the closing statuses, in schema order. */
-function notClosed(ctx: Context): string {
+export function notClosed(ctx: Context): string {
   const names = STATUSES.filter((s) => ctx.closed.has(s)).map((s) => STATUS_LABEL[s].toLowerCase());
   if (names.length === 0) return 'in any status (`issues.close_statuses` is empty)';
   const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
@@ -485,11 +485,11 @@ function targetName(graph: ModelGraph, id: string): string {
 }
 
 /** A flow's name, or "From → To" from its ends. */
-function flowLabel(graph: ModelGraph, flow: Flow): string {
+export function flowLabel(graph: ModelGraph, flow: Flow): string {
   return flow.name?.trim() || `${componentName(graph, flow.from)} ${flow.bidirectional ? '↔' : '→'} ${componentName(graph, flow.to)}`;
 }
 
-function contextValue(value: unknown): string {
+export function contextValue(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(contextValue).join(', ');
   if (typeof value === 'object') {
@@ -501,12 +501,12 @@ function contextValue(value: unknown): string {
 }
 
 /** A context key as a label: `data_residency` → `Data residency`. */
-function humanise(key: string): string {
+export function humanise(key: string): string {
   const words = key.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }
 

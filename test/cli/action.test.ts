@@ -89,12 +89,21 @@ describe('actionArgs', () => {
     expect(plan.env).toMatchObject({ GITHUB_TOKEN: TOKEN, JIRA_HOST: 'https://job.atlassian.net' });
   });
 
+  it('evidence: the pack for the release tag (else the commit), with the token, output folder and app login', () => {
+    const release = mapped({ command: 'evidence', token: TOKEN, output: 'pack', appLogin: 'threatloop[bot]' }, { GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v1.4.0', GITHUB_SHA: 'f'.repeat(40) });
+    expect(release.argv).toEqual(['evidence', '--repo', 'acme/app', '--ref', 'v1.4.0', '--output', 'pack', '--app-login', 'threatloop[bot]']);
+    expect(release.env).toMatchObject({ GITHUB_TOKEN: TOKEN });
+    expect(mapped({ command: 'evidence', token: TOKEN }, { GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'main', GITHUB_SHA: 'f'.repeat(40) }).argv).toEqual(['evidence', '--repo', 'acme/app', '--ref', 'f'.repeat(40)]);
+  });
+
   it('refuses what it cannot run, saying which input is wrong', () => {
     const refusal = (inputs: Parameters<typeof jobEnv>[0], extra?: Record<string, string>) => {
       const result = actionArgs(jobEnv(inputs, extra));
       return result.ok ? undefined : result.message;
     };
-    expect(refusal({ command: 'report' })).toMatch(/command "report".*lint, sync, plan/);
+    expect(refusal({ command: 'report' })).toMatch(/command "report".*lint, sync, plan, evidence/);
+    expect(refusal({ command: 'evidence', token: TOKEN, model: 'm.yml' })).toMatch(/evidence reads the model and config from the repository/);
+    expect(refusal({ command: 'sync', token: TOKEN, output: 'pack' })).toMatch(/output and app-login are for the evidence command/);
     expect(refusal({ command: 'sync', token: TOKEN, sarifFile: 'x.sarif' })).toMatch(/sarif-file is for the lint command/);
     expect(refusal({ command: 'sync', token: '' })).toMatch(/token input is empty/);
     const { GITHUB_REPOSITORY: _repository, ...outsideActions } = jobEnv({ command: 'plan', token: TOKEN });

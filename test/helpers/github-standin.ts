@@ -6,7 +6,7 @@
  *
  * It answers what threatloop uses: installation tokens, GET /app, repos,
  * git refs, contents (raw or base64), compare, issues (list with labels /
- * state / creator / pagination and Link headers, create, edit, comments), labels,
+ * state / creator / pagination and Link headers, create, edit, comments listed and posted), labels,
  * milestones, assignees and check runs. Every request is recorded. Extend it
  * for your endpoints (`route`) rather than writing another one.
  */
@@ -33,7 +33,8 @@ export interface StandinIssue {
   assignees: string[];
   milestone: number | null;
   created_at: string;
-  comments: { id: number; body: string }[];
+  /** `user` defaults to the app's bot (`issueAuthor`), `created_at` to when it was posted. */
+  comments: { id: number; body: string; user?: string; created_at?: string }[];
   pull_request?: boolean;
   /** Login of whoever opened it (default: the app's bot, `issueAuthor`). */
   user?: string;
@@ -396,12 +397,20 @@ export class GitHubStandin {
       writable(m, (repo) => {
         const issue = repo.issues.find((i) => i.number === Number(m[3]));
         if (!issue) return { status: 404, body: { message: 'Not Found' } };
-        const comment = { id: ++this.#commentCounter, body: (request.body as { body: string }).body };
+        const comment = { id: ++this.#commentCounter, body: (request.body as { body: string }).body, user: this.issueAuthor, created_at: new Date().toISOString() };
         issue.comments.push(comment);
         return { status: 201, body: comment };
       }),
     );
 
+    on('GET', new RegExp(`^${R}/issues/(\\d+)/comments$`), (_, m, url) => {
+      const issue = repoOf(m)?.issues.find((i) => i.number === Number(m[3]));
+      if (!issue) return undefined;
+      return this.#page(
+        url,
+        issue.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user ?? this.issueAuthor, type: (c.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' }, created_at: c.created_at ?? issue.created_at })),
+      );
+    });
     on('GET', new RegExp(`^${R}/labels$`), (_, m, url) => {
       const repo = repoOf(m);
       return repo && this.#page(url, repo.labels);
@@ -474,6 +483,7 @@ export class GitHubStandin {
       assignees: issue.assignees.map((login) => ({ login })),
       milestone: milestone ? { number: milestone.number, title: milestone.title } : null,
       created_at: issue.created_at,
+      comments: issue.comments.length,
       user: { login: issue.user ?? this.issueAuthor, type: (issue.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' },
       html_url: `http://${this.host}/${repo.owner}/${repo.name}/issues/${issue.number}`,
       ...(issue.pull_request ? { pull_request: { url: '' } } : {}),

@@ -20,7 +20,7 @@ describe('published JSON Schema', () => {
     expect(threat.additionalProperties).toBe(false);
     expect(Object.keys(threat.properties)).toEqual([
       'id', 'title', 'stride', 'targets', 'description', 'cvss', 'severity', 'strategy', 'mitigation',
-      'owner', 'status', 'due', 'verification', 'residual_risk', 'rationale', 'acceptance', 'refs',
+      'owner', 'status', 'due', 'verification', 'residual_risk', 'rationale', 'acceptance', 'refs', 'controls', 'tests',
     ]);
   });
 });

@@ -236,6 +236,10 @@ describe('issue comments', () => {
     expect(renderCrossLinkComment(pr, 'TM-1', ['mitigates'])).toContain('<!-- threatloop:pr-link acme/pay#7 -->\nPull request [acme/pay#&#8203;7](https://github.com/acme/pay/pull/7) (Sign tokens) says it mitigates `TM-1`.');
     expect(renderMergedComment(pr, 'TM-1', ['refs'])).toContain('<!-- threatloop:pr-merged acme/pay#7 -->');
     expect(renderMergedComment(pr, 'TM-1', ['refs'])).toContain('the status lives in the threat model');
+    // The merge commit, for the evidence pack: short in the text, full in the link.
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    expect(renderMergedComment(pr, 'TM-1', ['mitigates'], sha)).toContain(`was merged in [\`0123456\`](https://github.com/acme/pay/commit/${sha}).`);
+    expect(renderMergedComment(pr, 'TM-1', ['mitigates'], 'not-a-sha')).toContain('`TM-1` was merged.');
   });
 });
 

@@ -208,9 +208,9 @@ describe('renderReport', () => {
 });
 
 describe('threatloop report', () => {
-  function run(args: string[], cwd: string) {
+  async function run(args: string[], cwd: string) {
     const capture = captureIo(cwd);
-    const code = reportCommand.run(args, capture.io);
+    const code = await reportCommand.run(args, capture.io);
     return { code, out: capture.stdout(), err: capture.stderr() };
   }
   const dir = mkdtempSync(join(tmpdir(), 'threatloop-report-'));

@@ -65,6 +65,7 @@ function report(io: CliIo, format: Format, findings: Finding[], file: string, mo
   return hasErrors(findings) ? EXIT.failed : EXIT.ok;
 }
 
+/** threatloop's version from package.json (SARIF, the HTML report, the evidence manifest). */
 export function toolVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };

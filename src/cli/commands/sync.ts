@@ -144,7 +144,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
  * cannot read /user; the issues it files are github-actions[bot]'s. Another app's installation token
  * outside Actions has no login to find: undefined, and unlabelled issues are not looked for.
  */
-async function tokenLogin(octokit: GitHubClient, env: CliIo['env']): Promise<string | undefined> {
+export async function tokenLogin(octokit: GitHubClient, env: CliIo['env']): Promise<string | undefined> {
   try {
     return (await octokit.request('GET /user')).data.login;
   } catch {

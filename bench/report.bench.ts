@@ -1,0 +1,111 @@
+/**
+ * The auditor's outputs: the HTML report of the 5,000-threat / 500-component /
+ * 1,000-flow model (target: under 3 s), its parts (Graphviz layout, the rest),
+ * the traceability CSV, and the GitHub reads of the evidence pack for 500
+ * threats, counted against the local GitHub stand-in through the real command
+ * (target: 1 read per 100 issues plus 1 per issue with comments, plus the
+ * commit, the config and the model).
+ * Run alone: npx node bench/report.bench.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runEvidence } from '../src/cli/commands/evidence.ts';
+import { withQuietGraphviz } from '../src/cli/quiet-graphviz.ts';
+import { lintModelText } from '../src/model/lint/index.ts';
+import { traceabilityRows } from '../src/model/traceability.ts';
+import { loadLayoutEngine, renderDataFlowSvg } from '../src/render/diagram-svg.ts';
+import { renderHtmlReport } from '../src/render/html-report.ts';
+import { renderTraceabilityCsv } from '../src/render/traceability-csv.ts';
+import { APP_LOGIN, buildScenario, SCENARIO_REPO } from '../test/helpers/evidence-scenario.ts';
+import { GitHubStandin } from '../test/helpers/github-standin.ts';
+import { generateModelText } from './generate-model.ts';
+
+export interface ReportFigure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const SIZE = { threats: 5000, components: 500, flows: 1000 };
+const RUNS = 3;
+
+export async function benchReport(): Promise<ReportFigure[]> {
+  const { model, findings } = lintModelText(generateModelText(SIZE), 'threat-model.yml', { today: '2026-12-01' });
+  if (!model) throw new Error('the bench model does not load');
+  const label = `${SIZE.threats} threats / ${SIZE.components} components / ${SIZE.flows} flows`;
+
+  const loadStart = performance.now();
+  const viz = await loadLayoutEngine();
+  const loadMs = performance.now() - loadStart;
+
+  const html: number[] = [];
+  const htmlCpu: number[] = [];
+  const diagram: number[] = [];
+  let bytes = 0;
+  let diagrams = 0;
+  for (let i = 0; i < RUNS; i++) {
+    let start = performance.now();
+    const result = withQuietGraphviz(() => renderDataFlowSvg(model, viz));
+    diagram.push(performance.now() - start);
+    diagrams = result.diagrams.length;
+    start = performance.now();
+    const cpu = process.cpuUsage();
+    const page = withQuietGraphviz(() => renderHtmlReport({ model, findings, file: 'threat-model.yml', viz, generatedAt: '2026-12-01' }));
+    html.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    htmlCpu.push((used.user + used.system) / 1000);
+    bytes = page.length;
+  }
+  const csvStart = performance.now();
+  const csv = renderTraceabilityCsv(model, traceabilityRows(model));
+  const csvMs = performance.now() - csvStart;
+
+  return [
+    { name: 'load Graphviz (WebAssembly), once per process', value: Math.round(loadMs), unit: 'ms' },
+    { name: `HTML report, ${label} (median of ${RUNS})`, value: Math.round(median(html)), unit: 'ms' },
+    // On a shared machine the wall time includes waiting for a core; the CPU time is the work itself.
+    { name: '  CPU time of the same (user + system)', value: Math.round(median(htmlCpu)), unit: 'ms' },
+    { name: `  of which the diagrams (${diagrams}: boundary overview + one per boundary)`, value: Math.round(median(diagram)), unit: 'ms' },
+    { name: '  report size', value: Math.round(bytes / 1024), unit: 'KiB' },
+    { name: `traceability CSV, ${csv.split('\r\n').length - 2} rows`, value: Math.round(csvMs), unit: 'ms' },
+    ...(await benchEvidenceReads()),
+  ];
+}
+
+/** 500 threats, 30 cross-linked (20 merged), 15 status changes (10 on cross-linked threats). */
+async function benchEvidenceReads(): Promise<ReportFigure[]> {
+  const github = await GitHubStandin.start();
+  const cwd = mkdtempSync(join(tmpdir(), 'threatloop-evidence-'));
+  try {
+    const crossLinked = Array.from({ length: 30 }, (_, i) => i * 15);
+    const changed = [...crossLinked.slice(0, 10), 301, 302, 303, 304, 305];
+    const scenario = await buildScenario(github, { threats: 500, changed, crossLinked, merged: crossLinked.slice(0, 20) });
+    const mark = github.requests.length;
+    const io = { out: () => {}, err: () => {}, cwd, env: {} };
+    const exit = await runEvidence(['--repo', SCENARIO_REPO, '--ref', scenario.sha, '--app-login', APP_LOGIN, '--today', '2031-01-10'], io, { client: scenario.octokit });
+    if (exit !== 0) throw new Error(`evidence exited ${exit}`);
+    const requests = github.requests.slice(mark);
+    const count = (pattern: RegExp) => requests.filter((r) => pattern.test(r.path)).length;
+    return [
+      { name: 'evidence pack, 500 threat issues (+1 forged), 30 cross-linked, 15 changed: GitHub reads in all', value: requests.length, unit: 'reads' },
+      { name: '  issue list pages (1 per 100 issues)', value: count(/\/issues$/), unit: 'reads' },
+      { name: `  comment lists (1 per issue with comments: ${new Set([...crossLinked, ...changed]).size})`, value: count(/\/comments$/), unit: 'reads' },
+      { name: '  commit + config + model', value: requests.length - count(/\/issues$/) - count(/\/comments$/), unit: 'reads' },
+      { name: '  writes', value: requests.filter((r) => r.method !== 'GET').length, unit: 'writes' },
+    ];
+  } finally {
+    await github.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const f of await benchReport()) console.log(`${f.name}: ${f.value} ${f.unit}`);
+}
