@@ -255,7 +255,7 @@ export async function applyGithubPlan(
       try {
         // A rate limit between an edit and its audit comment would lose the comment for good (the next
         // sync sees the edit done): start a unit only when the hour has room for all of it.
-        const resumeAt = cost > 1 ? options.pacer.roomFor(options.paceKey, cost) : undefined;
+        const resumeAt = cost > 1 ? await options.pacer.roomFor(options.paceKey, cost) : undefined;
         if (resumeAt) throw new StopApplying('rate-limit', 'hourly write allowance used up', resumeAt);
         await run(unit);
       } catch (error) {
