@@ -31,13 +31,15 @@ export function shutdownGraceMs(env: Readonly<Record<string, string | undefined>
 
 /** True when everything queued finished within `graceMs`; false when the deadline cut it off. */
 export function shutDown(server: Pick<Server, 'stop'>, app: ThreatloopApp, graceMs: number, timers?: Timers): Promise<boolean> {
-  app.stop();
+  // Resumes cleared and no new jobs taken at once; the jobs already running finish.
+  const stopping = app.stop();
   const finishing = (async () => {
     // Closing the server first: webhooks still being answered enqueue their syncs before we wait for the queue.
     try {
       await server.stop();
     } finally {
       await app.idle();
+      await stopping;
     }
   })();
   return settlesWithin(finishing, graceMs, timers);

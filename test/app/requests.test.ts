@@ -153,7 +153,16 @@ describe('exact requests of a first sync (one threat)', () => {
 
 describe('secondary rate limits', () => {
   it('403 with retry-after is waited out (injected delay) and retried, then the sync completes', async () => {
-    const { probot, delays } = await createTestApp(API);
+    // The clock moves with the waits: the pause the 403 put on the installation's writes is over once waited out.
+    let clock = new Date('2030-01-01T12:00:00Z').getTime();
+    const delays: number[] = [];
+    const { probot } = await createTestApp(API, {
+      now: () => new Date(clock),
+      delay: async (ms) => {
+        delays.push(ms);
+        clock += ms;
+      },
+    });
     let issues = 0;
     const scope = scriptReads(nock(API))
       .get('/repos/acme/app/git/ref/heads%2Fmain')

@@ -196,7 +196,7 @@ describe('push to the default branch', () => {
     const readme = github.push(REPO, { 'README.md': 'newer' });
     await app.probot.receive({ name: 'push', id: 'model', payload: github.pushPayload(REPO, model) as never });
     await app.probot.receive({ name: 'push', id: 'readme', payload: github.pushPayload(REPO, readme) as never });
-    await app.threatloop.runtime()!.queue.idle();
+    await app.threatloop.idle();
 
     // The README push is rightly filtered out, so the model change must not be lost with the stale sync.
     expect(threatIssues(repo)).toHaveLength(2);
@@ -327,7 +327,7 @@ describe('write budget', () => {
     while (app.timers.pending.size > 0 && syncs < 20) {
       clock = new Date(clock.getTime() + 3_600_000); // an hour later: GitHub's hourly allowance is back
       app.timers.fireAll();
-      await app.threatloop.runtime()!.scheduler.idle();
+      await app.threatloop.idle();
       syncs++;
     }
     const issues = threatIssues(repo);
