@@ -49,10 +49,13 @@ export interface ThreatloopApp {
   stop(): Promise<void>;
   /** Resolves when every job this process runs or holds in memory, and every resume that has started, has settled. */
   idle(): Promise<void>;
+  /** Resolves once the job queue is connected and, unless the role is `web`, its worker runs (readiness); rejects if it cannot start. */
+  ready(): Promise<void>;
 }
 
 export function createThreatloopApp(options: AppOptions = {}, routes: readonly Route[] = ROUTES): ThreatloopApp {
   let runtime: AppRuntime | undefined;
+  let started: Promise<void> | undefined;
   return {
     app: (probot) => {
       const shared = createRuntime(probot, options);
@@ -72,11 +75,8 @@ export function createThreatloopApp(options: AppOptions = {}, routes: readonly R
           ),
         );
       }
-      if (shared.role !== 'web') {
-        shared.jobs
-          .startWorker((job) => processJob(shared, job), { daily: options.daily ?? false })
-          .catch((error) => probot.log.error({ error: describeError(error) }, 'the job worker could not start'));
-      }
+      started = shared.role === 'web' ? shared.jobs.ready() : shared.jobs.startWorker((job) => processJob(shared, job), { daily: options.daily ?? false });
+      started.catch((error) => probot.log.error({ error: describeError(error) }, 'the job queue could not start'));
     },
     runtime: () => runtime,
     stop: async () => {
@@ -85,6 +85,7 @@ export function createThreatloopApp(options: AppOptions = {}, routes: readonly R
     idle: async () => {
       await runtime?.jobs.idle();
     },
+    ready: () => started ?? Promise.reject(new Error('the app is not loaded yet')),
   };
 }
 

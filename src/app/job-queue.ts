@@ -31,7 +31,9 @@ export interface JobQueue {
   scheduleResume(data: SyncJobData, at: Date): Promise<void>;
   /** Drops the scheduled resume of a repository (a sync is running now: it does the work). */
   cancelResume(owner: string, repo: string): Promise<void>;
-  /** Starts running jobs with `processor` (role `worker` or `all`). */
+  /** Resolves once jobs can be stored (Redis: connected). */
+  ready(): Promise<void>;
+  /** Starts running jobs with `processor` (role `worker` or `all`); resolves once it runs. */
   startWorker(processor: JobProcessor, options?: WorkerOptions): Promise<void>;
   /** Resolves when every job this process is running or has queued in memory has settled. */
   idle(): Promise<void>;
@@ -73,6 +75,8 @@ export class InProcessJobQueue implements JobQueue {
   async cancelResume(owner: string, repo: string): Promise<void> {
     this.scheduler.cancel(repositoryKey(owner, repo));
   }
+
+  async ready(): Promise<void> {}
 
   async startWorker(processor: JobProcessor, options: WorkerOptions = {}): Promise<void> {
     this.#processor = processor;

@@ -96,30 +96,43 @@ export class RedisJobQueue implements JobQueue {
   async scheduleResume(data: SyncJobData, at: Date): Promise<void> {
     const key = repositoryKey(data.owner, data.repo);
     await this.cancelResume(data.owner, data.repo);
+    // A fresh id each time: the resume that schedules the next one is still running under its own id.
+    const jobId = `resume@${key}@${at.getTime()}-${randomUUID().slice(0, 8)}`;
     const stored: StoredJob = { job: { ...data, sha: undefined, reason: 'resume' } };
     await this.queue.add('resume', stored, {
-      jobId: resumeJobId(key),
+      jobId,
       delay: Math.max(0, at.getTime() - Date.now()),
       attempts: this.#options.attempts,
       backoff: { type: 'exponential', delay: this.#options.backoffMs },
-      // A kept finished job would make the next add with this id a no-op.
-      removeOnComplete: true,
-      removeOnFail: true,
+      removeOnComplete: { count: 100 },
+      removeOnFail: { count: 1000 },
     });
+    await this.redis.set(this.#resumeKey(key), jobId);
   }
 
   async cancelResume(owner: string, repo: string): Promise<void> {
+    const key = repositoryKey(owner, repo);
+    const jobId = await this.redis.get(this.#resumeKey(key));
+    if (!jobId) return;
     try {
-      await this.queue.remove(resumeJobId(repositoryKey(owner, repo)));
+      // Waiting or delayed: removed. Running right now (locked by a worker): it is the sync doing the work.
+      await this.queue.remove(jobId);
     } catch {
-      // Running right now (locked by a worker): it is the sync that does the work.
+      // Locked: see above.
     }
+    await this.redis.eval(RELEASE, 1, this.#resumeKey(key), jobId);
+  }
+
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
   }
 
   async startWorker(processor: JobProcessor, options: WorkerOptions = {}): Promise<void> {
     const { lockMs, concurrency, prefix } = this.#options;
+    const connection = this.redis.duplicate();
+    connection.on('error', () => undefined); // reported once, by the main connection's handler
     this.#worker = new Worker(QUEUE_NAME, (job, token) => this.#track(this.#process(processor, job, token)), {
-      connection: this.redis.duplicate(),
+      connection,
       prefix,
       concurrency,
       lockDuration: lockMs,
@@ -183,6 +196,11 @@ export class RedisJobQueue implements JobQueue {
     return work;
   }
 
+  /** The id of the repository's pending resume job (BullMQ refuses ':' in custom ids; names cannot contain '@'). */
+  #resumeKey(key: string): string {
+    return `${this.#options.prefix}:resume:${key}`;
+  }
+
   #seqKey(key: string): string {
     return `${this.#options.prefix}:seq:${key}`;
   }
@@ -190,11 +208,6 @@ export class RedisJobQueue implements JobQueue {
   #doneKey(key: string): string {
     return `${this.#options.prefix}:done:${key}`;
   }
-}
-
-function resumeJobId(key: string): string {
-  // BullMQ refuses ':' in custom ids; repository names cannot contain '@'.
-  return `resume@${key}`;
 }
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
