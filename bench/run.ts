@@ -4,6 +4,7 @@
  */
 import { benchCvss } from './cvss.bench.ts';
 import { benchLint } from './lint.bench.ts';
+import { benchPace } from './pace.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
 import { benchSync } from './sync.bench.ts';
 
@@ -18,6 +19,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
+  ['Write pace of a first sync through the app (target: at most 1.1 s a write on average)', benchPace],
 ];
 
 const only = process.argv.slice(2);

@@ -52,7 +52,7 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
     case 'incomplete':
       return {
         conclusion: 'success',
-        title: titleFor(errors, warnings, `sync in progress: ${outcome.apply?.remaining ?? 0} changes left`),
+        title: titleFor(errors, warnings, `sync in progress: ${progressLine(outcome)}`),
         summary: lines(
           ...applyLines(outcome),
           '',
@@ -62,6 +62,14 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
     case 'applied':
       return { conclusion: 'success', title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'), summary: lines(...applyLines(outcome)) };
   }
+}
+
+/** `312 of 1,159 writes; resumes at 14:10 UTC`: how far a long sync got and when it goes on. */
+export function progressLine(outcome: SyncOutcome): string {
+  const planned = outcome.plan ? summarisePlan(outcome.plan).writes : 0;
+  const done = outcome.apply?.writes ?? 0;
+  const resumes = outcome.resumeAt ? `resumes at ${outcome.resumeAt.toISOString().slice(11, 16)} UTC` : 'resumes on the next push';
+  return `${done.toLocaleString('en-US')} of ${Math.max(planned, done).toLocaleString('en-US')} writes; ${resumes}`;
 }
 
 /** `2026-03-01 10:10 UTC`: the date format of every other output, to the minute. */

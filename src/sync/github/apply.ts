@@ -23,6 +23,8 @@ export interface ApplyOptions {
   paceKey: string;
   /** Turns the dashboard's references to issues created in this run into links. */
   resolveIssueRefs?: (body: string, created: ReadonlyMap<string, number>) => string;
+  /** Called as each write goes out, with the writes sent so far (progress). */
+  onWrite?: (writes: number) => void;
 }
 
 export interface ApplyError {
@@ -104,6 +106,7 @@ export async function applyGithubPlan(
     const resumeAt = await options.pacer.beforeWrite(options.paceKey);
     if (resumeAt) throw new StopApplying('rate-limit', 'hourly write allowance used up', resumeAt);
     result.writes++;
+    options.onWrite?.(result.writes);
     return send();
   };
 
