@@ -15,7 +15,7 @@ import { RateLimitedError, type GitHubClient } from '../github/client.ts';
 import { branchHead, readRepoConfig, type ConfigRead } from '../github/contents.ts';
 import { BUDGET_RESUME_MS, runSync, type SyncOutcome, type SyncRequest } from '../sync/run.ts';
 import { describeSync } from '../sync/summary.ts';
-import { publishCheckRun } from '../github/check-run.ts';
+import { findCheckRun, publishCheckRun, updateCheckRun } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { SyncJobData } from './jobs.ts';
 import { installationPaceKey, type AppRuntime } from './runtime.ts';
@@ -93,7 +93,7 @@ export async function runSyncJob(runtime: AppRuntime, data: SyncJobData, config?
   try {
     const outcome =
       data.sha && data.branch && data.webUrl
-        ? await syncAndReport(runtime, octokit, { ...target(data), sha: data.sha, branch: data.branch, webUrl: data.webUrl, ...(config ? { config } : {}) })
+        ? await syncAndReport(runtime, octokit, { ...target(data), sha: data.sha, branch: data.branch, webUrl: data.webUrl, newCommit: true, ...(config ? { config } : {}) })
         : await syncDefaultBranch(runtime, octokit, data.installationId, data.owner, data.repo, data.actor ?? actorFor(data.reason));
     if (!outcome) return { outcome: 'empty', reason: 'the repository has no commits' };
     return { outcome: outcome.status, writes: outcome.requests.writes, reads: outcome.requests.reads };
@@ -137,6 +137,8 @@ export async function syncDefaultBranch(
 /** Where and what to sync; `installationId` lets a resume authenticate again later. */
 type SyncTarget = Pick<SyncRequest, 'owner' | 'repo' | 'sha' | 'branch' | 'actor' | 'webUrl' | 'config'> & {
   installationId: number;
+  /** The pushed commit: no check run of ours can be on it yet (no read to look for one). */
+  newCommit?: boolean;
 };
 
 /** Hand-overs from a stale commit to the branch head within one sync job (the head may keep moving). */
@@ -153,7 +155,7 @@ export async function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, 
   await runtime.jobs.cancelResume(target.owner, target.repo);
   let outcome = await syncCommit(runtime, octokit, key, target);
   for (let handovers = 0; outcome.status === 'stale' && outcome.headSha && handovers < MAX_HEAD_HANDOVERS; handovers++) {
-    const { config: _staleConfig, ...rest } = target;
+    const { config: _staleConfig, newCommit: _pushed, ...rest } = target;
     outcome = await syncCommit(runtime, octokit, key, { ...rest, sha: outcome.headSha });
   }
   return outcome;
@@ -162,7 +164,7 @@ export async function syncAndReport(runtime: AppRuntime, octokit: GitHubClient, 
 async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: string, target: SyncTarget): Promise<SyncOutcome> {
   let outcome: SyncOutcome;
   try {
-    const { installationId, ...request } = target;
+    const { installationId, newCommit: _newCommit, ...request } = target;
     outcome = await runSync({
       ...request,
       octokit,
@@ -190,19 +192,25 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
     }).catch(() => undefined);
     throw error;
   }
-  if (outcome.status !== 'no-model') {
-    await publishCheckRun(octokit, {
-      owner: target.owner,
-      repo: target.repo,
-      headSha: target.sha,
-      findings: outcome.findings,
-      ...describeSync(outcome),
-    });
-  }
+  if (outcome.status !== 'no-model') await reportOnCommit(runtime, octokit, target, outcome);
   if (outcome.status === 'incomplete') {
     await scheduleResume(runtime, key, target, outcome.resumeAt ?? new Date(runtime.now().getTime() + BUDGET_RESUME_MS));
   }
   return outcome;
+}
+
+/**
+ * The check run, once per commit: a push's commit is new, so it is published; a sync that comes back to
+ * a commit (resume, daily, installation, hand-over) updates the check run already there.
+ */
+async function reportOnCommit(runtime: AppRuntime, octokit: GitHubClient, target: SyncTarget, outcome: SyncOutcome): Promise<void> {
+  const summary = describeSync(outcome);
+  if (!target.newCommit) {
+    const slug = (await runtime.botLogin())?.replace(/\[bot\]$/, '');
+    const id = await findCheckRun(octokit, { owner: target.owner, repo: target.repo, headSha: target.sha, appSlug: slug }).catch(() => undefined);
+    if (id !== undefined) return updateCheckRun(octokit, { owner: target.owner, repo: target.repo, id, ...summary });
+  }
+  await publishCheckRun(octokit, { owner: target.owner, repo: target.repo, headSha: target.sha, findings: outcome.findings, ...summary });
 }
 
 /** Resume = sync the branch head again: the plan is recomputed from GitHub's state, so nothing is lost or doubled. */

@@ -532,9 +532,20 @@ export class GitHubStandin {
     on('PATCH', new RegExp(`^${R}/check-runs/(\\d+)$`), (request, m) => {
       const run = repoOf(m)?.checkRuns.find((r) => r.id === Number(m[3]));
       if (!run) return undefined;
-      const body = request.body as { output?: { annotations?: unknown[] } };
+      const body = request.body as { conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
+      // As GitHub: title and summary replaced, annotations added to those already there.
+      if (body.conclusion) run.conclusion = body.conclusion;
+      if (body.output?.title !== undefined) run.output.title = body.output.title;
+      if (body.output?.summary !== undefined) run.output.summary = body.output.summary;
       run.output.annotations.push(...(body.output?.annotations ?? []));
       return { status: 200, body: { id: run.id } };
+    });
+    on('GET', new RegExp(`^${R}/commits/([0-9a-f]{40})/check-runs$`), (_, m, url) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const name = url.searchParams.get('check_name');
+      const runs = repo.checkRuns.filter((r) => r.head_sha === m[3] && (name === null || r.name === name)).reverse();
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => ({ id: r.id, name: r.name, head_sha: r.head_sha, app: { slug: 'threatloop' } })) } };
     });
   }
 
