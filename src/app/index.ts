@@ -57,8 +57,8 @@ export function createThreatloopApp(options: AppOptions = {}, routes: readonly R
   let runtime: AppRuntime | undefined;
   let started: Promise<void> | undefined;
   return {
-    app: (probot) => {
-      const shared = createRuntime(probot, options);
+    app: async (probot) => {
+      const shared = await createRuntime(probot, options);
       runtime = shared;
       for (const r of routes) {
         probot.on(

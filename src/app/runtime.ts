@@ -7,11 +7,11 @@
  */
 import { ProbotOctokit, type Probot } from 'probot';
 import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../github/client.ts';
-import { RedisPaceStore } from '../github/redis-pace-store.ts';
+import type { PaceStore } from '../github/pacer.ts';
 import { jiraSyncExtension } from '../sync/jira/extension.ts';
 import type { SyncExtension } from '../sync/run.ts';
 import { InProcessJobQueue, type JobQueue } from './job-queue.ts';
-import { RedisJobQueue, type RedisQueueOptions } from './redis-queue.ts';
+import type { RedisQueueOptions } from './redis-queue.ts';
 import type { Timers } from './repo-queue.ts';
 
 /**
@@ -73,20 +73,23 @@ export function installationPaceKey(installationId: number): string {
   return `installation:${installationId}`;
 }
 
-export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
+export async function createRuntime(probot: Probot, options: AppOptions): Promise<AppRuntime> {
   const delay = options.delay ?? realDelay;
   const now = options.now ?? (() => new Date());
   const role = options.role ?? 'all';
   if (role === 'web' && !options.redis) throw new Error('THREATLOOP_ROLE=web needs REDIS_URL: without Redis no other process can run the jobs');
-  const jobs: JobQueue = options.redis
-    ? new RedisJobQueue({ ...options.redis, log: probot.log })
-    : new InProcessJobQueue({ ...(options.timers ? { timers: options.timers } : {}), now });
-  const pacer = new WritePacer({
-    minIntervalMs: options.writeIntervalMs ?? 1000,
-    delay,
-    now: () => now().getTime(),
-    ...(jobs instanceof RedisJobQueue ? { store: new RedisPaceStore(jobs.redis, `${options.redis?.prefix ?? 'threatloop'}:pace`) } : {}),
-  });
+  let jobs: JobQueue;
+  let store: PaceStore | undefined;
+  if (options.redis) {
+    // Loaded only with Redis: BullMQ and ioredis take a second or more to import on a busy machine.
+    const [{ RedisJobQueue }, { RedisPaceStore }] = await Promise.all([import('./redis-queue.ts'), import('../github/redis-pace-store.ts')]);
+    const queue = new RedisJobQueue({ ...options.redis, log: probot.log });
+    jobs = queue;
+    store = new RedisPaceStore(queue.redis, `${options.redis.prefix ?? 'threatloop'}:pace`);
+  } else {
+    jobs = new InProcessJobQueue({ ...(options.timers ? { timers: options.timers } : {}), now });
+  }
+  const pacer = new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay, now: () => now().getTime(), ...(store ? { store } : {}) });
   const client = (octokit: GitHubClient, paceKey?: string) =>
     withRateLimitRetry(octokit, {
       delay,
