@@ -7,10 +7,11 @@
 import type { EmitterWebhookEventName } from '@octokit/webhooks';
 import type { ApplicationFunction, Context } from 'probot';
 import type { GitHubClient } from '../github/client.ts';
-import { wrapHandler, type HandlerResult } from './handler.ts';
+import { describeError, wrapHandler, type HandlerResult } from './handler.ts';
 import { createRuntime, type AppOptions, type AppRuntime } from './runtime.ts';
 import { onPullRequest, onPullRequestClosed, PULL_REQUEST_CONTEXT_EVENTS } from './pull-request.ts';
 import { onInstallation, onPush } from './sync-handlers.ts';
+import { processJob } from './worker.ts';
 
 type EventName = EmitterWebhookEventName;
 
@@ -44,37 +45,47 @@ export interface ThreatloopApp {
   app: ApplicationFunction;
   /** The runtime once Probot has loaded the app (tests use it to await queued work). */
   runtime(): AppRuntime | undefined;
-  /** Clears scheduled resumes (server shutdown). */
-  stop(): void;
-  /** Resolves when every queued sync and every resume that has started has settled. */
+  /** Stops taking jobs and clears scheduled in-process resumes (server shutdown). */
+  stop(): Promise<void>;
+  /** Resolves when every job this process runs or holds in memory, and every resume that has started, has settled. */
   idle(): Promise<void>;
+  /** Resolves once the job queue is connected and, unless the role is `web`, its worker runs (readiness); rejects if it cannot start. */
+  ready(): Promise<void>;
 }
 
 export function createThreatloopApp(options: AppOptions = {}, routes: readonly Route[] = ROUTES): ThreatloopApp {
   let runtime: AppRuntime | undefined;
+  let started: Promise<void> | undefined;
   return {
-    app: (probot) => {
-      const shared = createRuntime(probot, options);
+    app: async (probot) => {
+      const shared = await createRuntime(probot, options);
       runtime = shared;
       for (const r of routes) {
         probot.on(
           [...r.events],
           wrapHandler(
             r.name,
-            (context) => {
-              (context as { octokit: GitHubClient }).octokit = shared.client(context.octokit as GitHubClient);
+            async (context) => {
+              const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
+              (context as { octokit: GitHubClient }).octokit =
+                installationId === undefined ? shared.client(context.octokit as GitHubClient) : await shared.installationClient(installationId);
               return r.handle(context, shared);
             },
             { now: () => shared.now().getTime(), botLogin: shared.botLogin },
           ),
         );
       }
+      started = shared.role === 'web' ? shared.jobs.ready() : shared.jobs.startWorker((job) => processJob(shared, job), { daily: options.daily ?? false });
+      started.catch((error) => probot.log.error({ error: describeError(error) }, 'the job queue could not start'));
     },
     runtime: () => runtime,
-    stop: () => runtime?.scheduler.stop(),
-    idle: async () => {
-      await Promise.all([runtime?.queue.idle(), runtime?.scheduler.idle()]);
+    stop: async () => {
+      await runtime?.jobs.close();
     },
+    idle: async () => {
+      await runtime?.jobs.idle();
+    },
+    ready: () => started ?? Promise.reject(new Error('the app is not loaded yet')),
   };
 }
 

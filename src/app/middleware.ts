@@ -6,7 +6,11 @@
  * LOG_LEVEL, GHE_HOST + GHE_PROTOCOL, JIRA_*), webhooks at Probot's
  * `/api/github/webhooks` (WEBHOOK_PATH changes it).
  *
- * Why the response is held: a serverless platform freezes the process once
+ * With `REDIS_URL` the handler only enqueues: each webhook becomes a job in
+ * Redis and the response goes at once (well within GitHub's 10 s); run a
+ * worker beside the function (`THREATLOOP_ROLE=worker npm start`).
+ *
+ * Without Redis the work runs in the function, and the response is held: a serverless platform freezes the process once
  * the response is sent. Probot's middleware answers after the event handlers
  * finish (ours await the queued sync), except that @octokit/webhooks answers
  * `202 still processing` after 9 s and lets the handlers run on, and a sync
@@ -18,7 +22,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createNodeMiddleware, createProbot, type Options, type Probot } from 'probot';
 import { createThreatloopApp, ROUTES, type Route, type ThreatloopApp } from './index.ts';
-import type { AppOptions } from './runtime.ts';
+import { AppOctokit, type AppOptions } from './runtime.ts';
 
 export type ThreatloopMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: Error) => void) => Promise<boolean>;
 
@@ -48,8 +52,11 @@ export async function createThreatloopMiddleware(
   if (missing.length > 0) throw new Error(`threatloop: set ${missing.join(' and ')} in the function's environment`);
 
   const running = new Set<Promise<unknown>>();
-  const app = createThreatloopApp({ ...options.app, env }, ROUTES.map((route) => tracked(route, running)));
-  const probot = createProbot({ env, overrides: options.probot ?? {} });
+  // With Redis the function only enqueues (role `web`): the response goes as soon as the jobs are stored,
+  // and a worker (`THREATLOOP_ROLE=worker`) runs them.
+  const queued = env.REDIS_URL ? ({ redis: { url: env.REDIS_URL }, role: 'web' } as const) : {};
+  const app = createThreatloopApp({ ...queued, ...options.app, env }, ROUTES.map((route) => tracked(route, running)));
+  const probot = createProbot({ env, overrides: { Octokit: AppOctokit, ...options.probot } });
   const probotMiddleware = await createNodeMiddleware(app.app, { probot });
 
   // Every handler that has started and every sync it queued (a handler queues before it returns).

@@ -9,8 +9,9 @@
  *   refers to, and optional review requests.
  * - closed with `merged: true`: one comment on each referenced threat issue.
  *
- * Events of one PR are handled one at a time in this process, so two quick
- * events cannot both find no comment and both create one.
+ * The webhook only enqueues a `pull-request-refresh` job with the fields it
+ * needs. Jobs of one PR run one at a time (across replicas with Redis), so
+ * two quick events cannot both find no comment and both create one.
  */
 import type { Context } from 'probot';
 import type { Config } from '../config/schema.ts';
@@ -38,7 +39,8 @@ import { commitReader, readRepoConfig } from '../github/contents.ts';
 import { loadedModel, readModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
-import type { AppRuntime } from './runtime.ts';
+import { PullRequestJobDataSchema, type PullRequestJobData } from './jobs.ts';
+import { installationPaceKey, type AppRuntime } from './runtime.ts';
 import { httpStatus } from '../github/errors.ts';
 
 /** The `pull_request` events that refresh the check run, the context comment and the cross-links. */
@@ -51,28 +53,8 @@ export const PULL_REQUEST_CONTEXT_EVENTS = [
 ] as const;
 export type PullRequestContextEvent = (typeof PULL_REQUEST_CONTEXT_EVENTS)[number];
 
-/** The payload fields we use (Probot's types for them are broad unions). */
-interface PullRequestPayload {
-  action: string;
-  number: number;
-  pull_request: {
-    number: number;
-    title: string;
-    body: string | null;
-    html_url: string;
-    draft?: boolean;
-    merged?: boolean | null;
-    merge_commit_sha?: string | null;
-    changed_files?: number;
-    user: { login: string } | null;
-    head: { sha: string };
-    base: { sha: string; ref: string };
-  };
-  repository: { name: string; full_name: string; private: boolean; owner: { login: string } };
-  installation?: { id: number };
-  /** `edited`: what changed (title, body, or `base` when the PR was retargeted). */
-  changes?: { base?: unknown };
-}
+/** The payload fields we use, as the job keeps them. */
+type PullRequestPayload = PullRequestJobData;
 
 /** What one event's work needs from the app: the client, the log, the clock and the write pacing. */
 interface EventTools {
@@ -85,41 +67,81 @@ interface EventTools {
   botLogin(): Promise<string | undefined>;
 }
 
-/** `pull_request` opened/synchronize/reopened/ready_for_review/edited: check run, context comment, cross-links. */
+/** `pull_request` opened/synchronize/reopened/ready_for_review/edited: a job for check run, context comment, cross-links. */
 export function onPullRequest(context: Context<PullRequestContextEvent>, runtime: AppRuntime): Promise<HandlerResult> {
-  return inPullRequestQueue(context, runtime, refreshPullRequest);
+  return enqueuePullRequestJob(context, runtime, 'context');
 }
 
-/** `pull_request.closed`: when merged, one comment on each threat issue the PR referred to. */
+/** `pull_request.closed`: when merged, a job for one comment on each threat issue the PR referred to. */
 export function onPullRequestClosed(context: Context<'pull_request.closed'>, runtime: AppRuntime): Promise<HandlerResult> {
-  return inPullRequestQueue(context, runtime, notifyMerged);
+  const payload = context.payload;
+  if (!payload.pull_request.merged) return Promise.resolve({ outcome: 'closed-unmerged' });
+  return enqueuePullRequestJob(context, runtime, 'merged');
 }
 
-function inPullRequestQueue(
+async function enqueuePullRequestJob(
   context: Context<PullRequestContextEvent | 'pull_request.closed'>,
   runtime: AppRuntime,
-  work: (tools: EventTools, payload: PullRequestPayload) => Promise<HandlerResult>,
+  work: PullRequestJobData['work'],
 ): Promise<HandlerResult> {
-  const payload = context.payload as unknown as PullRequestPayload;
-  const paceKey = `installation:${payload.installation?.id ?? 'none'}`;
+  const payload = context.payload as unknown as Omit<PullRequestPayload, 'installationId'> & {
+    installation?: { id: number };
+    changes?: { base?: unknown };
+  };
+  if (payload.installation?.id === undefined) return { outcome: 'skipped', reason: 'no installation in the payload' };
+  // Only the fields the job uses are kept (a payload can be 25 MB; Redis should not hold it).
+  const parsed = PullRequestJobDataSchema.safeParse({
+    installationId: payload.installation.id,
+    work,
+    action: payload.action,
+    baseChanged: payload.action === 'edited' && payload.changes?.base !== undefined,
+    number: payload.number,
+    pull_request: pick(payload.pull_request, ['number', 'title', 'body', 'html_url', 'draft', 'merged', 'merge_commit_sha', 'changed_files', 'user', 'head', 'base']),
+    repository: pick(payload.repository, ['name', 'full_name', 'private', 'owner']),
+  });
+  if (!parsed.success) return { outcome: 'skipped', reason: `unexpected payload: ${parsed.error.issues[0]?.path.join('.')}` };
+  return runtime.jobs.enqueue({ name: 'pull-request-refresh', data: parsed.data });
+}
+
+function pick<T extends object, K extends string>(value: T | null | undefined, keys: readonly K[]): Partial<Record<K, unknown>> | undefined {
+  if (!value) return undefined;
+  const source = value as Record<string, unknown>;
+  const picked: Partial<Record<K, unknown>> = {};
+  for (const key of keys) {
+    const field = source[key];
+    if (field === undefined) continue;
+    // Nested objects keep only what the schema names (head.sha, base.sha/ref, user.login, owner.login).
+    picked[key] = field && typeof field === 'object' ? pickNested(field as Record<string, unknown>) : field;
+  }
+  return picked;
+}
+
+function pickNested(field: Record<string, unknown>): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  for (const name of ['sha', 'ref', 'login']) if (field[name] !== undefined) nested[name] = field[name];
+  return nested;
+}
+
+/** A `pull-request-refresh` job: the installation's client, then the refresh or the merged comments. */
+export async function runPullRequestJob(runtime: AppRuntime, data: PullRequestJobData): Promise<HandlerResult> {
+  const paceKey = installationPaceKey(data.installationId);
+  const log = runtime.probot.log.child({ repo: data.repository.full_name, pull: data.number });
   const tools: EventTools = {
-    octokit: runtime.client(context.octokit as GitHubClient),
-    log: context.log,
+    octokit: await runtime.installationClient(data.installationId),
+    log: log as Context['log'],
     now: runtime.now(),
     botLogin: runtime.botLogin,
     paced: async (write) => {
       const exhaustedUntil = await runtime.pacer.beforeWrite(paceKey);
       if (exhaustedUntil) {
-        context.log.warn({ until: exhaustedUntil.toISOString() }, 'pull request: hourly write allowance used up, write skipped');
+        log.warn({ until: exhaustedUntil.toISOString() }, 'pull request: hourly write allowance used up, write skipped');
         return false;
       }
       await write();
       return true;
     },
   };
-  // One event of a PR at a time (a distinct key from the repository's sync, which it must not wait for).
-  const key = `${payload.repository.full_name.toLowerCase()}#pull-${payload.pull_request.number}`;
-  return runtime.queue.run(key, () => work(tools, payload));
+  return data.work === 'merged' ? notifyMerged(tools, data) : refreshPullRequest(tools, data);
 }
 
 async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload): Promise<HandlerResult> {
@@ -147,7 +169,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   let check: string = 'no-check';
   // An edit of the title or body leaves the head commit as it was: its check run stands. A new base
   // branch does not: the head is now checked against that base's config.
-  const checkStands = payload.action === 'edited' && !payload.changes?.base;
+  const checkStands = payload.action === 'edited' && !payload.baseChanged;
   if (!checkStands && (headModelFound || headConfig.found)) {
     const findings = head?.findings ?? (headConfig.ok ? [] : headConfig.findings);
     const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: headLintModel });

@@ -2,6 +2,8 @@
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Raw text to stderr when it is a terminal (progress bars); absent for a pipe, a file or a CI log. */
+  terminal?: (text: string) => void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
 }

@@ -79,6 +79,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  ...(process.stderr.isTTY ? { terminal: (text: string) => void process.stderr.write(text) } : {}),
   cwd: process.cwd(),
   env: process.env,
 };

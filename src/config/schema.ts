@@ -43,8 +43,15 @@ export const IssuesConfigSchema = z
     milestones: z
       .strictObject({
         enabled: z.boolean().default(true),
-        /** `{date}` is replaced with the due date, YYYY-MM-DD. */
+        /** `{date}` is replaced with the due date, YYYY-MM-DD (or the month, YYYY-MM, or the quarter, YYYY-Qn). */
         title: z.string().includes('{date}', { message: 'must contain {date}' }).default('Threats due {date}'),
+        granularity: z
+          .enum(['date', 'month', 'quarter', 'none'])
+          .default('date')
+          .meta({
+            description:
+              'One milestone per due date (date), per month or per quarter (due on its last day), or none: fewer milestones cost fewer writes, but a milestone no longer names the exact due date (the issue body still does)',
+          }),
       })
       .prefault({}),
     assign_owners: z.boolean().default(true),

@@ -109,3 +109,38 @@ export function plural(n: number, word: string): string {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 40)}\n\n… (truncated: too long for a check run)`;
 }
+
+/**
+ * This app's latest check run named `name` on `headSha` (one read), so a sync that comes back to a
+ * commit (a resume, the daily sweep) updates it instead of publishing it, annotations and all, again.
+ * `appSlug` keeps another app's check run of the same name out.
+ */
+export async function findCheckRun(
+  octokit: GitHubClient,
+  input: { owner: string; repo: string; headSha: string; appSlug: string | undefined; name?: string },
+): Promise<number | undefined> {
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+    owner: input.owner,
+    repo: input.repo,
+    ref: input.headSha,
+    check_name: input.name ?? CHECK_RUN_NAME,
+    filter: 'latest',
+    per_page: 10,
+  });
+  const run = data.check_runs.find((r) => input.appSlug === undefined || r.app?.slug === input.appSlug);
+  return run ? Number(run.id) : undefined;
+}
+
+/** A new title, summary and conclusion on a check run; its annotations stay as published (same commit, same findings). */
+export async function updateCheckRun(
+  octokit: GitHubClient,
+  input: Pick<CheckRunInput, 'owner' | 'repo' | 'title' | 'summary' | 'conclusion'> & { id: number },
+): Promise<void> {
+  await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+    owner: input.owner,
+    repo: input.repo,
+    check_run_id: input.id,
+    conclusion: input.conclusion,
+    output: { title: input.title, summary: truncate(input.summary, MAX_SUMMARY_CHARS) },
+  });
+}

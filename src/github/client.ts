@@ -22,9 +22,8 @@
  * (outermost hook) honours `retry-after` on 403/429 a bounded number of times
  * with an injected delay, and turns an exhausted primary quota into a
  * `RateLimitedError` carrying the reset time, so a sync stops cleanly and
- * resumes later instead of blocking for up to an hour. `WritePacer` spaces
- * content-creating requests itself (>= 1 s in production, 0 in tests) and
- * keeps each installation under 500 of them an hour.
+ * resumes later instead of blocking for up to an hour. `WritePacer`
+ * (pacer.ts) spaces content-creating requests itself, per installation.
  */
 import { ProbotOctokit } from 'probot';
 
@@ -112,64 +111,8 @@ export function rateLimitWait(error: HttpErrorLike, nowMs: number): { kind: 'ret
   return undefined;
 }
 
-export interface PacerOptions {
-  /** Minimum gap between content-creating requests (production: 1000 ms). */
-  minIntervalMs: number;
-  /** At most this many content-creating requests per key in any hour (GitHub: 500). */
-  perHour?: number;
-  delay: Delay;
-  now?: () => number;
-}
-
-/**
- * Spaces writes and keeps an hourly count per key (installation or token).
- * One pacer per process: several syncs share the same GitHub quota.
- */
-export class WritePacer {
-  readonly #options: Required<PacerOptions>;
-  readonly #recent = new Map<string, number[]>();
-  #last = new Map<string, number>();
-
-  constructor(options: PacerOptions) {
-    this.#options = { perHour: 500, now: Date.now, ...options };
-  }
-
-  /**
-   * Whether `writes` more fit in this hour's allowance: `undefined` = yes, a Date = not before then.
-   * Lets a caller keep writes that belong together (an edit and its audit comment) from being split.
-   */
-  roomFor(key: string, writes: number): Date | undefined {
-    const recent = this.#recentWrites(key);
-    const excess = recent.length + writes - this.#options.perHour;
-    if (excess <= 0) return undefined;
-    const freedBy = recent[Math.min(excess, recent.length) - 1];
-    return new Date((freedBy ?? this.#options.now()) + 3_600_000);
-  }
-
-  /** Waits for the gap; `undefined` = go, a Date = the hourly allowance is used up until then. */
-  async beforeWrite(key: string): Promise<Date | undefined> {
-    const { minIntervalMs, perHour, delay, now } = this.#options;
-    const recent = this.#recentWrites(key);
-    if (recent.length >= perHour) return new Date(recent[0]! + 3_600_000);
-    const last = this.#last.get(key);
-    if (last !== undefined && minIntervalMs > 0) {
-      const wait = last + minIntervalMs - now();
-      if (wait > 0) await delay(wait);
-    }
-    const at = now();
-    this.#last.set(key, at);
-    recent.push(at);
-    return undefined;
-  }
-
-  /** This key's writes within the last hour, oldest first. */
-  #recentWrites(key: string): number[] {
-    const hourAgo = this.#options.now() - 3_600_000;
-    const recent = (this.#recent.get(key) ?? []).filter((t) => t > hourAgo);
-    this.#recent.set(key, recent);
-    return recent;
-  }
-}
+// The pacer lives in pacer.ts; re-exported here because every writer already imports the client.
+export { WritePacer, type PacerOptions } from './pacer.ts';
 
 export interface RequestCounter {
   reads: number;

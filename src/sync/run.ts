@@ -58,6 +58,8 @@ export interface SyncRequest {
    * plan would file new issues: the issues it filed that lost their managed label are relabelled instead.
    */
   issueCreator?: () => Promise<string | undefined>;
+  /** After each GitHub write: writes done so far of the writes this sync may send (CLI progress bar). */
+  onProgress?: (progress: { done: number; total: number }) => void;
 }
 
 export type SyncStatus =
@@ -208,6 +210,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     pacer: request.pacer,
     paceKey: request.paceKey,
     resolveIssueRefs,
+    ...(request.onProgress ? { onWrite: (done: number) => request.onProgress?.({ done, total: Math.min(cost, budget) }) } : {}),
   });
   const created = new Map(
     [...apply.created].map(([threatId, number]) => [threatId, { number, url: `${request.webUrl}/${issuesRepo}/issues/${number}` }]),

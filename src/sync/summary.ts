@@ -53,7 +53,7 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
     case 'incomplete':
       return {
         conclusion: refusedWrites(outcome).length > 0 ? 'failure' : 'success',
-        title: titleFor(errors, warnings, `sync in progress: ${outcome.apply?.remaining ?? 0} changes left`),
+        title: titleFor(errors, warnings, `sync in progress: ${progressLine(outcome)}`),
         summary: lines(
           ...applyLines(outcome),
           '',
@@ -81,6 +81,14 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
 /** Writes GitHub answered with 400 or 422 (invalid, too long): they fail again on every sync until something changes, so the check run must fail. */
 function refusedWrites(outcome: SyncOutcome): ApplyResult['errors'] {
   return (outcome.apply?.errors ?? []).filter((error) => error.status === 400 || error.status === 422);
+}
+
+/** `312 of 1,159 writes; resumes at 14:10 UTC`: how far a long sync got and when it goes on. */
+export function progressLine(outcome: SyncOutcome): string {
+  const planned = outcome.plan ? summarisePlan(outcome.plan).writes : 0;
+  const done = outcome.apply?.writes ?? 0;
+  const resumes = outcome.resumeAt ? `resumes at ${outcome.resumeAt.toISOString().slice(11, 16)} UTC` : 'resumes on the next push';
+  return `${done.toLocaleString('en-US')} of ${Math.max(planned, done).toLocaleString('en-US')} writes; ${resumes}`;
 }
 
 /** `2026-03-01 10:10 UTC`: the date format of every other output, to the minute. */

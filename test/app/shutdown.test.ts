@@ -3,6 +3,7 @@
  * queued, up to a grace period. Deferred tasks and manual timers: nothing sleeps.
  */
 import { describe, expect, it } from 'vitest';
+import type { InProcessJobQueue } from '../../src/app/job-queue.ts';
 import { RepoQueue, settlesWithin } from '../../src/app/repo-queue.ts';
 import { shutDown, shutdownGraceMs } from '../../src/app/server.ts';
 import { createTestApp, ManualTimers } from '../helpers/probot.ts';
@@ -53,7 +54,7 @@ describe('settlesWithin a grace period', () => {
 describe('shutDown', () => {
   it('stops the server first, then waits for queued syncs (a failing one included) before it resolves', async () => {
     const { threatloop } = await createTestApp('http://127.0.0.1:9');
-    const queue = threatloop.runtime()!.queue;
+    const queue = (threatloop.runtime()!.jobs as InProcessJobQueue).queue;
     const running = deferred();
     const waiting = deferred();
     void queue.run('acme/app', () => running.promise);
@@ -77,7 +78,7 @@ describe('shutDown', () => {
 
   it('clears scheduled resumes at once', async () => {
     const { threatloop, timers: appTimers } = await createTestApp('http://127.0.0.1:9');
-    threatloop.runtime()!.scheduler.schedule('acme/app', 60_000, async () => undefined);
+    (threatloop.runtime()!.jobs as InProcessJobQueue).scheduler.schedule('acme/app', 60_000, async () => undefined);
     expect(appTimers.pending.size).toBe(1);
     await shutDown({ stop: async () => undefined }, threatloop, 25_000, new ManualTimers());
     expect(appTimers.pending.size).toBe(0);

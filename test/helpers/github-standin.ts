@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 
 export interface RecordedRequest {
   method: string;
@@ -78,6 +79,15 @@ export class GitHubStandin {
   readonly failures: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
   /** Who the token belongs to: the author of issues it creates (the app `threatloop` answers GET /app). */
   issueAuthor = 'threatloop[bot]';
+  /** Changed files of each pull request, by `owner/name#number` (GET /pulls/{n}/files). */
+  readonly pullFiles = new Map<string, string[]>();
+  /**
+   * A request this returns true for is applied but never answered (its connection stays open until
+   * `close`): the client sees a write that GitHub did, as when a replica dies mid-request.
+   */
+  hold: ((request: RecordedRequest) => boolean) | undefined = undefined;
+  /** `request` after each request was handled (answered or held). */
+  readonly events = new EventEmitter();
   /** GET /user answers with this login; undefined = 403, as for an installation token or Actions' GITHUB_TOKEN. */
   tokenUser: string | undefined = undefined;
   readonly #server: Server;
@@ -209,6 +219,54 @@ export class GitHubStandin {
     };
   }
 
+  /** A pull request (an issue with `pull_request`, as GitHub lists it) changing `files`; returns its number. */
+  addPullRequest(fullName: string, files: string[]): number {
+    const repo = this.repo(fullName);
+    const number = repo.nextNumber++;
+    repo.issues.push({
+      number,
+      title: `Change ${number}`,
+      body: '',
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      assignees: [],
+      milestone: null,
+      created_at: new Date().toISOString(),
+      comments: [],
+      pull_request: true,
+      user: 'ada',
+    });
+    this.pullFiles.set(`${fullName.toLowerCase()}#${number}`, files);
+    return number;
+  }
+
+  /** A `pull_request` webhook payload for a pull request of `addPullRequest`, head and base at the branch head. */
+  pullRequestPayload(fullName: string, number: number, action: string, options: { installationId?: number } = {}) {
+    const repo = this.repo(fullName);
+    const head = repo.branches.get(repo.defaultBranch)!;
+    const pr = repo.issues.find((i) => i.number === number)!;
+    return {
+      action,
+      number,
+      pull_request: {
+        number,
+        title: pr.title,
+        body: pr.body,
+        html_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${number}`,
+        draft: false,
+        merged: false,
+        changed_files: this.pullFiles.get(`${fullName.toLowerCase()}#${number}`)?.length ?? 0,
+        user: { login: 'ada' },
+        head: { sha: head, ref: 'feature' },
+        base: { sha: head, ref: repo.defaultBranch },
+      },
+      sender: { login: 'ada', id: 1, type: 'User' },
+      installation: { id: options.installationId ?? 1, node_id: 'x' },
+      repository: this.repositoryJson(repo),
+    };
+  }
+
   repositoryJson(repo: StandinRepo) {
     return {
       id: 1000 + [...this.repos.values()].indexOf(repo),
@@ -271,12 +329,17 @@ export class GitHubStandin {
       if (match) reply = route.handler(recorded, match, url);
     }
     reply ??= { status: 404, body: { message: 'Not Found' } };
+    if (this.hold?.(recorded)) {
+      this.events.emit('request', recorded);
+      return;
+    }
     const isText = typeof reply.body === 'string';
     res.writeHead(reply.status, {
       'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
       ...reply.headers,
     });
     res.end(reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body));
+    this.events.emit('request', recorded);
   }
 
   #installRoutes(): void {
@@ -411,6 +474,24 @@ export class GitHubStandin {
         issue.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user ?? this.issueAuthor, type: (c.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' }, created_at: c.created_at ?? issue.created_at })),
       );
     });
+    on('PATCH', new RegExp(`^${R}/issues/comments/(\\d+)$`), (request, m) =>
+      writable(m, (repo) => {
+        const comment = repo.issues.flatMap((i) => i.comments).find((c) => c.id === Number(m[3]));
+        if (!comment) return { status: 404, body: { message: 'Not Found' } };
+        comment.body = (request.body as { body: string }).body;
+        return { status: 200, body: comment };
+      }),
+    );
+    on('GET', new RegExp(`^${R}/pulls/(\\d+)/files$`), (_, m, url) => {
+      const files = this.pullFiles.get(`${m[1]!.toLowerCase()}/${m[2]!.toLowerCase()}#${m[3]}`);
+      return files && this.#page(url, files.map((filename) => ({ filename, status: 'modified' })));
+    });
+    on('GET', /^\/app\/installations$/, (_, __, url) => this.#page(url, [{ id: 1, account: { login: 'acme' }, suspended_at: null }]));
+    on('GET', /^\/installation\/repositories$/, (_, __, url) => {
+      const page = this.#page(url, [...this.repos.values()].map((repo) => ({ ...this.repositoryJson(repo), archived: false })));
+      return { ...page, body: { total_count: this.repos.size, repositories: page.body } };
+    });
+
     on('GET', new RegExp(`^${R}/labels$`), (_, m, url) => {
       const repo = repoOf(m);
       return repo && this.#page(url, repo.labels);
@@ -461,9 +542,20 @@ export class GitHubStandin {
     on('PATCH', new RegExp(`^${R}/check-runs/(\\d+)$`), (request, m) => {
       const run = repoOf(m)?.checkRuns.find((r) => r.id === Number(m[3]));
       if (!run) return undefined;
-      const body = request.body as { output?: { annotations?: unknown[] } };
+      const body = request.body as { conclusion?: string; output?: { title?: string; summary?: string; annotations?: unknown[] } };
+      // As GitHub: title and summary replaced, annotations added to those already there.
+      if (body.conclusion) run.conclusion = body.conclusion;
+      if (body.output?.title !== undefined) run.output.title = body.output.title;
+      if (body.output?.summary !== undefined) run.output.summary = body.output.summary;
       run.output.annotations.push(...(body.output?.annotations ?? []));
       return { status: 200, body: { id: run.id } };
+    });
+    on('GET', new RegExp(`^${R}/commits/([0-9a-f]{40})/check-runs$`), (_, m, url) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const name = url.searchParams.get('check_name');
+      const runs = repo.checkRuns.filter((r) => r.head_sha === m[3] && (name === null || r.name === name)).reverse();
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => ({ id: r.id, name: r.name, head_sha: r.head_sha, app: { slug: 'threatloop' } })) } };
     });
   }
 

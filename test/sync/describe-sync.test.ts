@@ -32,6 +32,19 @@ describe('check run summary of a sync', () => {
     });
     expect(s.summary).toContain('it resumes after 2026-03-01 10:10 UTC.');
     expect(s.summary).toContain('Applied 0 of 1 operations');
+    expect(s.title).toBe('0 errors, 0 warnings · sync in progress: 0 of 1 writes; resumes at 10:10 UTC');
+  });
+
+  test('a long sync shows its progress in the title: writes done of writes planned, and when it resumes', () => {
+    const label = { op: 'create-label' as const, name: 'threat', color: 'ffffff', description: '' };
+    const s = describeSync({
+      ...base,
+      status: 'incomplete',
+      plan: { operations: Array(1159).fill(label), notes: [] },
+      apply: { applied: 312, writes: 312, remaining: 847, errors: [], created: new Map(), stoppedBy: 'rate-limit' },
+      resumeAt: new Date('2026-03-01T14:10:00Z'),
+    });
+    expect(s.title).toBe('0 errors, 0 warnings · sync in progress: 312 of 1,159 writes; resumes at 14:10 UTC');
   });
 
   test('every title separates the lint counts from the outcome the same way', () => {

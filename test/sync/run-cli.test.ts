@@ -47,6 +47,21 @@ describe('threatloop sync --repo', () => {
     expect(second.all()).toContain('already in sync');
   });
 
+  it('on a terminal, a progress bar on stderr follows the writes and ends with a newline; a pipe gets none', async () => {
+    const terminal: string[] = [];
+    const run = io();
+    expect(await runRemoteSync('sync', ['--repo', 'acme/app'], { ...run.io, terminal: (text) => terminal.push(text) }, FAST)).toBe(0);
+    const writes = github.writes().length;
+    expect(terminal[0]).toMatch(/^\r\[#*-*\] 1 of \d+ writes/);
+    expect(terminal.at(-2)).toContain(`] ${writes} of ${writes} writes`);
+    expect(terminal.at(-1)).toBe('\n');
+    expect(run.stdout()).not.toContain('writes\u001b');
+
+    const piped = io();
+    await runRemoteSync('sync', ['--repo', 'acme/app'], piped.io, FAST);
+    expect(piped.all()).not.toMatch(/\[#/);
+  });
+
   it("relabels an issue the token's user filed that lost its `threat` label, instead of filing a second one", async () => {
     github.issueAuthor = 'sec-bot';
     github.tokenUser = 'sec-bot';

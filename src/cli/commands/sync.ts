@@ -17,6 +17,7 @@ import { runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { describeSync } from '../../sync/summary.ts';
 import { redactSecrets } from '../../security/redact-secrets.ts';
 import { EXIT, type CliIo, type Command } from '../io.ts';
+import { terminalProgress } from '../progress.ts';
 import { parseCommandArgs, readWorkingTree, usageError, workingTreeReader } from '../model-input.ts';
 import { httpStatus } from '../../github/errors.ts';
 
@@ -106,6 +107,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
     local = { input: workingTreeReader(io.cwd, read.input), modelPath: modelFile };
   }
 
+  const progress = io.terminal && !dryRun ? terminalProgress(io.terminal) : undefined;
   let outcome: SyncOutcome;
   try {
     const { data: repository } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
@@ -129,8 +131,11 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       paceKey: 'token',
       extensions: await createExtensions({ env: io.env, delay }),
       issueCreator: () => tokenLogin(octokit, io.env),
+      ...(progress ? { onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) } : {}),
     });
+    progress?.done();
   } catch (error) {
+    progress?.done();
     const status = httpStatus(error);
     const message = redactSecrets(error instanceof Error ? error.message : String(error), [token, io.env.JIRA_API_TOKEN, io.env.JIRA_EMAIL]);
     io.err(`threatloop ${command}: ${status === 401 ? 'GITHUB_TOKEN was refused (401)' : status === 404 ? `${values.repo} not found, or the token cannot read it` : message}`);

@@ -24,6 +24,8 @@ export interface ApplyOptions {
   paceKey: string;
   /** Turns the dashboard's references to issues created in this run into links. */
   resolveIssueRefs?: (body: string, created: ReadonlyMap<string, number>) => string;
+  /** Called as each write goes out, with the writes sent so far (progress). */
+  onWrite?: (writes: number) => void;
 }
 
 export interface ApplyError {
@@ -105,6 +107,7 @@ export async function applyGithubPlan(
     const resumeAt = await options.pacer.beforeWrite(options.paceKey);
     if (resumeAt) throw new StopApplying('rate-limit', 'hourly write allowance used up', resumeAt);
     result.writes++;
+    options.onWrite?.(result.writes);
     return send();
   };
 
@@ -256,7 +259,7 @@ export async function applyGithubPlan(
       try {
         // A rate limit between an edit and its audit comment would lose the comment for good (the next
         // sync sees the edit done): start a unit only when the hour has room for all of it.
-        const resumeAt = cost > 1 ? options.pacer.roomFor(options.paceKey, cost) : undefined;
+        const resumeAt = cost > 1 ? await options.pacer.roomFor(options.paceKey, cost) : undefined;
         if (resumeAt) throw new StopApplying('rate-limit', 'hourly write allowance used up', resumeAt);
         await run(unit);
       } catch (error) {

@@ -1,13 +1,28 @@
 /**
- * Due dates as milestones: one milestone per distinct date, titled from the
- * config template (`Threats due {date}`), reused by title (GitHub titles are
- * unique across open and closed milestones). The date comes from `effectiveDue`
+ * Due dates as milestones: one milestone per period (`issues.milestones.granularity`:
+ * a date, a month or a quarter), titled from the config template
+ * (`Threats due {date}`), reused by title (GitHub titles are unique across
+ * open and closed milestones). The date comes from `effectiveDue`
  * (../due-dates.ts), which every tracker shares.
  */
 import type { ExistingMilestone, GithubOperation } from './state.ts';
 
-export function milestoneTitle(template: string, date: string): string {
-  return template.replaceAll('{date}', date);
+export type MilestoneGranularity = 'date' | 'month' | 'quarter';
+
+/** The period a due date falls in: `2031-02-15` (date), `2031-02` (month), `2031-Q1` (quarter), and its last day. */
+export function milestonePeriod(date: string, granularity: MilestoneGranularity): { label: string; lastDay: string } {
+  if (granularity === 'date') return { label: date, lastDay: date };
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const lastMonth = granularity === 'month' ? month : Math.ceil(month / 3) * 3;
+  // Day 0 of the next month is the last day of this one.
+  const lastDay = new Date(Date.UTC(year, lastMonth, 0)).toISOString().slice(0, 10);
+  const label = granularity === 'month' ? date.slice(0, 7) : `${year}-Q${Math.ceil(month / 3)}`;
+  return { label, lastDay };
+}
+
+export function milestoneTitle(template: string, period: string): string {
+  return template.replaceAll('{date}', period);
 }
 
 /** True when `title` is one threatloop would have made from `template` (so it may take it off an issue). */
@@ -15,7 +30,8 @@ export function isManagedMilestoneTitle(title: string, template: string): boolea
   const pattern = template
     .split('{date}')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('\\d{4}-\\d{2}-\\d{2}');
+    // Any granularity's period: a switch from dates to months takes the old date milestones off.
+    .join('\\d{4}-(?:\\d{2}-\\d{2}|\\d{2}|Q[1-4])');
   return new RegExp(`^${pattern}$`).test(title);
 }
 
@@ -33,22 +49,28 @@ export function findMilestone(milestones: readonly ExistingMilestone[], title: s
 }
 
 /**
- * create-milestone operations (earliest date first) for due dates no milestone
+ * create-milestone operations (earliest period first) for due dates no milestone
  * covers yet, and the title each date resolves to (an existing milestone's
- * exact spelling wins).
+ * exact spelling wins). A period's milestone is due on its last day.
  */
 export function planMilestones(
   dates: Iterable<string>,
   template: string,
   existing: readonly ExistingMilestone[],
+  granularity: MilestoneGranularity = 'date',
 ): { operations: GithubOperation[]; titleOf: Map<string, string> } {
   const operations: GithubOperation[] = [];
   const titleOf = new Map<string, string>();
+  const planned = new Set<string>();
   for (const date of [...new Set(dates)].sort()) {
-    const title = milestoneTitle(template, date);
+    const period = milestonePeriod(date, granularity);
+    const title = milestoneTitle(template, period.label);
     const found = findMilestone(existing, title);
     titleOf.set(date, found?.title ?? title);
-    if (!found) operations.push({ op: 'create-milestone', title, dueOn: milestoneDueOn(date) });
+    if (!found && !planned.has(title)) {
+      planned.add(title);
+      operations.push({ op: 'create-milestone', title, dueOn: milestoneDueOn(period.lastDay) });
+    }
   }
   return { operations, titleOf };
 }

@@ -106,12 +106,14 @@ export function planGithubSync(input: GithubPlanInput): GithubPlan {
   const neededLabels: LabelSpec[] = desired.flatMap((d) => d.labels);
   if (issues.dashboard.enabled) neededLabels.push(dashboardLabel(prefix));
   const operations: GithubOperation[] = missingLabelOperations(neededLabels, state.labels, prefix);
-  const dates = issues.milestones.enabled ? desired.flatMap((d) => (d.due ? [d.due.date] : [])) : [];
-  const milestones = planMilestones(dates, issues.milestones.title, state.milestones);
+  const { granularity } = issues.milestones;
+  const milestonesOn = issues.milestones.enabled && granularity !== 'none';
+  const dates = milestonesOn ? desired.flatMap((d) => (d.due ? [d.due.date] : [])) : [];
+  const milestones = planMilestones(dates, issues.milestones.title, state.milestones, granularity === 'none' ? 'date' : granularity);
   operations.push(...milestones.operations);
 
   for (const d of desired) {
-    d.fields.milestone = d.due && issues.milestones.enabled ? (milestones.titleOf.get(d.due.date) ?? null) : null;
+    d.fields.milestone = d.due && milestonesOn ? (milestones.titleOf.get(d.due.date) ?? null) : null;
     operations.push(...threatOperations(d, input));
   }
   operations.push(...removedThreatOperations(byThreat, graph, context));
@@ -286,7 +288,7 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
     }
   }
 
-  if (config.issues.milestones.enabled) {
+  if (config.issues.milestones.enabled && config.issues.milestones.granularity !== 'none') {
     const current = kept.milestone?.title ?? null;
     const wanted = d.fields.milestone;
     const ours = current !== null && isManagedMilestoneTitle(current, config.issues.milestones.title);

@@ -385,6 +385,53 @@ describe('labels and milestones people set', () => {
   });
 });
 
+describe('milestone granularity', () => {
+  const milestoneOf = (p: GithubPlan) =>
+    p.operations.flatMap((o) => (o.op === 'create-issue' ? [o.fields.milestone] : o.op === 'create-milestone' ? [`${o.title} @ ${o.dueOn}`] : []));
+  const granular = (granularity: string) => ({ config: config({ milestones: { enabled: true, title: 'Threats due {date}', granularity } }) });
+
+  test('date (the default): one milestone per due date, as before', () => {
+    expect(milestoneOf(plan(SMALL_MODEL, emptyState()))).toEqual([
+      'Threats due 2026-03-31 @ 2026-03-31T12:00:00Z',
+      'Threats due 2026-03-31',
+      'Threats due 2026-03-31',
+      null,
+    ]);
+  });
+
+  test('month and quarter: one milestone per period, due on its last day; none: no milestone at all', () => {
+    expect(milestoneOf(plan(SMALL_MODEL, emptyState(), granular('month')))).toEqual([
+      'Threats due 2026-03 @ 2026-03-31T12:00:00Z',
+      'Threats due 2026-03',
+      'Threats due 2026-03',
+      null,
+    ]);
+    expect(milestoneOf(plan(SMALL_MODEL, emptyState(), granular('quarter')))).toEqual([
+      'Threats due 2026-Q1 @ 2026-03-31T12:00:00Z',
+      'Threats due 2026-Q1',
+      'Threats due 2026-Q1',
+      null,
+    ]);
+    expect(milestoneOf(plan(SMALL_MODEL, emptyState(), granular('none')))).toEqual([null, null, null]);
+  });
+
+  test('switching from dates to quarters moves each issue to its quarter (the date milestones were ours)', () => {
+    const state = synced();
+    const p = plan(SMALL_MODEL, state, { ...newCommit, ...granular('quarter') });
+    expect(p.operations.filter((o) => o.op === 'create-milestone')).toHaveLength(1);
+    const moved = p.operations.filter((o) => o.op === 'update-issue' && o.changes.milestone === 'Threats due 2026-Q1');
+    expect(moved).toHaveLength(2);
+  });
+
+  test('many dates, few milestones: 24 due dates over two years make 8 quarters', async () => {
+    const { milestonePeriod } = await import('../../../src/sync/github/milestones.ts');
+    const dates = Array.from({ length: 24 }, (_, i) => `${2026 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-15`);
+    expect(new Set(dates.map((d) => milestonePeriod(d, 'quarter').label)).size).toBe(8);
+    expect(milestonePeriod('2028-02-10', 'month')).toEqual({ label: '2028-02', lastDay: '2028-02-29' });
+    expect(milestonePeriod('2026-11-30', 'quarter')).toEqual({ label: '2026-Q4', lastDay: '2026-12-31' });
+  });
+});
+
 describe('switches and public repositories', () => {
   test('a public repository without opt-in: nothing is filed, the note says how to turn it on', () => {
     const p = plan(SMALL_MODEL, emptyState({ private: false }));

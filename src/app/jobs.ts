@@ -1,0 +1,107 @@
+/**
+ * The work a webhook causes, as jobs a queue can keep (in this process, or in
+ * Redis across replicas and restarts). Job data is plain JSON, validated when
+ * a worker takes it: a job stored by another version or written into Redis
+ * by hand is refused with a message, never half-run.
+ *
+ * - `sync`: one repository, from a commit (push) or its default branch head
+ *   (installation, resume, daily re-evaluation). One at a time per repository.
+ * - `pull-request-refresh`: the check run, context comment and cross-links of
+ *   one pull request event (or the merged comments). One at a time per PR.
+ * - `resume`: a sync that stopped on its write budget or a rate limit,
+ *   delayed until it may write again.
+ * - `daily`: every installed repository synced again once a day (the place
+ *   for date-driven work such as acceptance expiry).
+ */
+import { z } from 'zod';
+import type { ConfigRead } from '../config/load.ts';
+
+const login = z.string().min(1).max(100);
+
+export const SyncJobDataSchema = z.object({
+  installationId: z.number().int().positive(),
+  owner: login,
+  repo: login,
+  /** The pushed commit; absent = the default branch head when the job runs. */
+  sha: z.string().regex(/^[0-9a-f]{40}$/).optional(),
+  branch: z.string().min(1).max(255).optional(),
+  actor: z.string().max(200).optional(),
+  webUrl: z.url().optional(),
+  reason: z.enum(['push', 'installation', 'resume', 'daily']),
+});
+export type SyncJobData = z.infer<typeof SyncJobDataSchema>;
+
+/** The pull request fields the refresh uses (the rest of the webhook payload is not kept). */
+export const PullRequestJobDataSchema = z.object({
+  installationId: z.number().int().positive(),
+  /** `context`: check run, comment, cross-links; `merged`: comments on the referenced threat issues. */
+  work: z.enum(['context', 'merged']),
+  action: z.string().max(50),
+  /** `edited` only: true when the PR was retargeted to another base branch. */
+  baseChanged: z.boolean().default(false),
+  number: z.number().int().positive(),
+  pull_request: z.object({
+    number: z.number().int().positive(),
+    title: z.string(),
+    body: z.string().nullable(),
+    html_url: z.string(),
+    draft: z.boolean().optional(),
+    merged: z.boolean().nullable().optional(),
+    merge_commit_sha: z.string().nullable().optional(),
+    changed_files: z.number().int().nonnegative().optional(),
+    user: z.object({ login: z.string() }).nullable(),
+    head: z.object({ sha: z.string() }),
+    base: z.object({ sha: z.string(), ref: z.string() }),
+  }),
+  repository: z.object({ name: login, full_name: z.string(), private: z.boolean(), owner: z.object({ login }) }),
+});
+export type PullRequestJobData = z.infer<typeof PullRequestJobDataSchema>;
+
+export type JobRequest =
+  /**
+   * `config`: the repository config the webhook already read at `sha`, handed over within this process
+   * only (never stored in Redis: a worker elsewhere reads it again).
+   */
+  | { name: 'sync'; data: SyncJobData; config?: ConfigRead }
+  | { name: 'resume'; data: SyncJobData }
+  | { name: 'pull-request-refresh'; data: PullRequestJobData }
+  | { name: 'daily'; data: Record<string, never> };
+
+export type JobName = JobRequest['name'];
+
+/** The key jobs are serialised on: one repository (sync, resume), one pull request, or the daily sweep. */
+export function jobKey(job: JobRequest): string {
+  switch (job.name) {
+    case 'sync':
+    case 'resume':
+      return repositoryKey(job.data.owner, job.data.repo);
+    case 'pull-request-refresh':
+      // A distinct key from the repository's sync, which a PR comment must not wait hours for.
+      return `${job.data.repository.full_name.toLowerCase()}#pull-${job.data.number}`;
+    case 'daily':
+      return 'daily';
+  }
+}
+
+export function repositoryKey(owner: string, repo: string): string {
+  return `${owner}/${repo}`.toLowerCase();
+}
+
+/** A job read back from a queue: its data checked against its schema, or a message saying what is wrong. */
+export function parseJob(name: string, data: unknown): { ok: true; job: JobRequest } | { ok: false; message: string } {
+  const schema =
+    name === 'sync' || name === 'resume'
+      ? SyncJobDataSchema
+      : name === 'pull-request-refresh'
+        ? PullRequestJobDataSchema
+        : name === 'daily'
+          ? z.object({}).strict()
+          : undefined;
+  if (!schema) return { ok: false, message: `unknown job "${name.slice(0, 50)}"` };
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, message: `job "${name}": ${issue.path.join('.') || '(data)'} ${issue.message}` };
+  }
+  return { ok: true, job: { name, data: parsed.data } as JobRequest };
+}
