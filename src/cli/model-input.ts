@@ -15,6 +15,7 @@ import type { Finding } from '../model/findings.ts';
 import { lintOptionsFromConfig, type LintOptions } from '../model/lint/index.ts';
 import { isoDate } from '../model/schema.ts';
 import { parseYamlSource, sizeFinding, type YamlSource } from '../model/source.ts';
+import { describeArgsError } from './args.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** Prints `threatloop COMMAND: message` and the usage line; returns the usage exit status. */
@@ -36,7 +37,7 @@ export function parseCommandArgs<O extends OptionSpecs>(command: string, usage: 
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options });
   } catch (error) {
-    return { ok: false, exit: usageError(io, command, usage, error instanceof Error ? error.message : String(error)) };
+    return { ok: false, exit: usageError(io, command, usage, describeArgsError(error, options)) };
   }
   const { positionals } = parsed;
   if (positionals.length > 1) {

@@ -21,7 +21,8 @@ import {
   type ImportResult,
 } from '../../model/import/index.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { describeArgsError } from '../args.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { readTextFile } from '../model-input.ts';
 
 const USAGE = 'threatloop import FILE.csv [--output threat-model.yml] [--system-name NAME] [--merge threat-model.yml] [--force] [--today YYYY-MM-DD]';
@@ -40,8 +41,7 @@ const HELP = [
   'Exit status: 0 written (lint errors in the imported data included), 1 nothing imported, 2 usage error.',
 ].join('\n');
 
-export const importCommand: Command = {
-  summary: 'turn a spreadsheet (CSV export) of threats into threat-model.yml',
+export const importCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runImport,
 };
@@ -55,22 +55,18 @@ function runImport(args: string[], io: CliIo): number {
     io.err(`threatloop import: ${message}`);
     return EXIT.failed;
   };
+  const options = {
+    output: { type: 'string', short: 'o' },
+    'system-name': { type: 'string' },
+    merge: { type: 'string' },
+    force: { type: 'boolean' },
+    today: { type: 'string' },
+  } as const;
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        'system-name': { type: 'string' },
-        merge: { type: 'string' },
-        force: { type: 'boolean' },
-        today: { type: 'string' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options });
   } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
+    return usageError(describeArgsError(error, options));
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the CSV file to import' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);

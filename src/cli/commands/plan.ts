@@ -11,7 +11,7 @@ import { formatPlan, summarisePlan } from '../../sync/format-plan.ts';
 import type { RepoState, SyncContext } from '../../sync/github-state.ts';
 import { planJiraDryRun } from '../../sync/jira-dry-run.ts';
 import { planGithubSync } from '../../sync/plan.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
 import { runRemotePlan } from './sync.ts';
 
@@ -32,8 +32,7 @@ const HELP = [
   'Exit status: 0 planned, 1 the model or config has errors (nothing planned), 2 usage error.',
 ].join('\n');
 
-export const planCommand: Command = {
-  summary: 'show what a GitHub sync would write (a dry run)',
+export const planCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runPlan,
 };

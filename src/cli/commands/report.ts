@@ -10,7 +10,7 @@ import { hasErrors, type Finding } from '../../model/findings.ts';
 import { lintModelText } from '../../model/lint/index.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { renderReport } from '../../render/report.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { lintOptions, readModelCommandInput, requireModelText, usageError } from '../model-input.ts';
 
 const USAGE = 'threatloop report [FILE] [--output PATH] [--config PATH] [--today YYYY-MM-DD]';
@@ -23,8 +23,7 @@ const HELP = [
   'Exit status: 0 report written, 1 the model has lint errors (printed instead) or cannot be read/written, 2 usage error.',
 ].join('\n');
 
-export const reportCommand: Command = {
-  summary: 'write the threat model report (Markdown with a Mermaid data-flow diagram)',
+export const reportCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runReport,
 };

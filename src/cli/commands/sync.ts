@@ -15,7 +15,7 @@ import { createTokenClient, realDelay, webUrlFor, WritePacer, type Delay, type G
 import { jiraSyncExtension } from '../../sync/jira-extension.ts';
 import { describeSync, runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { redactSecrets } from '../../sync/redact-secrets.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { parseCommandArgs, readWorkingTree, usageError } from '../model-input.ts';
 
 const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--dry-run] [--format text|json]';
@@ -45,8 +45,7 @@ export interface RemoteOptions {
   now?: Date;
 }
 
-export const syncCommand: Command = {
-  summary: 'apply the GitHub issue sync with a token (GITHUB_TOKEN)',
+export const syncCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: (args, io) => runRemoteSync('sync', args, io, { dryRun: false }),
 };
