@@ -5,6 +5,7 @@
 import { benchCvss } from './cvss.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 import { benchSync } from './sync.bench.ts';
 
 interface Figure {
@@ -17,6 +18,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['CVSS scoring (target: over 1,000,000 scores per second)', benchCvss],
   ['Load + validate + lint (target: under 1 s and under 200 MB peak RSS)', benchLint],
   ['Pull request file matching (target: 3,000 files x 1,000 components under 100 ms)', benchPrMatch],
+  ['CLI start-up, whole process (target: cvss and lint under 300 ms)', benchStartup],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
 ];
 
