@@ -103,3 +103,22 @@ describe('app.yml', () => {
     expect(manifest.public).toBe(false);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable the server reads, and holds no secret', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const appDir = new URL('../../src/app/', import.meta.url);
+    const read = new Set<string>();
+    for (const file of readdirSync(appDir)) {
+      const text = readFileSync(new URL(file, appDir), 'utf8');
+      for (const m of text.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) read.add(m[1]!);
+    }
+    // Probot's own (createProbot and its logger) and the Jira client's.
+    for (const name of ['LOG_LEVEL', 'LOG_FORMAT', 'REDIS_URL', 'JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN']) read.add(name);
+    expect([...read].filter((name) => !documented.has(name))).toEqual([]);
+    for (const secret of ['PRIVATE_KEY', 'WEBHOOK_SECRET']) expect(example).toMatch(new RegExp(`^${secret}=$`, 'm'));
+    expect(example).not.toContain('BEGIN');
+  });
+});
