@@ -83,6 +83,7 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer | '
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onError);
+      req.off('close', onClose);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -95,10 +96,15 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer | '
     };
     const onEnd = () => finish(Buffer.concat(chunks, size));
     const onError = () => finish('aborted');
+    // A client that goes away mid-body may close without 'end' or 'error'.
+    const onClose = () => {
+      if (!req.complete) onError();
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('aborted', onError);
+    req.on('close', onClose);
   });
 }
 

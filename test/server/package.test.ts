@@ -18,6 +18,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubStandin } from '../helpers/github-standin.ts';
+import { listening } from '../helpers/server-process.ts';
 import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { testPrivateKey } from '../helpers/probot.ts';
 
@@ -87,10 +88,8 @@ beforeAll(async () => {
   });
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('Listening on') && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-  if (!output.includes('Listening on')) throw new Error(`the packaged server did not start: ${output}`);
-}, 180_000);
+  await listening(child, () => output, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null) {

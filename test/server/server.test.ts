@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubStandin } from '../helpers/github-standin.ts';
+import { listening } from '../helpers/server-process.ts';
 import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { testPrivateKey } from '../helpers/probot.ts';
@@ -82,9 +83,8 @@ beforeAll(async () => {
   child = spawn(process.execPath, ['bin/threatloop-server.js'], { cwd: ROOT, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
   child.stderr!.on('data', (chunk) => (output += String(chunk)));
-  await until(() => output.includes('Listening on') || child.exitCode !== null, 'the server to listen', 30_000);
-  if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-}, 40_000);
+  await listening(child, () => output, 60_000);
+}, 70_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null) {
