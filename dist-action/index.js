@@ -74518,14 +74518,6 @@ usage: ${command.usage}`);
     return EXIT.failed;
   }
 }
-var processIo = {
-  out: (text2) => process.stdout.write(`${text2}
-`),
-  err: (text2) => process.stderr.write(`${text2}
-`),
-  cwd: process.cwd(),
-  env: process.env
-};
 
 // src/cli/action.ts
 var ACTION_COMMANDS = ["lint", "sync", "plan"];

@@ -69,10 +69,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   }
 }
-
-export const processIo: CliIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  cwd: process.cwd(),
-  env: process.env,
-};
