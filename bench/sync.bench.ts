@@ -47,7 +47,7 @@ function changeOneThreat(text: string): string {
   return `${text.slice(0, end)} (revised)${text.slice(end)}`;
 }
 
-async function measure(label: string, modelText: string): Promise<SyncFigure[]> {
+export async function measure(label: string, modelText: string): Promise<SyncFigure[]> {
   const github = await GitHubStandin.start();
   try {
     github.addRepo({ owner: 'acme', name: 'bench', private: true, assignees: [] });

@@ -18,11 +18,20 @@
  * response waits until every handler that started and every queued sync has
  * settled. GitHub stops waiting after 10 s and records such a delivery as
  * timed out; the sync still completes (within the platform's time limit).
+ *
+ * The same start-up rules as `npm start` (startup.ts): no empty or default
+ * webhook secret, a parseable private key. The webhook gate (webhook-gate.ts)
+ * comes first: a body over WEBHOOK_MAX_BYTES gets 413 before it is read, a
+ * bad signature 400 with no payload in the log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createNodeMiddleware, createProbot, type Options, type Probot } from 'probot';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createThreatloopApp, ROUTES, type Route, type ThreatloopApp } from './index.ts';
 import { AppOctokit, type AppOptions } from './runtime.ts';
+import { planStartup } from './startup.ts';
+import { createWebhookGate, DEFAULT_WEBHOOK_PATH } from './webhook-gate.ts';
 
 export type ThreatloopMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: Error) => void) => Promise<boolean>;
 
@@ -40,24 +49,31 @@ export interface ThreatloopHandler {
   probot: Probot;
 }
 
-/** The variables without which webhooks cannot be trusted or answered (Probot itself names a missing private key). */
-const REQUIRED_ENV = ['APP_ID', 'WEBHOOK_SECRET'] as const;
-
 export async function createThreatloopMiddleware(
   env: NodeJS.ProcessEnv = process.env,
   options: ThreatloopMiddlewareOptions = {},
 ): Promise<ThreatloopHandler> {
   // Probot accepts an empty WEBHOOK_SECRET, which would verify signatures made with the empty key.
-  const missing = REQUIRED_ENV.filter((name) => !env[name]);
-  if (missing.length > 0) throw new Error(`threatloop: set ${missing.join(' and ')} in the function's environment`);
+  const plan = planStartup(env, { readFile: (path) => readFileSync(resolve(path), 'utf8') });
+  if (plan.kind !== 'serve') {
+    const problems = plan.kind === 'refuse' ? plan.problems : ['APP_ID is not set (the setup flow needs `npm start`; a function cannot run it).'];
+    throw new Error(`threatloop: not starting: ${problems.join(' ')}`);
+  }
+  const { config } = plan;
 
   const running = new Set<Promise<unknown>>();
   // With Redis the function only enqueues (role `web`): the response goes as soon as the jobs are stored,
   // and a worker (`THREATLOOP_ROLE=worker`) runs them.
   const queued = env.REDIS_URL ? ({ redis: { url: env.REDIS_URL }, role: 'web' } as const) : {};
   const app = createThreatloopApp({ ...queued, ...options.app, env }, ROUTES.map((route) => tracked(route, running)));
-  const probot = createProbot({ env, overrides: { Octokit: AppOctokit, ...options.probot } });
+  const probot = createProbot({
+    env,
+    overrides: { appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, Octokit: AppOctokit, ...options.probot },
+  });
   const probotMiddleware = await createNodeMiddleware(app.app, { probot });
+  const path = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
+  const gate = createWebhookGate({ path, secret: config.webhookSecret, maxBytes: config.webhookMaxBytes, log: probot.log.child({ name: 'webhook-gate' }) });
+  for (const warning of config.warnings) probot.log.warn(warning);
 
   // Every handler that has started and every sync it queued (a handler queues before it returns).
   const settled = async () => {
@@ -66,6 +82,7 @@ export async function createThreatloopMiddleware(
   };
 
   const middleware: ThreatloopMiddleware = async (req, res, next) => {
+    if ((await gate(req, res)) === 'answered') return true;
     const held = holdResponseEnd(res);
     let answered = false;
     try {

@@ -20,7 +20,7 @@ import type { Timers } from './repo-queue.ts';
  * write queue and our pacer keep already; the 3 s made a first sync 2.2 s a write. A defaults
  * function, because Probot replaces a `throttle` object given as plain defaults.
  */
-export const AppOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+export const AppOctokit: typeof ProbotOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
   ...options,
   throttle: { ...options.throttle, triggersNotification: () => false },
 }));

@@ -1,49 +1,72 @@
 /**
- * The GitHub Action's entry (`action.yml` runs `node src/cli/action.ts` in the
- * caller's workspace): the action's inputs arrive as INPUT_* variables and
- * become one CLI run. `actionArgs` is the whole mapping, pure; `runAction`
- * only runs it.
+ * The GitHub Action's entry. action.yml runs the bundle of this file
+ * (`dist-action/index.js`, built by scripts/build-action.ts) on the runner's
+ * Node 24: no install at run time. The runner hands the inputs over as
+ * INPUT_<NAME> variables (the input's name upper-cased, hyphens kept:
+ * `sarif-file` is INPUT_SARIF-FILE) and they become one CLI run.
+ * `actionArgs` is the whole mapping, pure; `runAction` runs it and reports
+ * the way a workflow shows things:
+ * - findings as workflow annotations (`::error file=…,line=…,col=…::…`),
+ *   errors first, at most MAX_ANNOTATIONS of them;
+ * - a job summary ($GITHUB_STEP_SUMMARY) with the counts and the planned writes;
+ * - outputs ($GITHUB_OUTPUT): errors, warnings, sarif-file, planned-writes.
+ * The model is untrusted text (a fork's pull request can change it), so the
+ * CLI's own output is printed between `::stop-commands::` markers: nothing
+ * in it can be read as a workflow command.
  *
  * The token goes to the CLI as GITHUB_TOKEN for sync and plan only, never on
- * the command line; lint sees no token at all. With `sarif-file`, lint writes
- * SARIF there (for github/codeql-action/upload-sarif) and prints the findings
- * as text for the job log.
+ * the command line; lint sees no token at all.
+ *
+ * The config (`--config`, default .github/threatloop.yml) is read by the
+ * CLI's working-tree reader (src/cli/model-input.ts `readWorkingTree`); that
+ * reader is where `_extends` lands once the one config loader does it for the
+ * CLI, the Action and the app alike.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
+import type { Finding } from '../model/findings.ts';
+import { summarisePlan } from '../sync/github/format-plan.ts';
+import type { GithubOperation } from '../sync/github/state.ts';
 import { EXIT, type CliIo } from './io.ts';
-import { main, processIo } from './main.ts';
+import { main } from './main.ts';
 
 export const ACTION_COMMANDS = ['lint', 'sync', 'plan', 'evidence'] as const;
 export type ActionCommand = (typeof ACTION_COMMANDS)[number];
 
-/** The variables action.yml sets from its inputs (composite actions do not export inputs themselves). */
+/** The variables the runner sets from action.yml's inputs (see the comment at the top). */
 export const ACTION_INPUTS = {
   command: 'INPUT_COMMAND',
   model: 'INPUT_MODEL',
   config: 'INPUT_CONFIG',
   format: 'INPUT_FORMAT',
-  sarifFile: 'INPUT_SARIF_FILE',
+  sarifFile: 'INPUT_SARIF-FILE',
   token: 'INPUT_TOKEN',
-  jiraHost: 'INPUT_JIRA_HOST',
-  jiraEmail: 'INPUT_JIRA_EMAIL',
-  jiraApiToken: 'INPUT_JIRA_API_TOKEN',
+  jiraHost: 'INPUT_JIRA-HOST',
+  jiraEmail: 'INPUT_JIRA-EMAIL',
+  jiraApiToken: 'INPUT_JIRA-API-TOKEN',
   output: 'INPUT_OUTPUT',
-  appLogin: 'INPUT_APP_LOGIN',
+  appLogin: 'INPUT_APP-LOGIN',
 } as const;
+
+/** GitHub shows 10 error and 10 warning annotations per step and 50 per job; more only hide each other. */
+export const MAX_ANNOTATIONS = 50;
+/** Findings listed in the job summary (all of them are in the log). */
+const MAX_SUMMARY_FINDINGS = 30;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ActionRun {
   command: ActionCommand;
-  /** The CLI's arguments, e.g. `['sync', '--repo', 'acme/app']`. */
+  /** The CLI's arguments for the log, in the chosen format, e.g. `['sync', '--repo', 'acme/app']`. */
   argv: string[];
+  /** The same run as JSON, which the action reads for annotations, the summary and the outputs (evidence: none). */
+  jsonArgv?: string[];
   /** The CLI's environment: the runner's, without INPUT_*; credentials only where the command uses them. */
   env: Record<string, string | undefined>;
-  /** Lint with `sarif-file`: `argv` prints SARIF, written here (relative to the workspace)... */
+  /** Lint with `sarif-file`: SARIF (from `sarifArgv`) is written here, relative to the workspace. */
   sarifFile?: string;
-  /** ...then `logArgv` prints the same findings in the log's format. */
-  logArgv?: string[];
+  sarifArgv?: string[];
 }
 
 export type ActionArgs = { ok: true; run: ActionRun } | { ok: false; message: string };
@@ -95,12 +118,27 @@ export function actionArgs(env: Env): ActionArgs {
   const file = model === undefined ? [] : model.startsWith('-') ? ['--', model] : [model];
   const withFormat = (f: string | undefined) => [command, ...options, ...(f ? ['--format', f] : []), ...file];
 
-  if (!sarifFile) return { ok: true, run: { command, argv: withFormat(format), env: cliEnv } };
-  const logFormat = format === undefined || format === 'sarif' ? 'text' : format;
-  return { ok: true, run: { command, argv: withFormat('sarif'), env: cliEnv, sarifFile, logArgv: withFormat(logFormat) } };
+  // The log shows findings as text when SARIF goes to a file (or was asked for: annotations carry the rest).
+  const logFormat = format === 'sarif' && sarifFile ? 'text' : format;
+  const run: ActionRun = { command, argv: withFormat(logFormat), jsonArgv: withFormat('json'), env: cliEnv };
+  if (sarifFile) Object.assign(run, { sarifFile, sarifArgv: withFormat('sarif') });
+  return { ok: true, run };
 }
 
 export type CliMain = (argv: string[], io: CliIo) => Promise<number>;
+
+/** What the action learnt from the JSON run. */
+export interface ActionResult {
+  command: ActionCommand;
+  findings: Finding[];
+  /** sync and plan: the writes the plan holds (an issue created closed counts twice). */
+  plannedWrites?: number;
+  applied?: number;
+  remaining?: number;
+  /** sync and plan: the outcome's one-line title. */
+  title?: string;
+  sarifFile?: string;
+}
 
 /** Runs the mapped CLI command; `cli` is the CLI's `main` (tests pass one with fast pacing). */
 export async function runAction(env: Env, io: Omit<CliIo, 'env'>, cli: CliMain = main): Promise<number> {
@@ -109,21 +147,173 @@ export async function runAction(env: Env, io: Omit<CliIo, 'env'>, cli: CliMain =
     io.err(`threatloop action: ${mapped.message}`);
     return EXIT.usage;
   }
-  const { argv, env: cliEnv, sarifFile, logArgv } = mapped.run;
-  if (!sarifFile || !logArgv) return cli(argv, { ...io, env: cliEnv });
+  const run = mapped.run;
+  const cliIo = { ...io, env: run.env };
+  if (!run.jsonArgv) {
+    // evidence: one run that writes the pack; its log is the output.
+    const log = await captured(cli, run.argv, cliIo);
+    untrusted(io, () => {
+      log.out.forEach((line) => io.out(line));
+      log.err.forEach((line) => io.err(line));
+    });
+    return log.exit;
+  }
+  // A sync writes: it runs once, as JSON, and the log is written from that. Lint and plan only read,
+  // so the log is the CLI's own output in the chosen format and the JSON is a second, silent run.
+  const once = run.command === 'sync';
+  const json = await captured(cli, run.jsonArgv, cliIo);
+  const log = once ? json : await captured(cli, run.argv, cliIo);
+  untrusted(io, () => {
+    if (once && run.argv.includes('json')) log.out.forEach((line) => io.out(line));
+    else if (once) io.out(syncLogLines(json.out.join('\n')).join('\n'));
+    else log.out.forEach((line) => io.out(line));
+    log.err.forEach((line) => io.err(line));
+  });
+  if (json.exit === EXIT.usage) return json.exit;
 
-  const sarif: string[] = [];
-  const exit = await cli(argv, { ...io, out: (text) => sarif.push(text), env: cliEnv });
-  // Usage errors print no SARIF; lint errors do, and the file is what code scanning annotates.
-  if (exit === EXIT.usage) return exit;
-  const path = resolve(io.cwd, sarifFile);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${sarif.join('\n')}\n`);
-  await cli(logArgv, { ...io, env: cliEnv });
-  io.out(`threatloop: SARIF written to ${sarifFile}`);
-  return exit;
+  const result = readResult(run.command, json.out.join('\n'));
+  if (run.sarifFile && run.sarifArgv) {
+    const sarif = await captured(cli, run.sarifArgv, cliIo);
+    const path = resolve(io.cwd, run.sarifFile);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${sarif.out.join('\n')}\n`);
+    result.sarifFile = run.sarifFile;
+    io.out(`threatloop: SARIF written to ${run.sarifFile}`);
+  }
+  for (const line of annotationLines(result.findings)) io.out(line);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, jobSummary(result));
+  if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, outputLines(actionOutputs(result)));
+  return json.exit;
+}
+
+async function captured(cli: CliMain, argv: string[], io: CliIo): Promise<{ exit: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const exit = await cli(argv, { ...io, out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { exit, out, err };
+}
+
+/** Prints `print`'s output with workflow commands switched off (`::stop-commands::`), resumed after. */
+function untrusted(io: Omit<CliIo, 'env'>, print: () => void): void {
+  const token = randomUUID();
+  io.out(`::stop-commands::${token}`);
+  try {
+    print();
+  } finally {
+    io.out(`::${token}::`);
+  }
+}
+
+/** The JSON run's findings and, for sync and plan, the writes. Output that is not JSON reads as nothing. */
+export function readResult(command: ActionCommand, text: string): ActionResult {
+  let parsed: { findings?: Finding[]; operations?: GithubOperation[]; applied?: number; remaining?: number; title?: string } = {};
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    // A run that failed before printing JSON (a refused token): its message is in the log.
+  }
+  const findings = Array.isArray(parsed.findings) ? parsed.findings : [];
+  if (command === 'lint') return { command, findings };
+  const operations = Array.isArray(parsed.operations) ? parsed.operations : [];
+  return {
+    command,
+    findings,
+    plannedWrites: summarisePlan({ operations, notes: [] }).writes,
+    ...(typeof parsed.applied === 'number' ? { applied: parsed.applied } : {}),
+    ...(typeof parsed.remaining === 'number' ? { remaining: parsed.remaining } : {}),
+    ...(typeof parsed.title === 'string' ? { title: parsed.title } : {}),
+  };
+}
+
+function syncLogLines(text: string): string[] {
+  const result = readResult('sync', text);
+  if (result.title === undefined) return [];
+  return [result.title, `writes: ${result.plannedWrites} planned, ${result.applied ?? 0} applied, ${result.remaining ?? 0} remaining`];
+}
+
+/** `::error file=…,line=…::message` per finding, errors first, at most `limit`, then a notice for the rest. */
+export function annotationLines(findings: readonly Finding[], limit = MAX_ANNOTATIONS): string[] {
+  const ordered = [...findings.filter((f) => f.level === 'error'), ...findings.filter((f) => f.level !== 'error')];
+  const lines = ordered.slice(0, limit).map((f) => {
+    const properties: [string, string | number][] = [
+      ['file', f.file],
+      ['line', f.start.line],
+      ['col', f.start.column],
+    ];
+    if (f.end) {
+      properties.push(['endLine', f.end.line]);
+      // GitHub takes an end column only on a one-line range.
+      if (f.end.line === f.start.line) properties.push(['endColumn', f.end.column]);
+    }
+    properties.push(['title', `threatloop ${f.rule}`]);
+    const list = properties.map(([name, value]) => `${name}=${escapeProperty(String(value))}`).join(',');
+    return `::${f.level === 'error' ? 'error' : 'warning'} ${list}::${escapeData(f.message)}`;
+  });
+  if (ordered.length > limit) lines.push(`::notice::${ordered.length - limit} more findings are not annotated; all of them are in the log above`);
+  return lines;
+}
+
+/** Workflow command escaping, as @actions/core does it. */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function actionOutputs(result: ActionResult): Record<'errors' | 'warnings' | 'sarif-file' | 'planned-writes', string> {
+  const errors = result.findings.filter((f) => f.level === 'error').length;
+  return {
+    errors: String(errors),
+    warnings: String(result.findings.length - errors),
+    'sarif-file': result.sarifFile ?? '',
+    'planned-writes': result.plannedWrites === undefined ? '' : String(result.plannedWrites),
+  };
+}
+
+/** `name=value` lines for $GITHUB_OUTPUT (values are one line each). */
+export function outputLines(outputs: Record<string, string>): string {
+  return Object.entries(outputs)
+    .map(([name, value]) => `${name}=${value.replace(/[\r\n]/g, ' ')}\n`)
+    .join('');
+}
+
+/** The job summary: counts, the planned writes, the first findings. Model text is escaped for Markdown. */
+export function jobSummary(result: ActionResult): string {
+  const outputs = actionOutputs(result);
+  const lines = [`### Threat model: ${result.command}`, ''];
+  if (result.title) lines.push(markdownText(result.title), '');
+  lines.push('| errors | warnings |' + (result.plannedWrites === undefined ? '' : ' planned writes | applied | remaining |'));
+  lines.push('| ---: | ---: |' + (result.plannedWrites === undefined ? '' : ' ---: | ---: | ---: |'));
+  lines.push(
+    `| ${outputs.errors} | ${outputs.warnings} |` +
+      (result.plannedWrites === undefined ? '' : ` ${result.plannedWrites} | ${result.applied ?? 0} | ${result.remaining ?? 0} |`),
+  );
+  if (result.findings.length > 0) {
+    lines.push('', '| where | level | rule | finding |', '| --- | --- | --- | --- |');
+    for (const f of result.findings.slice(0, MAX_SUMMARY_FINDINGS)) {
+      lines.push(`| ${markdownText(`${f.file}:${f.start.line}:${f.start.column}`)} | ${f.level} | ${f.rule} | ${markdownText(f.message)} |`);
+    }
+    if (result.findings.length > MAX_SUMMARY_FINDINGS) lines.push('', `…and ${result.findings.length - MAX_SUMMARY_FINDINGS} more in the log.`);
+  }
+  if (result.sarifFile) lines.push('', `SARIF: \`${result.sarifFile}\``);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Text from the model inside a table cell: no cell breaks, no HTML, no mentions or issue links. */
+function markdownText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@\u200b')
+    .replace(/#/g, '#\u200b');
 }
 
 if (import.meta.main) {
-  process.exitCode = await runAction(process.env, processIo);
+  process.exitCode = await runAction(process.env, {
+    out: (text) => void process.stdout.write(`${text}\n`),
+    err: (text) => void process.stderr.write(`${text}\n`),
+    cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
+  });
 }

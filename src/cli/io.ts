@@ -16,3 +16,14 @@ export interface Command {
   usage: string;
   run: (args: string[], io: CliIo) => number | Promise<number>;
 }
+
+/** A command module's export: the summary lives in the command table (src/cli/main.ts). */
+export type CommandModule = Omit<Command, 'summary'>;
+
+/** A command loaded only when it runs, so each command pays only for what it imports. */
+export interface LazyCommand {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export type CommandEntry = Command | LazyCommand;

@@ -1,35 +1,26 @@
-#!/usr/bin/env node
 /**
  * `threatloop <command>`: the CLI front door. It only routes to commands;
- * each command parses its own arguments and returns an exit code.
+ * each command parses its own arguments and returns an exit code. Commands
+ * are loaded when they run (dynamic imports), so `cvss` does not pay for
+ * Octokit, jira.js or the report renderer.
  */
-import { pathToFileURL } from 'node:url';
-import { cvssCommand } from './commands/cvss.ts';
-import { diffCommand } from './commands/diff.ts';
-import { evidenceCommand } from './commands/evidence.ts';
-import { exportCommand } from './commands/export.ts';
-import { importCommand } from './commands/import.ts';
-import { lintCommand } from './commands/lint.ts';
-import { planCommand } from './commands/plan.ts';
-import { reportCommand } from './commands/report.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { syncCommand } from './commands/sync.ts';
-import { vexCommand } from './commands/vex.ts';
+import { didYouMean } from '../model/validate.ts';
 import { redactSecrets } from '../security/redact-secrets.ts';
-import { EXIT, type CliIo, type Command } from './io.ts';
+import { EXIT, type CliIo, type Command, type CommandEntry } from './io.ts';
 
-export const COMMANDS: Record<string, Command> = {
-  cvss: cvssCommand,
-  diff: diffCommand,
-  evidence: evidenceCommand,
-  export: exportCommand,
-  import: importCommand,
-  lint: lintCommand,
-  plan: planCommand,
-  report: reportCommand,
-  schema: schemaCommand,
-  sync: syncCommand,
-  vex: vexCommand,
+/** The command table: a summary for `--help`, and the module that runs it, loaded on use. */
+export const COMMANDS: Record<string, CommandEntry> = {
+  cvss: { summary: 'score CVSS v3.0/v3.1/v4.0 vectors', load: async () => (await import('./commands/cvss.ts')).cvssCommand },
+  diff: { summary: 'the threats added, removed and changed between two models or two git revisions', load: async () => (await import('./commands/diff.ts')).diffCommand },
+  evidence: { summary: "build the auditor's evidence pack from GitHub (report, traceability, model, SARIF, manifest)", load: async () => (await import('./commands/evidence.ts')).evidenceCommand },
+  export: { summary: 'write the model as Open Threat Model, CycloneDX TM-BOM or CSV', load: async () => (await import('./commands/export.ts')).exportCommand },
+  import: { summary: 'turn a threat model from another tool, or a spreadsheet (CSV), into threat-model.yml', load: async () => (await import('./commands/import.ts')).importCommand },
+  lint: { summary: 'check the threat model (schema, references, CVSS, closure checklist)', load: async () => (await import('./commands/lint.ts')).lintCommand },
+  plan: { summary: 'show what a GitHub sync would write (a dry run)', load: async () => (await import('./commands/plan.ts')).planCommand },
+  report: { summary: 'write the threat model report: Markdown, self-contained HTML, or the traceability matrix as CSV', load: async () => (await import('./commands/report.ts')).reportCommand },
+  schema: { summary: 'print the JSON Schema of threat-model.yml (for editors)', load: async () => (await import('./commands/schema.ts')).schemaCommand },
+  sync: { summary: 'apply the GitHub issue sync with a token (GITHUB_TOKEN)', load: async () => (await import('./commands/sync.ts')).syncCommand },
+  vex: { summary: 'write a CycloneDX VEX document for the CVEs that mitigated threats answer', load: async () => (await import('./commands/vex.ts')).vexCommand },
 };
 
 function help(): string {
@@ -45,6 +36,11 @@ function help(): string {
   ].join('\n');
 }
 
+/** A table entry as a runnable command: a lazy one is loaded, a plain Command is itself. */
+async function resolveCommand(entry: CommandEntry): Promise<Command> {
+  return 'load' in entry ? { summary: entry.summary, ...(await entry.load()) } : entry;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -57,16 +53,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(pkg.version);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.err(`threatloop: unknown command "${name}"\n\n${help()}`);
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    const hint = didYouMean(name, Object.keys(COMMANDS));
+    io.err(`threatloop: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ''}\n\n${help()}`);
     return EXIT.usage;
   }
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(`${command.summary}\n\nusage: ${command.usage}`);
-    return EXIT.ok;
-  }
   try {
+    const command = await resolveCommand(entry);
+    if (args.includes('--help') || args.includes('-h')) {
+      io.out(`${command.summary}\n\nusage: ${command.usage}`);
+      return EXIT.ok;
+    }
     return await command.run(args, io);
   } catch (error) {
     // Last resort: a bug, not bad input (bad input is reported as findings). No stack for users.
@@ -74,16 +72,4 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`threatloop ${name}: ${redactSecrets(message, [io.env.GITHUB_TOKEN, io.env.JIRA_API_TOKEN, io.env.JIRA_EMAIL])}`);
     return EXIT.failed;
   }
-}
-
-export const processIo: CliIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  ...(process.stderr.isTTY ? { terminal: (text: string) => void process.stderr.write(text) } : {}),
-  cwd: process.cwd(),
-  env: process.env,
-};
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main(process.argv.slice(2), processIo);
 }

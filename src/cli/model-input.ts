@@ -19,6 +19,7 @@ import { parseYamlSource, type YamlSource } from '../model/source.ts';
 import { assessModelInput, type FileRead, type InputReader, type ModelInput } from '../input/pipeline.ts';
 import { formatFindingsSummary, formatFindingsText } from '../render/findings.ts';
 import { MAX_SBOM_BYTES, readSbom, type Sbom } from '../sbom/read.ts';
+import { describeArgsError } from './args.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** Prints `threatloop COMMAND: message` and the usage line; returns the usage exit status. */
@@ -40,7 +41,7 @@ export function parseCommandArgs<O extends OptionSpecs>(command: string, usage: 
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options });
   } catch (error) {
-    return { ok: false, exit: usageError(io, command, usage, error instanceof Error ? error.message : String(error)) };
+    return { ok: false, exit: usageError(io, command, usage, describeArgsError(error, options)) };
   }
   const { positionals } = parsed;
   if (positionals.length > 1) {

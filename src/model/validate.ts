@@ -42,6 +42,8 @@ function flattenIssues(issues: readonly Issue[], root: unknown, prefix: Property
 }
 
 function describeUnionMismatch(value: unknown): string {
+  // A missing key reaches a union as undefined: the user left it out, nothing has a wrong type.
+  if (value === undefined) return 'is required';
   return `has the wrong type (${typeName(value)})`;
 }
 
@@ -203,6 +205,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function typeName(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

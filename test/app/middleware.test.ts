@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createThreatloopMiddleware, type ThreatloopHandler } from '../../src/app/middleware.ts';
@@ -49,9 +49,9 @@ interface Mounted {
 }
 
 /** The handler as a serverless platform or an Express app mounts it; other paths fall through to `next`. */
-async function mount(app: Omit<AppOptions, 'env'> = {}): Promise<Mounted> {
+async function mount(app: Omit<AppOptions, 'env'> = {}, env: NodeJS.ProcessEnv = {}): Promise<Mounted> {
   const logs: LogEntry[] = [];
-  const handler = await createThreatloopMiddleware(functionEnv(), {
+  const handler = await createThreatloopMiddleware({ ...functionEnv(), ...env }, {
     app: { delay: async () => undefined, writeIntervalMs: 0, now: () => new Date('2030-01-01T12:00:00Z'), timers: new ManualTimers(), ...app },
     probot: { Octokit: TestOctokit, log: recordingLogger(logs) },
   });
@@ -187,8 +187,90 @@ describe('createThreatloopMiddleware', () => {
     }
   });
 
-  it('refuses to start without WEBHOOK_SECRET (Probot would verify signatures made with an empty key)', async () => {
+  it('refuses to start without WEBHOOK_SECRET (Probot would verify signatures made with an empty key) or with "development"', async () => {
     const { WEBHOOK_SECRET: _secret, ...env } = functionEnv();
-    await expect(createThreatloopMiddleware(env)).rejects.toThrow(/WEBHOOK_SECRET/);
+    await expect(createThreatloopMiddleware(env)).rejects.toThrow(/WEBHOOK_SECRET is not set/);
+    await expect(createThreatloopMiddleware({ ...env, WEBHOOK_SECRET: 'development' })).rejects.toThrow(/Probot's default "development"/);
+    await expect(createThreatloopMiddleware({ ...functionEnv(), PRIVATE_KEY: 'not a key' })).rejects.toThrow(/PRIVATE_KEY is not a PEM private key/);
+  });
+});
+
+describe('the webhook gate (body limit before signature verification, no payload in logs)', () => {
+  const LIMIT = 64 * 1024;
+
+  /** A POST that announces `declared` bytes but sends only `sent`: the answer must come before the rest. */
+  function postPartial(url: string, declared: number | 'chunked', sent: number): Promise<{ status: number; body: string }> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const req = request({
+        host: hostname,
+        port,
+        method: 'POST',
+        path: '/api/github/webhooks',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-github-delivery': 'delivery-big',
+          'x-hub-signature-256': 'sha256=00',
+          ...(declared === 'chunked' ? {} : { 'content-length': String(declared) }),
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += String(chunk)));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      req.on('error', (error) => reject(error));
+      req.write(Buffer.alloc(sent, 'x'));
+    });
+  }
+
+  it('answers 413 to a Content-Length over WEBHOOK_MAX_BYTES before the body arrives', async () => {
+    const { url, logs, handler } = await mount({}, { WEBHOOK_MAX_BYTES: String(LIMIT) });
+    // 200 MB announced, 1 KB sent: the answer cannot wait for the body.
+    const answer = await postPartial(url, 200 * 1024 * 1024, 1024);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({ error: `payload larger than ${LIMIT} bytes` });
+    await handler.app.idle();
+    expect(standin.github.requests).toEqual([]);
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual(['webhook refused: body larger than WEBHOOK_MAX_BYTES']);
+  });
+
+  it('cuts a chunked body off at the limit', async () => {
+    const { url } = await mount({}, { WEBHOOK_MAX_BYTES: String(LIMIT) });
+    const answer = await postPartial(url, 'chunked', LIMIT + 4096);
+    expect(answer.status).toBe(413);
+  });
+
+  it('refuses a forged signature with one log line that holds neither the payload nor any part of it', async () => {
+    const { url, logs, handler } = await mount();
+    const marker = 'PAYLOAD-MARKER-7f3a';
+    const body = JSON.stringify({ ref: 'refs/heads/main', note: marker.repeat(1000), installation: { id: 1 }, repository: { full_name: 'acme/app' } });
+    const response = await sendWebhook(url, body, 'not-the-secret');
+    expect(response.status).toBe(400);
+    await handler.app.idle();
+    const logged = JSON.stringify(logs);
+    expect(logged).not.toContain(marker);
+    expect(logs.map((l) => l.msg)).toContain('webhook refused: signature does not match (check WEBHOOK_SECRET against the GitHub App settings)');
+    expect(standin.github.requests).toEqual([]);
+  });
+
+  it('still passes a body just under the limit to Probot', async () => {
+    const { url } = await mount({}, { WEBHOOK_MAX_BYTES: String(LIMIT) });
+    const body = JSON.stringify({ zen: 'x'.repeat(LIMIT - 100), hook_id: 1 });
+    const response = await fetch(`${url}/api/github/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-github-delivery': 'delivery-ping',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    expect(response.status).toBe(200);
   });
 });

@@ -4,7 +4,6 @@
  * the GitHub stand-in with the token as GITHUB_TOKEN, the token never printed,
  * and the entry point as action.yml runs it.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,14 +55,15 @@ describe('actionArgs', () => {
     expect(mapped({ model: '-odd.yml' }).argv).toEqual(['lint', '--', '-odd.yml']);
   });
 
-  it('sarif-file: SARIF into the file, the findings again for the log in the chosen format (text by default)', () => {
+  it('sarif-file: SARIF into the file, the log in the chosen format (text when SARIF was asked for), JSON for the action itself', () => {
     expect(mapped({ sarifFile: 'results/threatloop.sarif' })).toMatchObject({
-      argv: ['lint', '--format', 'sarif'],
+      argv: ['lint'],
+      jsonArgv: ['lint', '--format', 'json'],
       sarifFile: 'results/threatloop.sarif',
-      logArgv: ['lint', '--format', 'text'],
+      sarifArgv: ['lint', '--format', 'sarif'],
     });
-    expect(mapped({ sarifFile: 'x.sarif', format: 'sarif' }).logArgv).toEqual(['lint', '--format', 'text']);
-    expect(mapped({ sarifFile: 'x.sarif', format: 'json' }).logArgv).toEqual(['lint', '--format', 'json']);
+    expect(mapped({ sarifFile: 'x.sarif', format: 'sarif' }).argv).toEqual(['lint', '--format', 'text']);
+    expect(mapped({ sarifFile: 'x.sarif', format: 'json' }).argv).toEqual(['lint', '--format', 'json']);
   });
 
   it('sync and plan: --repo from GITHUB_REPOSITORY, the token as GITHUB_TOKEN, Jira inputs as JIRA_*', () => {
@@ -169,6 +169,22 @@ describe('runAction: sync and plan with a token', () => {
     for (const printed of [plan.all(), sync.all()]) expect(printed).not.toContain(TOKEN);
   });
 
+  it('plan sets planned-writes and the job summary; the sync that follows applies exactly that many writes', async () => {
+    const { cwd, env } = setup();
+    const runner = { GITHUB_OUTPUT: join(cwd, 'output'), GITHUB_STEP_SUMMARY: join(cwd, 'summary') };
+    const plan = captureIo(cwd);
+    expect(await runAction(jobEnv({ command: 'plan', token: TOKEN }, { ...env, ...runner }), plan.io, fastCli)).toBe(0);
+    const planned = Number(/planned-writes=(\d+)/.exec(readFileSync(runner.GITHUB_OUTPUT, 'utf8'))?.[1]);
+    expect(planned).toBeGreaterThan(0);
+    expect(readFileSync(runner.GITHUB_STEP_SUMMARY, 'utf8')).toMatch(new RegExp(`\\| 0 \\| \\d+ \\| ${planned} \\| 0 \\| 0 \\|`));
+
+    const sync = captureIo(cwd);
+    expect(await runAction(jobEnv({ command: 'sync', token: TOKEN }, { ...env, ...runner }), sync.io, fastCli)).toBe(0);
+    const issueWrites = standin.github.writes().filter((w) => !w.path.includes('/check-runs'));
+    expect(issueWrites).toHaveLength(planned);
+    expect(sync.stdout()).toContain(`writes: ${planned} planned, ${planned} applied, 0 remaining`);
+  });
+
   it('a refused token fails the step without printing it', async () => {
     const { cwd, env } = setup();
     standin.github.fail('GET', /^\/repos\/acme\/app$/, { status: 401, body: { message: `Bad credentials ${TOKEN}` } });
@@ -182,41 +198,17 @@ describe('runAction: sync and plan with a token', () => {
 
 describe('action.yml', () => {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
-  const run = action.runs.steps.find((s: { run?: string }) => s.run?.includes('src/cli/action.ts'));
 
-  it('is a composite action on Node 24 that installs production dependencies only', () => {
-    expect(action.runs.using).toBe('composite');
-    expect(action.runs.steps[0]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': 24 } });
-    expect(action.runs.steps.map((s: { run?: string }) => s.run ?? '').join('\n')).toContain('npm ci --omit=dev --no-audit --no-fund');
+  it('is a JavaScript action on the runner\'s Node 24 that runs the committed bundle (no install at run time)', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist-action/index.js' });
+    expect(existsSync(join(ROOT, 'dist-action/index.js'))).toBe(true);
     expect(action.inputs.command.default).toBe('lint');
     expect(action.inputs.token.default).toBe('${{ github.token }}');
+    expect(Object.keys(action.outputs).sort()).toEqual(['errors', 'planned-writes', 'sarif-file', 'warnings']);
   });
 
-  it('passes every input to the entry under the variable actionArgs reads', () => {
-    const expected = Object.fromEntries(
-      Object.entries(ACTION_INPUTS).map(([name, variable]) => [variable, `\${{ inputs.${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} }}`]),
-    );
-    expect(run.env).toEqual(expected);
-    expect(Object.keys(action.inputs).sort()).toEqual(
-      Object.values(expected)
-        .map((v) => v.slice('${{ inputs.'.length, -' }}'.length))
-        .sort(),
-    );
-  });
-
-  it('the entry runs as action.yml starts it: node src/cli/action.ts in the workspace', () => {
-    const cwd = workdir({ 'threat-model.yml': CLEAN });
-    const child = spawnSync(process.execPath, [join(ROOT, 'src/cli/action.ts')], {
-      cwd,
-      env: jobEnv({ sarifFile: 'threatloop.sarif', token: TOKEN }, { GITHUB_TOKEN: TOKEN }),
-      encoding: 'utf8',
-    });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
-    expect(child.stdout).toContain('0 errors');
-    const results: { level: string }[] = JSON.parse(readFileSync(join(cwd, 'threatloop.sarif'), 'utf8')).runs[0].results;
-    expect(results.length).toBeGreaterThan(0);
-    expect(results.filter((r) => r.level === 'error')).toEqual([]);
-    expect(child.stdout).not.toContain(TOKEN);
+  it('names every input the way the runner passes it (INPUT_ and the name upper-cased, hyphens kept)', () => {
+    const variables = Object.keys(action.inputs).map((name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`);
+    expect(variables.sort()).toEqual(Object.values(ACTION_INPUTS).sort());
   });
 });

@@ -146,7 +146,7 @@ describe('threatloop import', () => {
   it('usage errors exit 2', async () => {
     const cwd = dir({ 's.csv': 'ID,Threat\n1,a\n' });
     expect((await run(cwd)).stderr).toContain('name the CSV file to import');
-    expect(await run(cwd, 's.csv', '--format', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--format'") });
+    expect(await run(cwd, 's.csv', '--format', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option "--format" (options: --output, --from, --allow-unmapped, --map, --system-name, --merge, --force, --today)') });
     expect(await run(cwd, 'missing.csv')).toMatchObject({ code: 2, stderr: expect.stringContaining('file not found: missing.csv') });
     expect(await run(cwd, 's.csv', '--today', '1/2/2025')).toMatchObject({ code: 2 });
     expect(await run(cwd, 's.csv', '--merge', 'nope.yml')).toMatchObject({ code: 2, stderr: expect.stringContaining('--merge file not found: nope.yml') });

@@ -78,7 +78,7 @@ describe('threatloop lint', () => {
   it('usage errors exit 2: unknown flag, bad format, bad date, two files, missing --config', async () => {
     const dir = repo({ 'm.yml': CLEAN });
     for (const [args, message] of [
-      [['m.yml', '--bogus'], "Unknown option '--bogus'"],
+      [['m.yml', '--bogus'], 'unknown option "--bogus" (options: --format, --sbom, --config, --today)'],
       [['m.yml', '--format', 'xml'], 'unknown format "xml" (use text, json, sarif)'],
       [['m.yml', '--today', '1/2/2025'], '--today must be a date written YYYY-MM-DD'],
       [['a.yml', 'b.yml'], 'expected one FILE, got 2'],

@@ -1,7 +1,7 @@
 // `threatloop cvss VECTOR...`: score CVSS v3.0/v3.1/v4.0 vectors from the command line.
 import { scoreCvss, type CvssResult } from '../../model/cvss/index.ts';
 import { RATING_NAME } from '../../render/display-names.ts';
-import { EXIT, type Command } from '../io.ts';
+import { EXIT, type CommandModule } from '../io.ts';
 
 export const CVSS_USAGE = 'threatloop cvss VECTOR [VECTOR...]';
 
@@ -46,8 +46,7 @@ export function runCvss(args: string[], io: { out: (line: string) => void; err: 
 }
 
 /** The same, in the shape of the CLI's command table (src/cli/io.ts). */
-export const cvssCommand: Command = {
-  summary: 'score CVSS v3.0/v3.1/v4.0 vectors',
+export const cvssCommand: CommandModule = {
   usage: CVSS_USAGE,
   run: (args, io) => runCvss(args, io),
 };

@@ -13,7 +13,7 @@ import { diffModels } from '../../pull-request/diff.ts';
 import { formatFindingsText } from '../../render/findings.ts';
 import { renderModelDiffText } from '../../pull-request/model-diff.ts';
 import { gitShowFile } from '../git-show.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { readTextFile, usageError } from '../model-input.ts';
 
 const FORMATS = ['text', 'json'] as const;
@@ -30,8 +30,7 @@ const HELP = [
   '(findings on stderr), 2 usage error (bad option, missing file, unknown revision).',
 ].join('\n');
 
-export const diffCommand: Command = {
-  summary: 'the threats added, removed and changed between two models or two git revisions',
+export const diffCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runDiff,
 };

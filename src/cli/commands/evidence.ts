@@ -22,7 +22,7 @@ import { renderTraceabilityCsv } from '../../render/traceability-csv.ts';
 import { countRequests, createTokenClient, realDelay, type GitHubClient } from '../../github/client.ts';
 import { threatLabel } from '../../sync/github/labels.ts';
 import { redactSecrets } from '../../security/redact-secrets.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { parseCommandArgs, usageError } from '../model-input.ts';
 import { withQuietGraphviz } from '../quiet-graphviz.ts';
 import { toolVersion } from './lint.ts';
@@ -51,8 +51,7 @@ export interface EvidenceOptions {
   now?: Date;
 }
 
-export const evidenceCommand: Command = {
-  summary: 'build the auditor\'s evidence pack from GitHub (report, traceability, model, SARIF, manifest)',
+export const evidenceCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: (args, io) => runEvidence(args, io),
 };

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
 import { EXPORT_FORMATS, exportCsv, exportOtm, exportTmBom, TMBOM_DRAFT, type ExportFormat } from '../../export/index.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
 
 const USAGE = `threatloop export [FILE] --format ${EXPORT_FORMATS.join('|')} [--output PATH] [--config PATH]`;
@@ -21,8 +21,7 @@ const HELP = [
   'Exit status: 0 exported, 1 the model has lint errors (printed instead) or cannot be read or written, 2 usage error.',
 ].join('\n');
 
-export const exportCommand: Command = {
-  summary: 'write the model as Open Threat Model, CycloneDX TM-BOM or CSV',
+export const exportCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runExport,
 };

@@ -27,7 +27,8 @@ import {
 } from '../../import/index.ts';
 import { parseHeaderMap } from '../../import/csv/columns.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { describeArgsError } from '../args.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { readTextFile } from '../model-input.ts';
 
 const FROM = ['auto', ...FORMATS.map((f) => f.id)];
@@ -53,8 +54,7 @@ const HELP = [
   'lost without --allow-unmapped), 2 usage error.',
 ].join('\n');
 
-export const importCommand: Command = {
-  summary: 'turn a threat model from another tool, or a spreadsheet (CSV), into threat-model.yml',
+export const importCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runImport,
 };
@@ -68,25 +68,21 @@ function runImport(args: string[], io: CliIo): number {
     io.err(`threatloop import: ${message}`);
     return EXIT.failed;
   };
+  const options = {
+    output: { type: 'string', short: 'o' },
+    from: { type: 'string' },
+    'allow-unmapped': { type: 'boolean' },
+    map: { type: 'string' },
+    'system-name': { type: 'string' },
+    merge: { type: 'string' },
+    force: { type: 'boolean' },
+    today: { type: 'string' },
+  } as const;
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        from: { type: 'string' },
-        'allow-unmapped': { type: 'boolean' },
-        map: { type: 'string' },
-        'system-name': { type: 'string' },
-        merge: { type: 'string' },
-        force: { type: 'boolean' },
-        today: { type: 'string' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options });
   } catch (error) {
-    return usageError(error instanceof Error ? error.message : String(error));
+    return usageError(describeArgsError(error, options));
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return usageError(positionals.length === 0 ? 'name the CSV file to import, or another tool’s export' : `expected one FILE, got ${positionals.length}: ${positionals.join(' ')}`);

@@ -14,7 +14,7 @@ import {
   formatFindingsSummary,
   formatFindingsText,
 } from '../../render/findings.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, readSbomInput, usageError } from '../model-input.ts';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -34,8 +34,7 @@ const HELP = [
   'Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.',
 ].join('\n');
 
-export const lintCommand: Command = {
-  summary: 'check the threat model (schema, references, CVSS, closure checklist)',
+export const lintCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runLint,
 };

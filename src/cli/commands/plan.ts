@@ -8,7 +8,7 @@ import { formatPlan, summarisePlan } from '../../sync/github/format-plan.ts';
 import type { RepoState, SyncContext } from '../../sync/github/state.ts';
 import { createExtensions } from '../../sync/trackers.ts';
 import { planGithubSync } from '../../sync/github/plan.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
 import { runRemotePlan } from './sync.ts';
 
@@ -30,8 +30,7 @@ const HELP = [
   'Exit status: 0 planned, 1 the model or config has errors (nothing planned), 2 usage error.',
 ].join('\n');
 
-export const planCommand: Command = {
-  summary: 'show what a GitHub sync would write (a dry run)',
+export const planCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runPlan,
 };

@@ -15,7 +15,7 @@ import { formatFindingsSummary } from '../../render/findings.ts';
 import { renderHtmlReport } from '../../render/html-report.ts';
 import { renderReport } from '../../render/report.ts';
 import { renderTraceabilityCsv } from '../../render/traceability-csv.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
 import { withQuietGraphviz } from '../quiet-graphviz.ts';
 import { toolVersion } from './lint.ts';
@@ -36,8 +36,7 @@ const HELP = [
   'Exit status: 0 report written, 1 the model has lint errors (printed instead) or cannot be read/written, 2 usage error.',
 ].join('\n');
 
-export const reportCommand: Command = {
-  summary: 'write the threat model report: Markdown, self-contained HTML, or the traceability matrix as CSV',
+export const reportCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runReport,
 };

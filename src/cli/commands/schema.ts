@@ -1,8 +1,7 @@
 import { threatModelJsonSchemaText } from '../../model/json-schema.ts';
-import { EXIT, type Command } from '../io.ts';
+import { EXIT, type CommandModule } from '../io.ts';
 
-export const schemaCommand: Command = {
-  summary: 'print the JSON Schema of threat-model.yml (for editors)',
+export const schemaCommand: CommandModule = {
   usage: 'threatloop schema',
   run(args, io) {
     if (args.length > 0) {

@@ -16,7 +16,7 @@ import { createExtensions } from '../../sync/trackers.ts';
 import { runSync, type SyncOutcome, type SyncRequest } from '../../sync/run.ts';
 import { describeSync } from '../../sync/summary.ts';
 import { redactSecrets } from '../../security/redact-secrets.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { terminalProgress } from '../progress.ts';
 import { parseCommandArgs, readWorkingTree, usageError, workingTreeReader } from '../model-input.ts';
 import { httpStatus } from '../../github/errors.ts';
@@ -48,8 +48,7 @@ export interface RemoteOptions {
   now?: Date;
 }
 
-export const syncCommand: Command = {
-  summary: 'apply the GitHub issue sync with a token (GITHUB_TOKEN)',
+export const syncCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: (args, io) => runRemoteSync('sync', args, io, { dryRun: false }),
 };

@@ -12,7 +12,7 @@ import { CONFIG_PATH, DEFAULT_CONFIG } from '../../config/schema.ts';
 import type { Finding } from '../../model/findings.ts';
 import { formatFindingsSummary, formatFindingsText } from '../../render/findings.ts';
 import { planVex, vexBomJson } from '../../sbom/vex.ts';
-import { EXIT, type CliIo, type Command } from '../io.ts';
+import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, readSbomInput, requireValidModel, usageError } from '../model-input.ts';
 import { toolVersion } from './lint.ts';
 
@@ -29,8 +29,7 @@ const HELP = [
   'Exit status: 0 written, 1 the model has lint errors or the SBOM cannot be read (printed instead), 2 usage error.',
 ].join('\n');
 
-export const vexCommand: Command = {
-  summary: 'write a CycloneDX VEX document for the CVEs that mitigated threats answer',
+export const vexCommand: CommandModule = {
   usage: `${USAGE}\n\n${HELP}`,
   run: runVex,
 };
