@@ -31,10 +31,11 @@ import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb } fr
 import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../pull-request/comment.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { threatLabel } from '../sync/github/labels.ts';
-import { threatIssues } from '../sync/github/issue-identity.ts';
+import { isOwnedBy, sameRepo, threatIssues } from '../sync/github/issue-identity.ts';
+import { decideConsent } from '../sync/consent.ts';
 import { listManagedIssues } from '../github/issues.ts';
 import { createComment, listChangedFiles, listComments, requestReviewers, reviewState, updateComment } from '../github/pull-requests.ts';
-import { commitReader, readRepoConfig } from '../github/contents.ts';
+import { commitReader, readOwnConfigOnDefaultBranch, readRepoConfig } from '../github/contents.ts';
 import { loadedModel, readModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
@@ -275,15 +276,23 @@ function issuesRepository(config: Config, owner: string, repo: string): { owner:
  */
 async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: string, repo: string): Promise<Map<string, ThreatIssueRef>> {
   if (!config.issues.enabled) return new Map();
+  const target = issuesRepository(config, owner, repo);
+  const where = { modelRepo: `${owner}/${repo}`, issuesRepo: `${target.owner}/${target.repo}` };
   let listed;
   try {
-    listed = await listManagedIssues(octokit, { ...issuesRepository(config, owner, repo), label: threatLabel(config.issues.labels.prefix).name });
+    // Another repository is written to (cross-links) only with its consent, as for the sync (src/sync/consent.ts).
+    if (!sameRepo(where.modelRepo, where.issuesRepo)) {
+      const own = await readOwnConfigOnDefaultBranch(octokit, target.owner, target.repo);
+      if (!decideConsent(where.modelRepo, { repo: where.issuesRepo, ...own }).granted) return new Map();
+    }
+    listed = await listManagedIssues(octokit, { ...target, label: threatLabel(config.issues.labels.prefix).name });
   } catch (error) {
     const status = httpStatus(error);
     if (status === 403 || status === 404) return new Map();
     throw error;
   }
-  return new Map([...threatIssues(listed)].map(([id, issue]) => [id, { number: issue.number, url: issue.htmlUrl ?? '' }]));
+  const owned = listed.filter((issue) => isOwnedBy(issue, where));
+  return new Map([...threatIssues(owned)].map(([id, issue]) => [id, { number: issue.number, url: issue.htmlUrl ?? '' }]));
 }
 
 /** Comments once per referenced threat issue (an existing comment with `marker` means done). */

@@ -129,6 +129,11 @@ export const ConfigSchema = z
     issues: IssuesConfigSchema,
     pull_requests: PullRequestsConfigSchema,
     jira: JiraConfigSchema.optional(),
+    accepts_threats_from: z.array(repoName).default([]).meta({
+      description:
+        'Repositories (owner/name) whose threat models may file issues here with `issues.repo`. Read only from this ' +
+        'repository’s own config on its default branch: without it, no other repository writes here',
+    }),
   })
   .meta({ title: 'threatloop configuration', description: '.github/threatloop.yml' });
 

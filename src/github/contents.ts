@@ -1,5 +1,5 @@
 /** Reading a repository at a commit: a file's text, the repository config (with org defaults and `_extends`), a branch head. */
-import { validateConfigValue, type ConfigRead } from '../config/load.ts';
+import { readConfigText, validateConfigValue, type ConfigRead } from '../config/load.ts';
 import { CONFIG_PATH } from '../config/schema.ts';
 import { FILE_START } from '../model/findings.ts';
 import type { InputReader } from '../input/pipeline.ts';
@@ -77,6 +77,22 @@ export async function readFileAt(octokit: GitHubClient, owner: string, repo: str
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * A repository's own `.github/threatloop.yml` on its default branch, for decisions that repository makes
+ * about itself (consent to receive another repository's issues, src/sync/consent.ts). Read as a plain file,
+ * without org defaults or `_extends`: only the repository's own file speaks for it. Throws the API's error
+ * when the repository cannot be read (the caller reports no access).
+ */
+export async function readOwnConfigOnDefaultBranch(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+): Promise<{ defaultBranch: string; private: boolean; config: ConfigRead }> {
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+  const text = await readFileAt(octokit, owner, repo, CONFIG_PATH, data.default_branch);
+  return { defaultBranch: data.default_branch, private: data.private, config: readConfigText(text) };
 }
 
 /** The commit a branch points at now, or undefined when the branch is gone. */

@@ -125,7 +125,7 @@ describe('fetchRepoState', () => {
         ...(n === 7 ? { pull_request: true } : {}),
       });
     }
-    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', labelPrefix: '', logins: ['ada'] });
+    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', modelRepo: 'acme/sec', labelPrefix: '', logins: ['ada'] });
     expect(state.issues).toHaveLength(228);
     expect(state.issues[0]).toMatchObject({ number: 1, labels: ['threat', 'keep-me'], assignees: ['Ada'], marker: { kind: 'threat', threatId: 'T1' } });
     expect(state.issues.find((i) => i.number === 3)).toMatchObject({ state: 'closed', stateReason: 'completed' });
@@ -141,7 +141,7 @@ describe('fetchRepoState', () => {
   });
 
   it('skips the assignee list when the model names no GitHub logins', async () => {
-    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', labelPrefix: 'tm/', logins: [] });
+    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', modelRepo: 'acme/sec', labelPrefix: 'tm/', logins: [] });
     expect(state.assignable).toBeUndefined();
     expect(github.requests.filter((r) => r.path.endsWith('/issues')).map((r) => r.query.labels)).toEqual(['tm/threat', 'tm/threat-dashboard']);
   });
