@@ -35,7 +35,7 @@ import { isOwnedBy, sameRepo, threatIssues } from '../sync/github/issue-identity
 import { decideConsent } from '../sync/consent.ts';
 import { listManagedIssues } from '../github/issues.ts';
 import { createComment, listChangedFiles, listComments, requestReviewers, reviewState, updateComment } from '../github/pull-requests.ts';
-import { commitReader, readOwnConfigOnDefaultBranch, readRepoConfig } from '../github/contents.ts';
+import { commitReader, readOwnConfigOnDefaultBranch, readRepoConfig, type ExtendsPolicy } from '../github/contents.ts';
 import { loadedModel, readModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
@@ -66,7 +66,8 @@ interface PullRequestPayload {
     merge_commit_sha?: string | null;
     changed_files?: number;
     user: { login: string } | null;
-    head: { sha: string };
+    /** `repo` null: the fork was deleted. */
+    head: { sha: string; repo?: { full_name: string } | null };
     base: { sha: string; ref: string };
   };
   repository: { name: string; full_name: string; private: boolean; owner: { login: string } };
@@ -84,6 +85,7 @@ interface EventTools {
   paced(write: () => Promise<unknown>): Promise<boolean>;
   /** This app's bot login (`<slug>[bot]`), undefined when it cannot be looked up. */
   botLogin(): Promise<string | undefined>;
+  extendsPolicy: ExtendsPolicy;
 }
 
 /** `pull_request` opened/synchronize/reopened/ready_for_review/edited: check run, context comment, cross-links. */
@@ -108,6 +110,7 @@ function inPullRequestQueue(
     log: context.log,
     now: runtime.now(),
     botLogin: runtime.botLogin,
+    extendsPolicy: runtime.extendsPolicy,
     paced: async (write) => {
       const exhaustedUntil = await runtime.pacer.beforeWrite(paceKey);
       if (exhaustedUntil) {
@@ -135,8 +138,11 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   const changedPaths = new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])));
 
   // The check run: what the model and config would be if this PR merged.
-  const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha);
-  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha) : baseConfig;
+  const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha, tools.extendsPolicy);
+  // A fork's head config is linted as the file it is: its `_extends` is not followed (a fork must not make
+  // the app read, or name in a public check run, another repository's config).
+  const headPolicy = isFork(payload) ? { ...tools.extendsPolicy, followExtends: false } : tools.extendsPolicy;
+  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha, headPolicy) : baseConfig;
   // A broken head config hides the model's path: the base's names the file to check.
   const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
   const head = headModelPath
@@ -242,7 +248,7 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   if (references.length === 0) return { outcome: 'no-references' };
   // The model as merged knows the threats the PR itself added.
   const sha = pr.merge_commit_sha ?? pr.base.sha;
-  const configRead = await readRepoConfig(octokit, owner, repo, sha);
+  const configRead = await readRepoConfig(octokit, owner, repo, sha, tools.extendsPolicy);
   if (!configRead.ok || !configRead.config.issues.enabled) return { outcome: 'no-issues' };
   const config = configRead.config;
   const today = tools.now.toISOString().slice(0, 10);
@@ -263,6 +269,12 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
     render: (threatId, verbs) => renderMergedComment(prRef, threatId, verbs),
   });
   return { outcome: 'merged', comments };
+}
+
+/** The PR's head is in another repository (a fork), or its fork is gone. */
+export function isFork(payload: Pick<PullRequestPayload, 'pull_request' | 'repository'>): boolean {
+  const head = payload.pull_request.head.repo;
+  return !head || head.full_name.toLowerCase() !== payload.repository.full_name.toLowerCase();
 }
 
 function issuesRepository(config: Config, owner: string, repo: string): { owner: string; repo: string } {

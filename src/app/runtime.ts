@@ -7,6 +7,7 @@
 import type { Probot } from 'probot';
 import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../github/client.ts';
 import type { SyncExtension } from '../sync/extension.ts';
+import { parseExtendsAllow, type ExtendsPolicy } from '../github/contents.ts';
 import { createExtensions } from '../sync/trackers.ts';
 import { nodeTimers, RepoQueue, ResumeScheduler, type Timers } from './repo-queue.ts';
 
@@ -36,6 +37,8 @@ export interface AppRuntime {
   client(octokit: GitHubClient): GitHubClient;
   /** `<app-slug>[bot]`, looked up once (GET /app). */
   botLogin(): Promise<string | undefined>;
+  /** Where a repository config's `_extends` may point (`THREATLOOP_EXTENDS_ALLOW`). */
+  extendsPolicy: ExtendsPolicy;
 }
 
 export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
@@ -51,6 +54,7 @@ export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
     delay,
     now,
     env: options.env ?? process.env,
+    extendsPolicy: { allow: parseExtendsAllow((options.env ?? process.env).THREATLOOP_EXTENDS_ALLOW), followExtends: true },
     extensions: () => (extensions ??= createExtensions({ env: options.env ?? process.env, delay })),
     client: (octokit) =>
       withRateLimitRetry(octokit, {

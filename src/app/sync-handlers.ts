@@ -32,7 +32,7 @@ export async function onPush(context: Context<'push'>, runtime: AppRuntime): Pro
   // The model path lives in the config (default threat-model.yml): read it at the commit, once. A broken
   // config (perhaps an org default this push did not touch) hides the model path: sync, so the check run
   // reports the config errors rather than the push passing in silence.
-  const config = await readRepoConfig(octokit, owner, repo, payload.after);
+  const config = await readRepoConfig(octokit, owner, repo, payload.after, runtime.extendsPolicy);
   if (config.ok && touched !== 'unknown' && !touched.has(CONFIG_PATH) && !touched.has(config.config.model)) {
     return { outcome: 'skipped', reason: 'model and config unchanged' };
   }
@@ -133,6 +133,7 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
       paceKey: `installation:${installationId ?? 'none'}`,
       extensions: await runtime.extensions(),
       issueCreator: runtime.botLogin,
+      extendsPolicy: runtime.extendsPolicy,
     });
   } catch (error) {
     if (error instanceof RateLimitedError) {

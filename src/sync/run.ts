@@ -16,7 +16,7 @@ import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
 import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
 import type { ConfigRead } from '../config/load.ts';
-import { branchHead, commitReader, readOwnConfigOnDefaultBranch } from '../github/contents.ts';
+import { branchHead, commitReader, readOwnConfigOnDefaultBranch, type ExtendsPolicy } from '../github/contents.ts';
 import { httpStatus } from '../github/errors.ts';
 import { decideConsent } from './consent.ts';
 import { isOwnedBy, sameRepo } from './github/issue-identity.ts';
@@ -47,6 +47,8 @@ export interface SyncRequest {
   modelPath?: string;
   /** The repository config at `sha`, when the caller has already read it (`readRepoConfig`). */
   config?: ConfigRead;
+  /** Where the config's `_extends` may point, when the config is read here (default: the owner's `.github` only). */
+  extendsPolicy?: ExtendsPolicy;
   /** Plan only: read everything, write nothing. */
   dryRun?: boolean;
   /** Skip the sync when `sha` is no longer the head of `branch` (the app: yes). */
@@ -129,7 +131,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     requests: { reads: counter.reads - start.reads, writes: counter.writes - start.writes },
   });
 
-  const reader = request.input ?? commitReader(octokit, { owner, repo, sha }, request.config);
+  const reader = request.input ?? commitReader(octokit, { owner, repo, sha }, request.config, request.extendsPolicy);
   const input = await readModelInput(reader, { today, ...(request.modelPath ? { modelPath: request.modelPath } : {}) });
   if (input.status === 'config-invalid') {
     // A broken config is reported even without a model: the user asked for threatloop.

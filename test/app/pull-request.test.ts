@@ -211,7 +211,7 @@ afterEach(() => {
 
 function pullRequest(
   action: string,
-  overrides: { title?: string; body?: string; private?: boolean; merged?: boolean; changedFiles?: number; author?: string } = {},
+  overrides: { title?: string; body?: string; private?: boolean; merged?: boolean; changedFiles?: number; author?: string; headRepo?: string } = {},
 ) {
   return {
     id: `delivery-${Math.random()}`,
@@ -229,7 +229,7 @@ function pullRequest(
         merge_commit_sha: overrides.merged ? MERGE_SHA : null,
         changed_files: overrides.changedFiles ?? github.prFiles.length,
         user: { login: overrides.author ?? 'carol' },
-        head: { sha: HEAD_SHA, ref: 'feature' },
+        head: { sha: HEAD_SHA, ref: 'feature', repo: { full_name: overrides.headRepo ?? `${OWNER}/${REPO}` } },
         base: { sha: BASE_SHA, ref: 'main' },
       },
       repository: { name: REPO, full_name: `${OWNER}/${REPO}`, private: overrides.private ?? true, owner: { login: OWNER } },
@@ -245,6 +245,25 @@ async function receive(event: ReturnType<typeof pullRequest>): Promise<Record<st
   const done = logs.filter((l) => typeof l.fields.handler === 'string' && l.msg.endsWith(': done'));
   return done[done.length - 1]?.fields ?? {};
 }
+
+describe('a fork’s head config', () => {
+  it('is linted as the file it is: its `_extends` is not followed, so no other repository is read', async () => {
+    // The base has a config of its own, so the owner's default is not read for it either.
+    github.commits.set(BASE_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': 'model: threat-model.yml\n' });
+    github.commits.set(HEAD_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': '_extends: .github\n' });
+    github.prFiles = [{ filename: '.github/threatloop.yml', status: 'added' }];
+    expect(await receive(pullRequest('opened', { headRepo: 'mallory/pay' }))).toMatchObject({ check: 'success' });
+    expect(github.reads.filter((r) => r.startsWith('/repos/acme/.github/'))).toEqual([]);
+  });
+
+  it('a PR from the repository itself follows it (within the same bounds as a push)', async () => {
+    github.commits.set(BASE_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': 'model: threat-model.yml\n' });
+    github.commits.set(HEAD_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': '_extends: .github\n' });
+    github.prFiles = [{ filename: '.github/threatloop.yml', status: 'added' }];
+    await receive(pullRequest('opened'));
+    expect(github.reads.filter((r) => r.startsWith('/repos/acme/.github/'))).not.toEqual([]);
+  });
+});
 
 describe('pull request context comment', () => {
   it('is created once, updated in place on synchronize, and not rewritten when nothing changed', async () => {
