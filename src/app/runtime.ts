@@ -55,7 +55,7 @@ export function createRuntime(probot: Probot, options: AppOptions): AppRuntime {
     now,
     env: options.env ?? process.env,
     extendsPolicy: { allow: parseExtendsAllow((options.env ?? process.env).THREATLOOP_EXTENDS_ALLOW), followExtends: true },
-    extensions: () => (extensions ??= createExtensions({ env: options.env ?? process.env, delay })),
+    extensions: () => (extensions ??= createExtensions({ env: options.env ?? process.env, delay, server: true })),
     client: (octokit) =>
       withRateLimitRetry(octokit, {
         delay,
