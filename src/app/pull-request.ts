@@ -83,6 +83,8 @@ interface EventTools {
   now: Date;
   /** Spaces a content-creating request within the installation's quota; false = quota used up, skipped. */
   paced(write: () => Promise<unknown>): Promise<boolean>;
+  /** Waits for the installation's next write slot (a write that must happen anyway: the check run). */
+  pace(): Promise<unknown>;
   /** This app's bot login (`<slug>[bot]`), undefined when it cannot be looked up. */
   botLogin(): Promise<string | undefined>;
   extendsPolicy: ExtendsPolicy;
@@ -111,6 +113,7 @@ function inPullRequestQueue(
     now: runtime.now(),
     botLogin: runtime.botLogin,
     extendsPolicy: runtime.extendsPolicy,
+    pace: () => runtime.pacer.beforeWrite(paceKey),
     paced: async (write) => {
       const exhaustedUntil = await runtime.pacer.beforeWrite(paceKey);
       if (exhaustedUntil) {
@@ -159,7 +162,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     const findings = head?.findings ?? (headConfig.ok ? [] : headConfig.findings);
     const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: headLintModel });
     try {
-      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report });
+      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report, changedPaths, pace: tools.pace });
       check = report.conclusion;
     } catch (error) {
       // Without the checks permission (or on a hiccup) the comment still goes out.
@@ -218,6 +221,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
 
   const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url, author: pr.user?.login };
   const crossLinks = await commentOnThreatIssues(tools, config, owner, repo, {
+    fromFork: isFork(payload),
     references: analysis.references.known,
     threatIssues,
     marker: crossLinkMarker(prRef),
@@ -263,6 +267,8 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   const { known } = resolveThreatReferences(references, threatIds, issueNumbers);
   const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url };
   const comments = await commentOnThreatIssues(tools, config, owner, repo, {
+    // Merged: a maintainer accepted it, wherever it came from.
+    fromFork: false,
     references: known,
     threatIssues,
     marker: mergedMarker(prRef),
@@ -314,6 +320,8 @@ async function commentOnThreatIssues(
   owner: string,
   repo: string,
   input: {
+    /** An unmerged PR from a fork: `pull_requests.fork_cross_links` decides. */
+    fromFork: boolean;
     references: readonly { verb: ReferenceVerb; threatId: string }[];
     threatIssues: ReadonlyMap<string, ThreatIssueRef>;
     marker: string;
@@ -323,14 +331,27 @@ async function commentOnThreatIssues(
   if (!config.issues.enabled || input.references.length === 0) return 0;
   const { octokit } = tools;
   const target = issuesRepository(config, owner, repo);
+  if (input.fromFork) {
+    // A fork decides nothing: it may not write into another (perhaps private) repository, or anywhere when `none`.
+    const sameRepository = sameRepo(`${target.owner}/${target.repo}`, `${owner}/${repo}`);
+    if (config.pull_requests.fork_cross_links === 'none' || !sameRepository) return 0;
+  }
+  const max = config.pull_requests.max_cross_links;
+  // Only this app's own comments count as "already linked": anyone can write a comment with our marker.
+  const ownLogin = await tools.botLogin();
   const commentsOnIssue = new Map<number, string[]>();
   for (const { threatId } of input.references) {
     const issue = input.threatIssues.get(threatId);
     if (!issue || commentsOnIssue.has(issue.number)) continue;
+    // Reads are bounded too: no more issues than could be linked, plus those already linked.
+    if (commentsOnIssue.size >= 2 * max) break;
     const comments = await listComments(octokit, target, issue.number);
-    commentsOnIssue.set(issue.number, comments.map((c) => c.body));
+    commentsOnIssue.set(
+      issue.number,
+      comments.filter((c) => c.author?.type === 'Bot' && (ownLogin === undefined || c.author.login === ownLogin)).map((c) => c.body),
+    );
   }
-  const plans = planIssueComments({ ...input, commentsOnIssue });
+  const plans = planIssueComments({ ...input, commentsOnIssue, maxPerPullRequest: max });
   let written = 0;
   for (const plan of plans) {
     const done = await tools.paced(() => createComment(octokit, target, plan.issueNumber, plan.body));

@@ -159,6 +159,8 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
       headSha: target.sha,
       findings: outcome.findings,
       ...describeSync(outcome),
+      // Spaced with the sync's own writes: the installation has one allowance.
+      pace: () => runtime.pacer.beforeWrite(`installation:${target.installationId ?? 'none'}`),
     });
   }
   if (outcome.status === 'incomplete') {

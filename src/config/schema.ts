@@ -76,6 +76,13 @@ export const PullRequestsConfigSchema = z
       .boolean()
       .default(false)
       .meta({ description: 'Request review from the GitHub owners of touched critical/high threats' }),
+    max_cross_links: z.number().int().min(0).max(50).default(5).meta({
+      description: 'Most threat issues one pull request comments on (cross-links when opened, then again when merged)',
+    }),
+    fork_cross_links: z.enum(['same-repo', 'none']).default('same-repo').meta({
+      description:
+        'Cross-link comments for pull requests from forks: only on threat issues in this same repository (same-repo), or none',
+    }),
   })
   .prefault({});
 
