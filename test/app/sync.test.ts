@@ -102,9 +102,10 @@ describe('push to the default branch', () => {
     const writes = writesSince(mark);
     const issue = threatIssues(repo)[1]!;
     const issueWrites = writes.filter((w) => !w.path.endsWith(`/issues/${dashboard(repo)[0]!.number}`));
+    // The audit comment first, the edit (whose marker records the new state) last: see 'audit that cannot be lost'.
     expect(issueWrites.map((w) => `${w.method} ${w.path}`)).toEqual([
-      `PATCH /repos/acme/app/issues/${issue.number}`,
       `POST /repos/acme/app/issues/${issue.number}/comments`,
+      `PATCH /repos/acme/app/issues/${issue.number}`,
     ]);
     expect(issue.comments[0]!.body).toContain('status: Open → In progress');
   });
@@ -274,6 +275,24 @@ describe('push to the default branch', () => {
 
 const CONSENT = 'accepts_threats_from:\n  - acme/app\n';
 
+describe('audit that cannot be lost', () => {
+  it('an edit that fails after its audit comment went out: the next sync makes the edit and the comment stays single', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const issue = threatIssues(repo)[0]!;
+    github.fail('PATCH', new RegExp(`/issues/${issue.number}$`), { status: 502, body: { message: 'Bad gateway' } });
+    const push = await pushModel({ threats: 2, overrides: { 0: { status: 'planned' } } });
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.body).toContain('status="open"');
+
+    // The same commit again (a redelivery, or the scheduled retry).
+    await app.probot.receive({ name: 'push', id: `d-${++delivery}`, payload: github.pushPayload(REPO, push) as never });
+    expect(issue.body).toContain('status="planned"');
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]!.body).toContain('status: Open → Planned');
+  });
+});
+
 describe('issues in another repository', () => {
   it('files them in the configured repository when it consents, with markers naming the model repository', async () => {
     setup({ threats: 2 }, { private: false, config: 'issues:\n  repo: acme/security\n' });
@@ -426,7 +445,9 @@ describe('an issue that disappears between the read and the write', () => {
     const repo = setup({ threats: 3 });
     await pushModel({ threats: 3 });
     const [gone, kept] = threatIssues(repo) as [StandinIssue, StandinIssue];
+    // A deleted issue answers 410 to everything about it.
     github.fail('PATCH', new RegExp(`/issues/${gone.number}$`), { status: 410, body: { message: 'This issue was deleted' } });
+    github.fail('GET', new RegExp(`/issues/${gone.number}/comments$`), { status: 410, body: { message: 'This issue was deleted' } });
     await pushModel({ threats: 3, overrides: { 0: { status: 'in-progress' }, 1: { status: 'in-progress' } } });
 
     // No audit comment claims an edit that did not happen; the other threat is synced.

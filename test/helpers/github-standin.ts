@@ -33,7 +33,8 @@ export interface StandinIssue {
   assignees: string[];
   milestone: number | null;
   created_at: string;
-  comments: { id: number; body: string }[];
+  /** `user`: who wrote it (default: the token's own login, `issueAuthor`). */
+  comments: { id: number; body: string; user?: string }[];
   pull_request?: boolean;
   /** Login of whoever opened it (default: the app's bot, `issueAuthor`). */
   user?: string;
@@ -385,6 +386,11 @@ export class GitHubStandin {
         return { status: 200, body: this.#issueJson(repo, issue) };
       }),
     );
+    on('GET', new RegExp(`^${R}/issues/(\\d+)/comments$`), (_, m, url) => {
+      const issue = repoOf(m)?.issues.find((i) => i.number === Number(m[3]));
+      if (!issue) return undefined;
+      return this.#page(url, issue.comments.map((c) => ({ ...c, user: { login: c.user ?? this.issueAuthor, type: (c.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' } })));
+    });
     on('POST', new RegExp(`^${R}/issues/(\\d+)/comments$`), (request, m) =>
       writable(m, (repo) => {
         const issue = repo.issues.find((i) => i.number === Number(m[3]));

@@ -8,11 +8,19 @@
  * (always last) so the dashboard can say how much is left. What does not fit
  * is simply not done: the next sync recomputes the plan from GitHub's state
  * and carries on, so stopping early loses nothing and doubles nothing.
+ *
+ * The audit trail survives a crash: an edit's audit comments are posted BEFORE the edit, each carrying
+ * an id derived from what the edit writes (`auditId`). Killed between the two, the marker still holds
+ * the old state, so the next sync plans the same edit again; it finds the comment with that id (posted by
+ * a bot) and writes only the edit. The comment is thus written exactly once and never lost.
  */
 import { rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from '../../github/client.ts';
 import { summarisePlan } from './format-plan.ts';
 import type { GithubOperation, GithubPlan, IssueChanges, IssueFields, RepoState } from './state.ts';
 import { httpStatus } from '../../github/errors.ts';
+import { listComments } from '../../github/pull-requests.ts';
+import { parseMarker, renderMarker } from './marker.ts';
+import { createHash } from 'node:crypto';
 
 export interface ApplyOptions {
   owner: string;
@@ -223,6 +231,8 @@ export async function applyGithubPlan(
   };
 
   const run = async (unit: GithubOperation[]) => {
+    const [update, ...comments] = unit;
+    if (update?.op === 'update-issue' && comments.length > 0) return runAudited(update, comments);
     for (const operation of unit) {
       try {
         await perform(operation);
@@ -235,6 +245,44 @@ export async function applyGithubPlan(
         // An update that failed must not be followed by a comment claiming it happened.
         if (operation.op === 'update-issue') return;
       }
+    }
+  };
+
+  /** Comments first (skipping any a previous, interrupted run already posted), then the edit they explain. */
+  const runAudited = async (update: Extract<GithubOperation, { op: 'update-issue' }>, comments: GithubOperation[]) => {
+    const id = auditId(update);
+    let posted: string[];
+    try {
+      posted = (await listComments(octokit, { owner, repo }, update.number)).filter((c) => c.author?.type === 'Bot').map((c) => c.body);
+    } catch (error) {
+      const stop = classify(error, update);
+      if (stop) throw stop;
+      result.errors.push(describe(update, error));
+      return;
+    }
+    for (const [i, comment] of comments.entries()) {
+      if (comment.op !== 'comment') continue;
+      const tag = auditTag(id, i);
+      try {
+        if (!posted.some((body) => body.includes(tag))) await perform({ ...comment, body: `${comment.body}\n\n${tag}` });
+        result.applied++;
+      } catch (error) {
+        if (error instanceof StopApplying) throw error;
+        const stop = classify(error, comment);
+        if (stop) throw stop;
+        result.errors.push(describe(comment, error));
+        // Without its comment the edit waits: the next sync plans both again.
+        return;
+      }
+    }
+    try {
+      await perform(update);
+      result.applied++;
+    } catch (error) {
+      if (error instanceof StopApplying) throw error;
+      const stop = classify(error, update);
+      if (stop) throw stop;
+      result.errors.push(describe(update, error));
     }
   };
 
@@ -271,6 +319,27 @@ export async function applyGithubPlan(
     }
   }
   return result;
+}
+
+/**
+ * The same for the same edit, whichever sync plans it: the issue, the marker it writes (the audited state,
+ * not the body around it, whose permalink names the commit) and the title and state it sets.
+ */
+export function auditId(update: Extract<GithubOperation, { op: 'update-issue' }>): string {
+  const marker = update.changes.body === undefined ? undefined : parseMarker(update.changes.body);
+  const identity = JSON.stringify([
+    update.number,
+    marker ? renderMarker(marker) : null,
+    update.changes.title ?? null,
+    update.changes.state ?? null,
+    update.changes.stateReason ?? null,
+  ]);
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+}
+
+/** The hidden tag an audit comment carries (`i`: its place among the edit's comments). */
+export function auditTag(id: string, i: number): string {
+  return `<!-- threatloop:audit id="${id}-${i}" -->`;
 }
 
 /** Errors that end the run rather than one operation: rate limits and missing write access. */
