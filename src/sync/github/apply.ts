@@ -230,60 +230,52 @@ export async function applyGithubPlan(
     }
   };
 
+  /**
+   * Runs one step about `operation`; an error that ends the run is thrown, any other is recorded and
+   * answers false (the caller skips what depended on it).
+   */
+  const attempt = async (operation: GithubOperation, step: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await step();
+      return true;
+    } catch (error) {
+      if (error instanceof StopApplying) throw error;
+      const stop = classify(error, operation);
+      if (stop) throw stop;
+      result.errors.push(describe(operation, error));
+      return false;
+    }
+  };
+
   const run = async (unit: GithubOperation[]) => {
     const [update, ...comments] = unit;
     if (update?.op === 'update-issue' && comments.length > 0) return runAudited(update, comments);
     for (const operation of unit) {
-      try {
-        await perform(operation);
-        result.applied++;
-      } catch (error) {
-        if (error instanceof StopApplying) throw error;
-        const stop = classify(error, operation);
-        if (stop) throw stop;
-        result.errors.push(describe(operation, error));
-        // An update that failed must not be followed by a comment claiming it happened.
-        if (operation.op === 'update-issue') return;
-      }
+      // An update that failed must not be followed by a comment claiming it happened.
+      if (!(await attempt(operation, () => perform(operation)))) return;
+      result.applied++;
     }
   };
 
   /** Comments first (skipping any a previous, interrupted run already posted), then the edit they explain. */
   const runAudited = async (update: Extract<GithubOperation, { op: 'update-issue' }>, comments: GithubOperation[]) => {
     const id = auditId(update);
-    let posted: string[];
-    try {
+    let posted: string[] = [];
+    const listed = await attempt(update, async () => {
       posted = (await listComments(octokit, { owner, repo }, update.number)).filter((c) => c.author?.type === 'Bot').map((c) => c.body);
-    } catch (error) {
-      const stop = classify(error, update);
-      if (stop) throw stop;
-      result.errors.push(describe(update, error));
-      return;
-    }
+    });
+    if (!listed) return;
     for (const [i, comment] of comments.entries()) {
       if (comment.op !== 'comment') continue;
       const tag = auditTag(id, i);
-      try {
+      const sent = await attempt(comment, async () => {
         if (!posted.some((body) => body.includes(tag))) await perform({ ...comment, body: `${comment.body}\n\n${tag}` });
-        result.applied++;
-      } catch (error) {
-        if (error instanceof StopApplying) throw error;
-        const stop = classify(error, comment);
-        if (stop) throw stop;
-        result.errors.push(describe(comment, error));
-        // Without its comment the edit waits: the next sync plans both again.
-        return;
-      }
-    }
-    try {
-      await perform(update);
+      });
+      // Without its comment the edit waits: the next sync plans both again.
+      if (!sent) return;
       result.applied++;
-    } catch (error) {
-      if (error instanceof StopApplying) throw error;
-      const stop = classify(error, update);
-      if (stop) throw stop;
-      result.errors.push(describe(update, error));
     }
+    if (await attempt(update, () => perform(update))) result.applied++;
   };
 
   let spent = 0;
