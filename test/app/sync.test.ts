@@ -293,6 +293,23 @@ describe('audit that cannot be lost', () => {
   });
 });
 
+describe('creates that are never doubled', () => {
+  it('a create whose answer is lost after GitHub made it: found again by its label and marker, never filed twice', async () => {
+    const repo = setup({ threats: 3 });
+    github.loseAnswer('POST', /\/repos\/acme\/app\/issues$/, { status: 502, body: { message: 'Bad gateway' } }, 2);
+    const push = await pushModel({ threats: 3 });
+    // Nothing was retried blind within the sync either.
+    const creates = () => github.requests.filter((r) => r.method === 'POST' && r.path === '/repos/acme/app/issues');
+    expect(creates()).toHaveLength(4);
+    expect(threatIssues(repo)).toHaveLength(3);
+
+    await app.probot.receive({ name: 'push', id: `d-${++delivery}`, payload: github.pushPayload(REPO, push) as never });
+    expect(threatIssues(repo)).toHaveLength(3);
+    expect(dashboard(repo)).toHaveLength(1);
+    expect(new Set(threatIssues(repo).map((i) => i.title)).size).toBe(3);
+  });
+});
+
 describe('issues in another repository', () => {
   it('files them in the configured repository when it consents, with markers naming the model repository', async () => {
     setup({ threats: 2 }, { private: false, config: 'issues:\n  repo: acme/security\n' });

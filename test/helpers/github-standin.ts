@@ -76,6 +76,7 @@ export class GitHubStandin {
   readonly repos = new Map<string, StandinRepo>();
   /** Replies served before the normal handling, first match wins, consumed when `times` reaches 0. */
   readonly failures: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
+  readonly #lostAnswers: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
   /** Who the token belongs to: the author of issues it creates (the app `threatloop` answers GET /app). */
   issueAuthor = 'threatloop[bot]';
   /** GET /user answers with this login; undefined = 403, as for an installation token or Actions' GITHUB_TOKEN. */
@@ -237,6 +238,14 @@ export class GitHubStandin {
     this.failures.push({ method, path, reply, times });
   }
 
+  /**
+   * The next `times` matching requests are handled (a create is committed) but answered with `reply`: an
+   * answer lost after the write happened (a proxy's 502, a timeout on the way back).
+   */
+  loseAnswer(method: string, path: RegExp, reply: Reply, times = 1): void {
+    this.#lostAnswers.push({ method, path, reply, times });
+  }
+
   /** Add or override an endpoint (tests of other features). */
   route(method: string, pattern: RegExp, handler: Handler): void {
     this.#routes.unshift({ method, pattern, handler });
@@ -271,6 +280,11 @@ export class GitHubStandin {
       if (match) reply = route.handler(recorded, match, url);
     }
     reply ??= { status: 404, body: { message: 'Not Found' } };
+    const lost = this.#lostAnswers.find((f) => f.times > 0 && f.method === recorded.method && f.path.test(path));
+    if (lost) {
+      lost.times--;
+      reply = lost.reply;
+    }
     const isText = typeof reply.body === 'string';
     res.writeHead(reply.status, {
       'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',

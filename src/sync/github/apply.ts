@@ -14,7 +14,7 @@
  * the old state, so the next sync plans the same edit again; it finds the comment with that id (posted by
  * a bot) and writes only the edit. The comment is thus written exactly once and never lost.
  */
-import { rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from '../../github/client.ts';
+import { NO_BLIND_RETRY, rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from '../../github/client.ts';
 import { summarisePlan } from './format-plan.ts';
 import type { GithubOperation, GithubPlan, IssueChanges, IssueFields, RepoState } from './state.ts';
 import { httpStatus } from '../../github/errors.ts';
@@ -150,6 +150,7 @@ export async function applyGithubPlan(
         labels: fields.labels,
         assignees: fields.assignees,
         ...(typeof milestone === 'number' ? { milestone } : {}),
+        ...NO_BLIND_RETRY,
       }),
     );
     return data.number;
@@ -211,6 +212,7 @@ export async function applyGithubPlan(
             repo,
             issue_number: operation.number,
             body: operation.body,
+            ...NO_BLIND_RETRY,
           }),
         );
         return;

@@ -110,6 +110,22 @@ describe('applyGithubPlan', () => {
   });
 });
 
+describe('creates that are never doubled', () => {
+  it('a create GitHub made but whose answer was lost is not resent, even by Probot’s retry plugin', async () => {
+    // Probot's own Octokit, retries on (the test helper's client switches them off).
+    const { ProbotOctokit } = await import('probot');
+    const octokit = new ProbotOctokit({ auth: { token: 't' }, baseUrl: github.url, throttle: { enabled: false } });
+    github.loseAnswer('POST', /\/issues$/, { status: 502, body: { message: 'Bad gateway' } });
+    const plan = { notes: [], operations: [{ op: 'create-issue', threatId: 'T1', fields: fields('T1') }] satisfies GithubOperation[] };
+    const result = await applyGithubPlan(octokit as never, plan, { milestones: [] }, options(10));
+    expect(result.errors).toEqual([expect.objectContaining({ op: 'create-issue', status: 502 })]);
+    expect(repo.issues).toHaveLength(1);
+    // The next sync lists it by its label (not the search index), so nothing is filed again.
+    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', modelRepo: 'acme/sec', labelPrefix: '', logins: [] });
+    expect(state.issues.map((i) => i.marker.threatId)).toEqual(['T1']);
+  });
+});
+
 describe('audit that cannot be lost', () => {
   /** The issue a first sync left, and the plan a second sync makes for one change to it. */
   function changeWithAudit(): GithubOperation[] {
