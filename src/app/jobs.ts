@@ -50,7 +50,8 @@ export const PullRequestJobDataSchema = z.object({
     merge_commit_sha: z.string().nullable().optional(),
     changed_files: z.number().int().nonnegative().optional(),
     user: z.object({ login: z.string() }).nullable(),
-    head: z.object({ sha: z.string() }),
+    /** `repo` null: the fork was deleted; another repository's full name: a pull request from a fork. */
+    head: z.object({ sha: z.string(), repo: z.object({ full_name: z.string() }).nullish() }),
     base: z.object({ sha: z.string(), ref: z.string() }),
   }),
   repository: z.object({ name: login, full_name: z.string(), private: z.boolean(), owner: z.object({ login }) }),

@@ -32,10 +32,11 @@ import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb } fr
 import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../pull-request/comment.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { threatLabel } from '../sync/github/labels.ts';
-import { threatIssues } from '../sync/github/issue-identity.ts';
+import { isOwnedBy, sameRepo, threatIssues } from '../sync/github/issue-identity.ts';
+import { decideConsent } from '../sync/consent.ts';
 import { listManagedIssues } from '../github/issues.ts';
 import { createComment, listChangedFiles, listComments, requestReviewers, reviewState, updateComment } from '../github/pull-requests.ts';
-import { commitReader, readRepoConfig } from '../github/contents.ts';
+import { commitReader, readOwnConfigOnDefaultBranch, readRepoConfig, type ExtendsPolicy } from '../github/contents.ts';
 import { loadedModel, readModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
 import { describeError, type HandlerResult } from './handler.ts';
@@ -63,8 +64,11 @@ interface EventTools {
   now: Date;
   /** Spaces a content-creating request within the installation's quota; false = quota used up, skipped. */
   paced(write: () => Promise<unknown>): Promise<boolean>;
+  /** Waits for the installation's next write slot (a write that must happen anyway: the check run). */
+  pace(): Promise<unknown>;
   /** This app's bot login (`<slug>[bot]`), undefined when it cannot be looked up. */
   botLogin(): Promise<string | undefined>;
+  extendsPolicy: ExtendsPolicy;
 }
 
 /** `pull_request` opened/synchronize/reopened/ready_for_review/edited: a job for check run, context comment, cross-links. */
@@ -110,7 +114,7 @@ function pick<T extends object, K extends string>(value: T | null | undefined, k
   for (const key of keys) {
     const field = source[key];
     if (field === undefined) continue;
-    // Nested objects keep only what the schema names (head.sha, base.sha/ref, user.login, owner.login).
+    // Nested objects keep only what the schema names (head.sha/repo, base.sha/ref, user.login, owner.login).
     picked[key] = field && typeof field === 'object' ? pickNested(field as Record<string, unknown>) : field;
   }
   return picked;
@@ -119,6 +123,10 @@ function pick<T extends object, K extends string>(value: T | null | undefined, k
 function pickNested(field: Record<string, unknown>): Record<string, unknown> {
   const nested: Record<string, unknown> = {};
   for (const name of ['sha', 'ref', 'login']) if (field[name] !== undefined) nested[name] = field[name];
+  // head.repo: whose repository the PR comes from (a fork decides nothing); null when the fork is gone.
+  const repo = field.repo as { full_name?: unknown } | null | undefined;
+  if (repo === null) nested.repo = null;
+  else if (repo && typeof repo.full_name === 'string') nested.repo = { full_name: repo.full_name };
   return nested;
 }
 
@@ -131,6 +139,8 @@ export async function runPullRequestJob(runtime: AppRuntime, data: PullRequestJo
     log: log as Context['log'],
     now: runtime.now(),
     botLogin: runtime.botLogin,
+    extendsPolicy: runtime.extendsPolicy,
+    pace: () => runtime.pacer.beforeWrite(paceKey),
     paced: async (write) => {
       const exhaustedUntil = await runtime.pacer.beforeWrite(paceKey);
       if (exhaustedUntil) {
@@ -156,8 +166,11 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
   const changedPaths = new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])));
 
   // The check run: what the model and config would be if this PR merged.
-  const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha);
-  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha) : baseConfig;
+  const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha, tools.extendsPolicy);
+  // A fork's head config is linted as the file it is: its `_extends` is not followed (a fork must not make
+  // the app read, or name in a public check run, another repository's config).
+  const headPolicy = isFork(payload) ? { ...tools.extendsPolicy, followExtends: false } : tools.extendsPolicy;
+  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha, headPolicy) : baseConfig;
   // A broken head config hides the model's path: the base's names the file to check.
   const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
   const head = headModelPath
@@ -174,7 +187,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     const findings = head?.findings ?? (headConfig.ok ? [] : headConfig.findings);
     const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: headLintModel });
     try {
-      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report });
+      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report, changedPaths, pace: tools.pace });
       check = report.conclusion;
     } catch (error) {
       // Without the checks permission (or on a hiccup) the comment still goes out.
@@ -233,6 +246,7 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
 
   const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url, author: pr.user?.login };
   const crossLinks = await commentOnThreatIssues(tools, config, owner, repo, {
+    fromFork: isFork(payload),
     references: analysis.references.known,
     threatIssues,
     marker: crossLinkMarker(prRef),
@@ -263,7 +277,7 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   if (references.length === 0) return { outcome: 'no-references' };
   // The model as merged knows the threats the PR itself added.
   const sha = pr.merge_commit_sha ?? pr.base.sha;
-  const configRead = await readRepoConfig(octokit, owner, repo, sha);
+  const configRead = await readRepoConfig(octokit, owner, repo, sha, tools.extendsPolicy);
   if (!configRead.ok || !configRead.config.issues.enabled) return { outcome: 'no-issues' };
   const config = configRead.config;
   const today = tools.now.toISOString().slice(0, 10);
@@ -278,12 +292,20 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
   const { known } = resolveThreatReferences(references, threatIds, issueNumbers);
   const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url };
   const comments = await commentOnThreatIssues(tools, config, owner, repo, {
+    // Merged: a maintainer accepted it, wherever it came from.
+    fromFork: false,
     references: known,
     threatIssues,
     marker: mergedMarker(prRef),
     render: (threatId, verbs) => renderMergedComment(prRef, threatId, verbs, pr.merge_commit_sha ?? undefined),
   });
   return { outcome: 'merged', comments };
+}
+
+/** The PR's head is in another repository (a fork), or its fork is gone. */
+export function isFork(payload: Pick<PullRequestPayload, 'pull_request' | 'repository'>): boolean {
+  const head = payload.pull_request.head.repo;
+  return !head || head.full_name.toLowerCase() !== payload.repository.full_name.toLowerCase();
 }
 
 function issuesRepository(config: Config, owner: string, repo: string): { owner: string; repo: string } {
@@ -297,15 +319,23 @@ function issuesRepository(config: Config, owner: string, repo: string): { owner:
  */
 async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: string, repo: string): Promise<Map<string, ThreatIssueRef>> {
   if (!config.issues.enabled) return new Map();
+  const target = issuesRepository(config, owner, repo);
+  const where = { modelRepo: `${owner}/${repo}`, issuesRepo: `${target.owner}/${target.repo}` };
   let listed;
   try {
-    listed = await listManagedIssues(octokit, { ...issuesRepository(config, owner, repo), label: threatLabel(config.issues.labels.prefix).name });
+    // Another repository is written to (cross-links) only with its consent, as for the sync (src/sync/consent.ts).
+    if (!sameRepo(where.modelRepo, where.issuesRepo)) {
+      const own = await readOwnConfigOnDefaultBranch(octokit, target.owner, target.repo);
+      if (!decideConsent(where.modelRepo, { repo: where.issuesRepo, ...own }).granted) return new Map();
+    }
+    listed = await listManagedIssues(octokit, { ...target, label: threatLabel(config.issues.labels.prefix).name });
   } catch (error) {
     const status = httpStatus(error);
     if (status === 403 || status === 404) return new Map();
     throw error;
   }
-  return new Map([...threatIssues(listed)].map(([id, issue]) => [id, { number: issue.number, url: issue.htmlUrl ?? '' }]));
+  const owned = listed.filter((issue) => isOwnedBy(issue, where));
+  return new Map([...threatIssues(owned)].map(([id, issue]) => [id, { number: issue.number, url: issue.htmlUrl ?? '' }]));
 }
 
 /** Comments once per referenced threat issue (an existing comment with `marker` means done). */
@@ -315,6 +345,8 @@ async function commentOnThreatIssues(
   owner: string,
   repo: string,
   input: {
+    /** An unmerged PR from a fork: `pull_requests.fork_cross_links` decides. */
+    fromFork: boolean;
     references: readonly { verb: ReferenceVerb; threatId: string }[];
     threatIssues: ReadonlyMap<string, ThreatIssueRef>;
     marker: string;
@@ -324,14 +356,27 @@ async function commentOnThreatIssues(
   if (!config.issues.enabled || input.references.length === 0) return 0;
   const { octokit } = tools;
   const target = issuesRepository(config, owner, repo);
+  if (input.fromFork) {
+    // A fork decides nothing: it may not write into another (perhaps private) repository, or anywhere when `none`.
+    const sameRepository = sameRepo(`${target.owner}/${target.repo}`, `${owner}/${repo}`);
+    if (config.pull_requests.fork_cross_links === 'none' || !sameRepository) return 0;
+  }
+  const max = config.pull_requests.max_cross_links;
+  // Only this app's own comments count as "already linked": anyone can write a comment with our marker.
+  const ownLogin = await tools.botLogin();
   const commentsOnIssue = new Map<number, string[]>();
   for (const { threatId } of input.references) {
     const issue = input.threatIssues.get(threatId);
     if (!issue || commentsOnIssue.has(issue.number)) continue;
+    // Reads are bounded too: no more issues than could be linked, plus those already linked.
+    if (commentsOnIssue.size >= 2 * max) break;
     const comments = await listComments(octokit, target, issue.number);
-    commentsOnIssue.set(issue.number, comments.map((c) => c.body));
+    commentsOnIssue.set(
+      issue.number,
+      comments.filter((c) => c.author?.type === 'Bot' && (ownLogin === undefined || c.author.login === ownLogin)).map((c) => c.body),
+    );
   }
-  const plans = planIssueComments({ ...input, commentsOnIssue });
+  const plans = planIssueComments({ ...input, commentsOnIssue, maxPerPullRequest: max });
   let written = 0;
   for (const plan of plans) {
     const done = await tools.paced(() => createComment(octokit, target, plan.issueNumber, plan.body));

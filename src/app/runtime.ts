@@ -9,6 +9,7 @@ import { ProbotOctokit, type Probot } from 'probot';
 import { realDelay, withRateLimitRetry, WritePacer, type Delay, type GitHubClient } from '../github/client.ts';
 import type { PaceStore } from '../github/pacer.ts';
 import type { SyncExtension } from '../sync/extension.ts';
+import { parseExtendsAllow, type ExtendsPolicy } from '../github/contents.ts';
 import { createExtensions } from '../sync/trackers.ts';
 import { InProcessJobQueue, type JobQueue } from './job-queue.ts';
 import type { RedisQueueOptions } from './redis-queue.ts';
@@ -66,6 +67,8 @@ export interface AppRuntime {
   installationClient(installationId: number): Promise<GitHubClient>;
   /** `<app-slug>[bot]`, looked up once (GET /app). */
   botLogin(): Promise<string | undefined>;
+  /** Where a repository config's `_extends` may point (`THREATLOOP_EXTENDS_ALLOW`). */
+  extendsPolicy: ExtendsPolicy;
 }
 
 /** Whose write allowance a write uses: GitHub's limits are per installation token. */
@@ -109,7 +112,8 @@ export async function createRuntime(probot: Probot, options: AppOptions): Promis
     delay,
     now,
     env: options.env ?? process.env,
-    extensions: () => (extensions ??= createExtensions({ env: options.env ?? process.env, delay })),
+    extendsPolicy: { allow: parseExtendsAllow((options.env ?? process.env).THREATLOOP_EXTENDS_ALLOW), followExtends: true },
+    extensions: () => (extensions ??= createExtensions({ env: options.env ?? process.env, delay, server: true })),
     client,
     installationClient: async (installationId) =>
       client((await probot.auth(installationId)) as GitHubClient, installationPaceKey(installationId)),

@@ -40,7 +40,7 @@ export async function onPush(context: Context<'push'>, runtime: AppRuntime): Pro
   // The model path lives in the config (default threat-model.yml): read it at the commit. A broken config
   // (perhaps an org default this push did not touch) hides the model path: sync, so the check run reports
   // the config errors rather than the push passing in silence.
-  const config = await readRepoConfig(octokit, owner, repo, payload.after);
+  const config = await readRepoConfig(octokit, owner, repo, payload.after, runtime.extendsPolicy);
   if (config.ok && touched !== 'unknown' && !touched.has(CONFIG_PATH) && !touched.has(config.config.model)) {
     return { outcome: 'skipped', reason: 'model and config unchanged' };
   }
@@ -175,6 +175,7 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
       paceKey: installationPaceKey(installationId),
       extensions: await runtime.extensions(),
       issueCreator: runtime.botLogin,
+      extendsPolicy: runtime.extendsPolicy,
     });
   } catch (error) {
     if (error instanceof RateLimitedError) {
@@ -211,7 +212,15 @@ async function reportOnCommit(runtime: AppRuntime, octokit: GitHubClient, target
     const id = await findCheckRun(octokit, { owner: target.owner, repo: target.repo, headSha: target.sha, appSlug: slug }).catch(() => undefined);
     if (id !== undefined) return updateCheckRun(octokit, { owner: target.owner, repo: target.repo, id, ...summary });
   }
-  await publishCheckRun(octokit, { owner: target.owner, repo: target.repo, headSha: target.sha, findings: outcome.findings, ...summary });
+  await publishCheckRun(octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    headSha: target.sha,
+    findings: outcome.findings,
+    ...summary,
+    // Spaced with the sync's own writes: the installation has one allowance.
+    pace: () => runtime.pacer.beforeWrite(installationPaceKey(target.installationId)),
+  });
 }
 
 /** Resume = sync the branch head again: the plan is recomputed from GitHub's state, so nothing is lost or doubled. */

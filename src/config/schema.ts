@@ -105,6 +105,13 @@ export const PullRequestsConfigSchema = z
         description:
           'Changes to a threat that fail the Threat model check until one of the threat’s owners approves the pull request: accept (to accepted or transferred), not-applicable, rescore-down, remove, reassign',
       }),
+    max_cross_links: z.number().int().min(0).max(50).default(5).meta({
+      description: 'Most threat issues one pull request comments on (cross-links when opened, then again when merged)',
+    }),
+    fork_cross_links: z.enum(['same-repo', 'none']).default('same-repo').meta({
+      description:
+        'Cross-link comments for pull requests from forks: only on threat issues in this same repository (same-repo), or none',
+    }),
   })
   .prefault({});
 
@@ -185,6 +192,11 @@ export const ConfigSchema = z
       })
       .prefault({})
       .meta({ description: 'Comments that mention a threat’s owners when it is due soon or overdue, once per threshold' }),
+    accepts_threats_from: z.array(repoName).default([]).meta({
+      description:
+        'Repositories (owner/name) whose threat models may file issues here with `issues.repo`. Read only from this ' +
+        'repository’s own config on its default branch: without it, no other repository writes here',
+    }),
   })
   .meta({ title: 'threatloop configuration', description: '.github/threatloop.yml' });
 

@@ -3,15 +3,17 @@
  * the YAML, a title and summary people can read at a glance. Used for pushes
  * (with the sync outcome) and for pull requests (lint only).
  *
- * GitHub takes at most 50 annotations per request: the first batch goes with
- * the create call, the rest follow as updates (each update must repeat the
- * title and summary).
+ * One write per check run: at most 50 annotations (GitHub's limit per request), those on the lines and
+ * files the change touched first, and a line in the summary for the rest. A model with thousands of
+ * warnings (perhaps from a fork's pull request) must not cost one update request per 50 of them.
  */
 import { sortFindings, type Finding } from '../model/findings.ts';
 import type { GitHubClient } from './client.ts';
 
 export const CHECK_RUN_NAME = 'Threat model';
 export const ANNOTATIONS_PER_REQUEST = 50;
+/** Annotations per check run: one request's worth. */
+export const MAX_ANNOTATIONS = ANNOTATIONS_PER_REQUEST;
 /** GitHub rejects an output summary longer than 65,535 characters. */
 const MAX_SUMMARY_CHARS = 65_000;
 
@@ -29,6 +31,10 @@ export interface CheckRunInput {
   text?: string;
   name?: string;
   detailsUrl?: string;
+  /** Files the change touched: their findings are annotated first. */
+  changedPaths?: ReadonlySet<string>;
+  /** Called before the one write, to space it with the installation's other writes. */
+  pace?: () => Promise<unknown>;
 }
 
 export interface CheckAnnotation {
@@ -60,19 +66,24 @@ export function toAnnotation(finding: Finding): CheckAnnotation {
   return annotation;
 }
 
-/** Creates the completed check run, then adds annotations beyond the first 50 in further updates. */
+/** The findings to annotate (changed files first, then in file/line order), at most `MAX_ANNOTATIONS`, and how many were left out. */
+export function chooseAnnotations(findings: readonly Finding[], changedPaths?: ReadonlySet<string>): { shown: Finding[]; omitted: number } {
+  const sorted = sortFindings(findings);
+  const changedFirst = changedPaths ? [...sorted.filter((f) => changedPaths.has(f.file)), ...sorted.filter((f) => !changedPaths.has(f.file))] : sorted;
+  const shown = changedFirst.slice(0, MAX_ANNOTATIONS);
+  return { shown, omitted: findings.length - shown.length };
+}
+
+/** Creates the completed check run, in one request. */
 export async function publishCheckRun(octokit: GitHubClient, input: CheckRunInput): Promise<{ id: number; annotations: number }> {
-  const annotations = sortFindings(input.findings).map(toAnnotation);
-  const batches: CheckAnnotation[][] = [];
-  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  }
-  const output = (batch: CheckAnnotation[] | undefined) => ({
-    title: input.title,
-    summary: truncate(input.summary, MAX_SUMMARY_CHARS),
-    ...(input.text ? { text: truncate(input.text, MAX_SUMMARY_CHARS) } : {}),
-    ...(batch && batch.length > 0 ? { annotations: batch } : {}),
-  });
+  const { shown, omitted } = chooseAnnotations(input.findings, input.changedPaths);
+  const rest =
+    omitted > 0
+      ? `\n\n${plural(omitted, 'more finding')} not annotated (at most ${MAX_ANNOTATIONS} per check run, those in changed files first): run \`threatloop lint\` to see them all.`
+      : '';
+  const annotations = shown.map(toAnnotation);
+  const summaryRoom = MAX_SUMMARY_CHARS - rest.length;
+  await input.pace?.();
   const { data } = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
     owner: input.owner,
     repo: input.repo,
@@ -82,16 +93,13 @@ export async function publishCheckRun(octokit: GitHubClient, input: CheckRunInpu
     conclusion: input.conclusion,
     completed_at: new Date().toISOString(),
     ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
-    output: output(batches[0]),
+    output: {
+      title: input.title,
+      summary: truncate(input.summary, summaryRoom) + rest,
+      ...(input.text ? { text: truncate(input.text, MAX_SUMMARY_CHARS) } : {}),
+      ...(annotations.length > 0 ? { annotations } : {}),
+    },
   });
-  for (const batch of batches.slice(1)) {
-    await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
-      owner: input.owner,
-      repo: input.repo,
-      check_run_id: data.id,
-      output: output(batch),
-    });
-  }
   return { id: Number(data.id), annotations: annotations.length };
 }
 

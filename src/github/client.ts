@@ -32,6 +32,13 @@ export type GitHubClient = InstanceType<typeof ProbotOctokit>;
 /** Waits `ms` milliseconds; injected so tests never sleep. */
 export type Delay = (ms: number) => Promise<void>;
 
+/**
+ * Request options for a create that must not be repeated blind: Probot's retry plugin resends a request
+ * answered 5xx, and a create GitHub made before the answer was lost would then be made twice. The next
+ * sync finds such an issue or comment by its label and marker (listed, never searched) instead.
+ */
+export const NO_BLIND_RETRY = { request: { retries: 0 } } as const;
+
 export const realDelay: Delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const noDelay: Delay = async () => {};
 

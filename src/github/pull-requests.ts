@@ -1,6 +1,6 @@
 /** The pull-request calls the app makes: changed files, comments on an issue or PR, review requests. */
 import type { ChangedFile } from '../pull-request/match.ts';
-import type { GitHubClient } from './client.ts';
+import { NO_BLIND_RETRY, type GitHubClient } from './client.ts';
 import { httpStatus } from './errors.ts';
 
 const PER_PAGE = 100;
@@ -29,7 +29,7 @@ export async function listComments(octokit: GitHubClient, where: Repository, iss
 }
 
 export async function createComment(octokit: GitHubClient, where: Repository, issueNumber: number, body: string): Promise<void> {
-  await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, issue_number: issueNumber, body });
+  await octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...where, issue_number: issueNumber, body, ...NO_BLIND_RETRY });
 }
 
 export async function updateComment(octokit: GitHubClient, where: Repository, commentId: number, body: string): Promise<void> {

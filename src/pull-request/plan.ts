@@ -74,8 +74,11 @@ export interface IssueCommentPlan {
 
 /**
  * One comment per referenced threat issue that does not already carry the
- * marker. `commentsOnIssue` holds the bodies of the comments already on each
- * threat issue (only the referenced ones need fetching).
+ * marker, in the order the PR names them, at most `maxPerPullRequest` in all
+ * (those already written count): a PR body naming forty threats must not post
+ * forty comments from the installation's write allowance. `commentsOnIssue`
+ * holds the bodies of the comments already on each threat issue that this
+ * app's bot wrote (a marker anyone else writes must not suppress the link).
  */
 export function planIssueComments(input: {
   references: readonly { verb: ReferenceVerb; threatId: string }[];
@@ -83,6 +86,7 @@ export function planIssueComments(input: {
   commentsOnIssue: ReadonlyMap<number, readonly string[]>;
   marker: string;
   render: (threatId: string, verbs: ReferenceVerb[]) => string;
+  maxPerPullRequest?: number;
 }): IssueCommentPlan[] {
   const verbsByThreat = new Map<string, ReferenceVerb[]>();
   for (const { verb, threatId } of input.references) {
@@ -91,14 +95,18 @@ export function planIssueComments(input: {
     verbsByThreat.set(threatId, verbs);
   }
   const plans: IssueCommentPlan[] = [];
+  let written = 0;
   for (const [threatId, verbs] of verbsByThreat) {
     const issue = input.threatIssues.get(threatId);
     if (!issue) continue; // no issue yet (sync off or pending): nothing to link to
     const existing = input.commentsOnIssue.get(issue.number) ?? [];
-    if (existing.some((body) => body.includes(input.marker))) continue;
+    if (existing.some((body) => body.includes(input.marker))) {
+      written++;
+      continue;
+    }
     plans.push({ threatId, issueNumber: issue.number, body: input.render(threatId, verbs) });
   }
-  return plans;
+  return plans.slice(0, Math.max(0, (input.maxPerPullRequest ?? Number.POSITIVE_INFINITY) - written));
 }
 
 /** Severities whose owners are asked to review when `pull_requests.request_reviews` is on. */

@@ -16,7 +16,10 @@ import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
 import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
 import type { ConfigRead } from '../config/load.ts';
-import { branchHead, commitReader } from '../github/contents.ts';
+import { branchHead, commitReader, readOwnConfigOnDefaultBranch, type ExtendsPolicy } from '../github/contents.ts';
+import { httpStatus } from '../github/errors.ts';
+import { decideConsent } from './consent.ts';
+import { isOwnedBy, sameRepo } from './github/issue-identity.ts';
 import { readModelInput, type InputReader } from '../input/pipeline.ts';
 import { listIssuesFiledBy } from '../github/issues.ts';
 import { fetchRepoState, RepoAccessError } from './github/fetch.ts';
@@ -44,6 +47,8 @@ export interface SyncRequest {
   modelPath?: string;
   /** The repository config at `sha`, when the caller has already read it (`readRepoConfig`). */
   config?: ConfigRead;
+  /** Where the config's `_extends` may point, when the config is read here (default: the owner's `.github` only). */
+  extendsPolicy?: ExtendsPolicy;
   /** Plan only: read everything, write nothing. */
   dryRun?: boolean;
   /** Skip the sync when `sha` is no longer the head of `branch` (the app: yes). */
@@ -78,7 +83,9 @@ export type SyncStatus =
   /** Budget or rate limit reached: the rest follows in a later sync. */
   | 'incomplete'
   /** The token cannot read or write the issues repository. */
-  | 'no-access';
+  | 'no-access'
+  /** `issues.repo` names another repository that has not agreed to receive this model's issues: nothing written there. */
+  | 'no-consent';
 
 export interface SyncOutcome {
   status: SyncStatus;
@@ -102,6 +109,8 @@ export interface SyncOutcome {
   resumeAt?: Date;
   /** `no-access`: what GitHub said. */
   accessError?: string;
+  /** `no-consent`: why, and what the target repository must add. */
+  consentError?: string;
 }
 
 /** How long to wait before resuming a sync that spent its write budget. */
@@ -124,14 +133,15 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     requests: { reads: counter.reads - start.reads, writes: counter.writes - start.writes },
   });
 
-  const reader = request.input ?? commitReader(octokit, { owner, repo, sha }, request.config);
+  const reader = request.input ?? commitReader(octokit, { owner, repo, sha }, request.config, request.extendsPolicy);
   const input = await readModelInput(reader, { today, ...(request.modelPath ? { modelPath: request.modelPath } : {}) });
   if (input.status === 'config-invalid') {
     // A broken config is reported even without a model: the user asked for threatloop.
     const modelPath = input.modelPath ?? DEFAULT_CONFIG.model;
     return finish({ modelPath, issuesRepo: `${owner}/${repo}`, configFound: input.configFound, status: 'invalid', findings: input.findings, notes: [] });
   }
-  const { config, modelPath } = input;
+  const { modelPath } = input;
+  let config = input.config;
   const issuesRepo = config.issues.repo ?? `${owner}/${repo}`;
   const common = { modelPath, issuesRepo, configFound: input.configFound };
   if (input.status === 'no-model') return finish({ ...common, status: 'no-model', findings: [], notes: [] });
@@ -143,9 +153,20 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
   const [issuesOwner, issuesName] = issuesRepo.split('/') as [string, string];
   let state: RepoState;
   try {
+    if (!sameRepo(issuesRepo, `${owner}/${repo}`)) {
+      const target = await readOwnConfigOnDefaultBranch(octokit, issuesOwner, issuesName).catch((error: unknown) => {
+        const status = httpStatus(error);
+        throw status === 404 || status === 403 ? new RepoAccessError(issuesRepo, status) : error;
+      });
+      const consent = decideConsent(`${owner}/${repo}`, { repo: issuesRepo, ...target });
+      if (!consent.granted) return finish({ ...common, status: 'no-consent', findings: warnings, notes: [], consentError: consent.reason });
+      // Whether threat issues may be public there is the target's decision, not the source's.
+      config = { ...config, issues: { ...config.issues, public_repo: consent.publicRepo } };
+    }
     state = await fetchRepoState(octokit, {
       owner: issuesOwner,
       repo: issuesName,
+      modelRepo: `${owner}/${repo}`,
       labelPrefix: config.issues.labels.prefix,
       logins: config.issues.assign_owners ? ownerLogins(model) : [],
     });
@@ -153,9 +174,6 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     if (!(error instanceof RepoAccessError)) throw error;
     return finish({ ...common, status: 'no-access', findings: warnings, notes: [], accessError: error.message });
   }
-  const relabelled = await adoptUnlabelledIssues(octokit, request, { model, config, state });
-  state = relabelled.state;
-
   const context: SyncContext = {
     modelRepo: `${owner}/${repo}`,
     sha,
@@ -165,6 +183,8 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     webUrl: request.webUrl,
     today,
   };
+  const relabelled = await adoptUnlabelledIssues(octokit, request, { model, config, state, context });
+  state = relabelled.state;
   // Extensions write to other systems (Jira) before the GitHub side: never in a dry run, and never for a
   // commit that is no longer the branch head.
   const extensions = request.dryRun ? [] : (request.extensions ?? []).filter((extension) => extension.appliesTo(config));
@@ -243,7 +263,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
 async function adoptUnlabelledIssues(
   octokit: GitHubClient,
   request: SyncRequest,
-  input: { model: ThreatModel; config: Config; state: RepoState },
+  input: { model: ThreatModel; config: Config; state: RepoState; context: SyncContext },
 ): Promise<{ state: RepoState; notes: string[] }> {
   const { state } = input;
   const missing = missingIssues(input);
@@ -254,6 +274,7 @@ async function adoptUnlabelledIssues(
   const adopted = (await listIssuesFiledBy(octokit, { owner: state.owner, repo: state.repo, creator })).filter(
     (issue) =>
       !known.has(issue.number) &&
+      isOwnedBy(issue, { modelRepo: input.context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }) &&
       (issue.marker.kind === 'dashboard' ? missing.dashboard : missing.threatIds.has(issue.marker.threatId ?? '')),
   );
   if (adopted.length === 0) return { state, notes: [] };

@@ -48,6 +48,12 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
           ...applyLines(outcome),
         ),
       };
+    case 'no-consent':
+      return {
+        conclusion: 'failure',
+        title: `${outcome.issuesRepo} has not agreed to receive these threat issues`,
+        summary: lines(outcome.consentError ?? `${outcome.issuesRepo} does not accept threat issues from ${outcome.modelRepo}.`),
+      };
     case 'planned':
       return { conclusion: 'success', title: titleFor(errors, warnings, `dry run: ${countOf(outcome.plan?.operations.length ?? 0, 'operation')}`), summary: lines(...planLines(outcome)) };
     case 'incomplete':

@@ -12,6 +12,8 @@ export interface TrackerOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Waits between retries (tests: no waiting). */
   delay?: Delay;
+  /** The server: the operator's allow-lists (e.g. `JIRA_PROJECTS`) must allow what a repository asks for. */
+  server?: boolean;
 }
 
 interface TrackerEntry extends TrackerInfo {
@@ -20,7 +22,9 @@ interface TrackerEntry extends TrackerInfo {
 
 const REGISTRY: readonly TrackerEntry[] = [
   // The marker keeps `jira="KEY" jiraurl="URL"`, as every version has written it.
-  { system: 'jira', label: 'Jira', create: async ({ env, delay }) => (await import('./jira/extension.ts')).jiraSyncExtension({ env, ...(delay ? { retry: { delay } } : {}) }) },
+  { system: 'jira', label: 'Jira', create: async ({ env, delay, server }) =>
+      (await import('./jira/extension.ts')).jiraSyncExtension({ env, ...(delay ? { retry: { delay } } : {}), ...(server ? { requireProjectList: true } : {}) }),
+  },
 ];
 
 /** Every tracker threatloop knows, whether or not a repository uses it. */

@@ -19,7 +19,7 @@ const SITE = 'https://acme.atlassian.net';
 const EMAIL = 'sync-bot@acme.example';
 const TOKEN = 'ATATT3xFfGF0-e2e-secret-token-77aa';
 const BASIC_BASE64 = Buffer.from(`${EMAIL}:${TOKEN}`).toString('base64');
-const ENV = { JIRA_HOST: SITE, JIRA_EMAIL: EMAIL, JIRA_API_TOKEN: TOKEN };
+const ENV = { JIRA_HOST: SITE, JIRA_EMAIL: EMAIL, JIRA_API_TOKEN: TOKEN, JIRA_PROJECTS: 'acme:SEC,other:OPS' };
 const SECURITY_ACCOUNT = '5b10ac8d82e05b22cc7d4ef5';
 const JIRA_CONFIG = ['jira:', '  project: SEC', '  components:', '    api: API', '    db: Storage', ''].join('\n');
 
@@ -288,5 +288,57 @@ describe('Jira through the app: closing and reopening', () => {
     expect(jira.issue('SEC-1').properties.threatloop).toMatchObject({ state: 'open' });
     expect(issueOf(repo, 'TM-1').state).toBe('open');
     expect(jira.issues.size).toBe(2);
+  });
+});
+
+describe('Jira within bounds', () => {
+  it('a project the operator did not allow for this owner: no Jira request at all, GitHub syncs, the check run says what to add', async () => {
+    const repo = setup({ config: JIRA_CONFIG.replace('project: SEC', 'project: OPS') });
+    await pushModel({ threats: 2 });
+    expect(jira.requests).toEqual([]);
+    expect(threatIssues(repo)).toHaveLength(2);
+    expect(lastCheck(repo).output.summary).toContain('Jira project OPS is not allowed for acme');
+    expect(lastCheck(repo).output.summary).toContain('acme:OPS');
+  });
+
+  it('no JIRA_PROJECTS on the server: no repository may use Jira', async () => {
+    app.threatloop.stop();
+    app = await createTestApp(github.url, { env: { JIRA_HOST: SITE, JIRA_EMAIL: EMAIL, JIRA_API_TOKEN: TOKEN } });
+    const repo = setup();
+    await pushModel({ threats: 1 });
+    expect(jira.requests).toEqual([]);
+    expect(lastCheck(repo).output.summary).toContain('JIRA_PROJECTS is not set on the server');
+  });
+
+  it('a marker edited to name another Jira issue: that issue is read, never written, and the edit is reported', async () => {
+    const repo = setup();
+    await pushModel({ threats: 2 });
+    // Someone else's issue in the same project, and one in another project the credential can reach.
+    for (const key of ['SEC-99', 'HR-7']) {
+      jira.issues.set(key, {
+        id: String(9000 + jira.issues.size),
+        key,
+        fields: { summary: 'Payroll', labels: [], status: { name: 'To Do', statusCategory: { key: 'new', id: 2 } }, created: '2029-01-01T00:00:00.000+0000' },
+        properties: {},
+        remoteLinks: new Map(),
+      });
+    }
+    const forge = (threatId: string, key: string) => {
+      const issue = issueOf(repo, threatId);
+      issue.body = issue.body.replace(/jira="[^"]*"/, `jira="${key}"`).replace(/jiraurl="[^"]*"/, `jiraurl="${encodeURIComponent(`${SITE}/browse/${key}`)}"`);
+    };
+    forge('TM-1', 'SEC-99');
+    forge('TM-2', 'HR-7');
+    const jiraMark = jira.requests.length;
+    await pushModel({ threats: 2 }, '\n# touched\n');
+    const writes = jira.writes().filter((r) => jira.requests.indexOf(r) >= jiraMark);
+    expect(writes.filter((r) => r.path.includes('SEC-99') || r.path.includes('HR-7'))).toEqual([]);
+    expect(jira.issue('SEC-99').fields.summary).toBe('Payroll');
+    // The real issues are still found by their property, and the markers are put right.
+    expect(jira.issues.size).toBe(4);
+    expect(markerOf(issueOf(repo, 'TM-1'))?.links?.jira?.key).toBe('SEC-1');
+    const summary = lastCheck(repo).output.summary ?? '';
+    expect(summary).toContain('names Jira issue SEC-99, which does not carry threatloop');
+    expect(summary).toContain('names Jira issue HR-7, which is not in project SEC');
   });
 });

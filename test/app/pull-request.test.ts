@@ -3,6 +3,7 @@
  * played by nock: a small in-memory repository answering the endpoints the
  * handlers use, recording every write.
  */
+import fc from 'fast-check';
 import nock from 'nock';
 import type { Probot } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -213,7 +214,7 @@ afterEach(() => {
 
 function pullRequest(
   action: string,
-  overrides: { title?: string; body?: string; private?: boolean; merged?: boolean; changedFiles?: number; author?: string } = {},
+  overrides: { title?: string; body?: string; private?: boolean; merged?: boolean; changedFiles?: number; author?: string; headRepo?: string } = {},
 ) {
   return {
     id: `delivery-${Math.random()}`,
@@ -231,7 +232,7 @@ function pullRequest(
         merge_commit_sha: overrides.merged ? MERGE_SHA : null,
         changed_files: overrides.changedFiles ?? github.prFiles.length,
         user: { login: overrides.author ?? 'carol' },
-        head: { sha: HEAD_SHA, ref: 'feature' },
+        head: { sha: HEAD_SHA, ref: 'feature', repo: { full_name: overrides.headRepo ?? `${OWNER}/${REPO}` } },
         base: { sha: BASE_SHA, ref: 'main' },
       },
       repository: { name: REPO, full_name: `${OWNER}/${REPO}`, private: overrides.private ?? true, owner: { login: OWNER } },
@@ -247,6 +248,25 @@ async function receive(event: ReturnType<typeof pullRequest>): Promise<Record<st
   const done = logs.filter((l) => typeof l.fields.handler === 'string' && l.msg.endsWith(': done'));
   return done[done.length - 1]?.fields ?? {};
 }
+
+describe('a fork’s head config', () => {
+  it('is linted as the file it is: its `_extends` is not followed, so no other repository is read', async () => {
+    // The base has a config of its own, so the owner's default is not read for it either.
+    github.commits.set(BASE_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': 'model: threat-model.yml\n' });
+    github.commits.set(HEAD_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': '_extends: .github\n' });
+    github.prFiles = [{ filename: '.github/threatloop.yml', status: 'added' }];
+    expect(await receive(pullRequest('opened', { headRepo: 'mallory/pay' }))).toMatchObject({ check: 'success' });
+    expect(github.reads.filter((r) => r.startsWith('/repos/acme/.github/'))).toEqual([]);
+  });
+
+  it('a PR from the repository itself follows it (within the same bounds as a push)', async () => {
+    github.commits.set(BASE_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': 'model: threat-model.yml\n' });
+    github.commits.set(HEAD_SHA, { 'threat-model.yml': MODEL, '.github/threatloop.yml': '_extends: .github\n' });
+    github.prFiles = [{ filename: '.github/threatloop.yml', status: 'added' }];
+    await receive(pullRequest('opened'));
+    expect(github.reads.filter((r) => r.startsWith('/repos/acme/.github/'))).not.toEqual([]);
+  });
+});
 
 describe('pull request context comment', () => {
   it('is created once, updated in place on synchronize, and not rewritten when nothing changed', async () => {
@@ -388,6 +408,70 @@ describe('check run on a retargeted PR', () => {
     const checks = github.writesTo('/check-runs');
     expect(checks).toHaveLength(2);
     expect(checks[1]!.body).toMatchObject({ head_sha: HEAD_SHA, conclusion: 'failure' });
+  });
+});
+
+describe('write budgets for what a pull request can cause', () => {
+  const TM2 = () => ({ number: 12, body: `${renderMarker({ kind: 'threat', threatId: 'TM-2' })}\nLedger tampering`, labels: ['threat'], comments: [] });
+
+  it('a comment anyone can write with the cross-link marker does not suppress the real cross-link', async () => {
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    github.issues[0]!.comments.push({ id: 1, body: '<!-- threatloop:pr-link acme/pay#7 --> nothing to see', user: { login: 'mallory', type: 'User' } });
+    expect(await receive(pullRequest('opened', { body: 'Mitigates TM-1' }))).toMatchObject({ crossLinks: 1 });
+    expect(github.issues[0]!.comments.at(-1)!.user).toEqual(APP_USER);
+  });
+
+  it('cross-links per PR are capped by pull_requests.max_cross_links, those already written counting', async () => {
+    github.issues.push(TM2());
+    for (const sha of [BASE_SHA, HEAD_SHA]) github.commits.get(sha)!['.github/threatloop.yml'] = 'pull_requests:\n  max_cross_links: 1\n';
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    expect(await receive(pullRequest('opened', { body: 'Refs TM-1, TM-2' }))).toMatchObject({ crossLinks: 1 });
+    expect(await receive(pullRequest('edited', { body: 'Refs TM-1, TM-2 (edited)' }))).toMatchObject({ crossLinks: 0 });
+    expect(github.writesTo('/comments').filter((w) => /\/issues\/1[12]\/comments$/.test(w.path))).toHaveLength(1);
+  });
+
+  it('a fork’s PR cross-links only on issues in this repository, and none with fork_cross_links: none', async () => {
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    expect(await receive(pullRequest('opened', { body: 'Refs TM-1', headRepo: 'mallory/pay' }))).toMatchObject({ crossLinks: 1 });
+    github.issues[0]!.comments = [];
+    github.commits.get(BASE_SHA)!['.github/threatloop.yml'] = 'pull_requests:\n  fork_cross_links: none\n';
+    expect(await receive(pullRequest('edited', { body: 'Refs TM-1 (again)', headRepo: 'mallory/pay' }))).toMatchObject({ crossLinks: 0 });
+    expect(github.issues[0]!.comments).toEqual([]);
+  });
+
+  it('a fork’s PR writes nothing into another issues repository', async () => {
+    github.commits.get(BASE_SHA)!['.github/threatloop.yml'] = 'issues:\n  repo: acme/security\n';
+    github.prFiles = [{ filename: 'README.md', status: 'modified' }];
+    expect(await receive(pullRequest('opened', { body: 'Refs TM-1', headRepo: 'mallory/pay' }))).toMatchObject({ crossLinks: 0 });
+    expect(github.writes.filter((w) => w.path.startsWith('/repos/acme/security'))).toEqual([]);
+    // The context comment's issue links asked for the target's consent (a read; this fake has no acme/security).
+    expect(github.unexpected.every((r) => r.startsWith('GET /repos/acme/security'))).toBe(true);
+    github.unexpected = [];
+  });
+
+  it('property: no pull_request event from a fork causes more than a fixed number of writes', async () => {
+    // Check run + context comment + at most max_cross_links (5) cross-links + one review request.
+    const BOUND = 1 + 1 + 5 + 1;
+    for (const n of [12, 13, 14, 15, 16, 17]) github.issues.push({ ...TM2(), number: n, body: `${renderMarker({ kind: 'threat', threatId: n === 12 ? 'TM-2' : `TM-${n}` })}\nx` });
+    github.commits.get(BASE_SHA)!['.github/threatloop.yml'] = 'pull_requests:\n  request_reviews: true\n';
+    const refs = ['TM-1', 'TM-2', 'TM-13', 'TM-14', 'TM-15', 'TM-16', 'TM-17', '#11', '#12', '#99', 'TM-404', 'acme/other#3'];
+    const paths = ['services/api/src/a.ts', 'db/schema.sql', 'threat-model.yml', '.github/threatloop.yml', 'README.md'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('opened', 'synchronize', 'reopened', 'ready_for_review', 'edited', 'closed'),
+        fc.uniqueArray(fc.constantFrom(...refs), { maxLength: refs.length }),
+        fc.constantFrom('Refs', 'Mitigates', 'Fixes'),
+        fc.subarray(paths),
+        fc.boolean(),
+        async (action, referenced, verb, files, merged) => {
+          github.prFiles = files.map((filename) => ({ filename, status: 'modified' }));
+          const before = github.writes.length;
+          await receive(pullRequest(action, { body: `${verb} ${referenced.join(', ')}`, headRepo: 'mallory/pay', merged: action === 'closed' && merged, author: 'mallory' }));
+          expect(github.writes.length - before).toBeLessThanOrEqual(BOUND);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -206,14 +206,15 @@ describe('secondary rate limits', () => {
       })
       .reply(201, { id: 1 });
     await probot.receive({ name: 'push', id: '5', payload: pushPayload() as never });
-    expect(delays).toEqual([30_000, 30_000, 30_000]);
+    // Three retries, then the check run, paced like every write, waits out the same retry-after.
+    expect(delays).toEqual([30_000, 30_000, 30_000, 30_000]);
     expect(check.output.title).toMatch(/sync in progress: \d+ of \d+ writes; resumes at \d\d:\d\d UTC/);
     expect(timers.pending.size).toBe(1);
   });
 });
 
 describe('publishCheckRun', () => {
-  it('sends annotations in batches of 50: create with the first, update with the rest', async () => {
+  it('one request, at most 50 annotations (changed files first), the rest summed up in the summary', async () => {
     const findings: Finding[] = Array.from({ length: 120 }, (_, i) => ({
       rule: 'schema',
       level: i % 2 ? 'warning' : 'error',
@@ -225,10 +226,7 @@ describe('publishCheckRun', () => {
     const bodies: any[] = [];
     const scope = nock(API)
       .post('/repos/acme/app/check-runs', (b) => bodies.push(b) > 0)
-      .reply(201, { id: 42 })
-      .patch('/repos/acme/app/check-runs/42', (b) => bodies.push(b) > 0)
-      .times(2)
-      .reply(200, { id: 42 });
+      .reply(201, { id: 42 });
     const octokit = new TestOctokit({ auth: { token: 't' } });
     const result = await publishCheckRun(octokit, {
       owner: 'acme',
@@ -240,8 +238,9 @@ describe('publishCheckRun', () => {
       summary: 's',
     });
     expect(scope.isDone()).toBe(true);
-    expect(result).toEqual({ id: 42, annotations: 120 });
-    expect(bodies.map((b) => b.output.annotations.length)).toEqual([50, 50, 20]);
+    expect(result).toEqual({ id: 42, annotations: 50 });
+    expect(bodies.map((b) => b.output.annotations.length)).toEqual([50]);
+    expect(bodies[0].output.summary).toContain('70 more findings not annotated');
     expect(bodies[0].output.annotations[0]).toEqual({
       path: 'threat-model.yml',
       start_line: 1,
@@ -252,7 +251,16 @@ describe('publishCheckRun', () => {
       message: 'finding 0',
       title: 'schema',
     });
-    expect(bodies[1].output).toMatchObject({ title: 't', summary: 's' });
+  });
+
+  it('annotates findings in the changed files first', async () => {
+    const { chooseAnnotations } = await import('../../src/github/check-run.ts');
+    const finding = (file: string, line: number): Finding => ({ rule: 'r', level: 'warning', message: 'm', file, start: { line, column: 1 } });
+    const findings = [...Array.from({ length: 60 }, (_, i) => finding('a.yml', i + 1)), finding('changed.yml', 9)];
+    const { shown, omitted } = chooseAnnotations(findings, new Set(['changed.yml']));
+    expect(shown[0]?.file).toBe('changed.yml');
+    expect(shown).toHaveLength(50);
+    expect(omitted).toBe(11);
   });
 
   it('leaves columns out of a multi-line annotation', async () => {

@@ -102,9 +102,10 @@ describe('push to the default branch', () => {
     const writes = writesSince(mark);
     const issue = threatIssues(repo)[1]!;
     const issueWrites = writes.filter((w) => !w.path.endsWith(`/issues/${dashboard(repo)[0]!.number}`));
+    // The audit comment first, the edit (whose marker records the new state) last: see 'audit that cannot be lost'.
     expect(issueWrites.map((w) => `${w.method} ${w.path}`)).toEqual([
-      `PATCH /repos/acme/app/issues/${issue.number}`,
       `POST /repos/acme/app/issues/${issue.number}/comments`,
+      `PATCH /repos/acme/app/issues/${issue.number}`,
     ]);
     expect(issue.comments[0]!.body).toContain('status: Open → In progress');
   });
@@ -272,19 +273,124 @@ describe('push to the default branch', () => {
   });
 });
 
+const CONSENT = 'accepts_threats_from:\n  - acme/app\n';
+
+describe('audit that cannot be lost', () => {
+  it('an edit that fails after its audit comment went out: the next sync makes the edit and the comment stays single', async () => {
+    const repo = setup({ threats: 2 });
+    await pushModel({ threats: 2 });
+    const issue = threatIssues(repo)[0]!;
+    github.fail('PATCH', new RegExp(`/issues/${issue.number}$`), { status: 502, body: { message: 'Bad gateway' } });
+    const push = await pushModel({ threats: 2, overrides: { 0: { status: 'planned' } } });
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.body).toContain('status="open"');
+
+    // The same commit again (a redelivery, or the scheduled retry).
+    await app.probot.receive({ name: 'push', id: `d-${++delivery}`, payload: github.pushPayload(REPO, push) as never });
+    expect(issue.body).toContain('status="planned"');
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]!.body).toContain('status: Open → Planned');
+  });
+});
+
+describe('creates that are never doubled', () => {
+  it('a create whose answer is lost after GitHub made it: found again by its label and marker, never filed twice', async () => {
+    const repo = setup({ threats: 3 });
+    github.loseAnswer('POST', /\/repos\/acme\/app\/issues$/, { status: 502, body: { message: 'Bad gateway' } }, 2);
+    const push = await pushModel({ threats: 3 });
+    // Nothing was retried blind within the sync either.
+    const creates = () => github.requests.filter((r) => r.method === 'POST' && r.path === '/repos/acme/app/issues');
+    expect(creates()).toHaveLength(4);
+    expect(threatIssues(repo)).toHaveLength(3);
+
+    await app.probot.receive({ name: 'push', id: `d-${++delivery}`, payload: github.pushPayload(REPO, push) as never });
+    expect(threatIssues(repo)).toHaveLength(3);
+    expect(dashboard(repo)).toHaveLength(1);
+    expect(new Set(threatIssues(repo).map((i) => i.title)).size).toBe(3);
+  });
+});
+
 describe('issues in another repository', () => {
-  it('files them in the configured repository', async () => {
+  it('files them in the configured repository when it consents, with markers naming the model repository', async () => {
     setup({ threats: 2 }, { private: false, config: 'issues:\n  repo: acme/security\n' });
-    const security = github.addRepo({ owner: 'acme', name: 'security', private: true, assignees: ['sec-lead', 'plat-dev'] });
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true, assignees: ['sec-lead', 'plat-dev'], files: { '.github/threatloop.yml': CONSENT } });
     await pushModel({ threats: 2 });
     expect(threatIssues(security)).toHaveLength(2);
+    for (const issue of [...threatIssues(security), ...dashboard(security)]) expect(issue.body).toContain('repo="acme%2Fapp"');
     expect(github.repo(REPO).issues).toEqual([]);
     expect(lastCheck(github.repo(REPO)).conclusion).toBe('success');
   });
 
+  it('without consent in the target’s own config: zero writes there, and the check run says what to add', async () => {
+    setup({ threats: 2 }, { config: 'issues:\n  repo: acme/security\n' });
+    // Consent on another branch, or for another source, does not count: only the default branch speaks.
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true, files: { '.github/threatloop.yml': 'accepts_threats_from: [acme/other]\n' } });
+    security.commits.set('f'.repeat(40), { '.github/threatloop.yml': CONSENT });
+    security.branches.set('feature', 'f'.repeat(40));
+    const mark = github.requests.length;
+    await pushModel({ threats: 2 });
+    expect(github.writes().filter((r) => github.requests.indexOf(r) >= mark && r.path.startsWith('/repos/acme/security'))).toEqual([]);
+    const check = lastCheck(github.repo(REPO));
+    expect(check.conclusion).toBe('failure');
+    expect(check.output.title).toBe('acme/security has not agreed to receive these threat issues');
+    expect(check.output.summary).toContain('accepts_threats_from:\n  - acme/app');
+    // The target's config was read from its default branch.
+    expect(github.requests.some((r) => r.path === '/repos/acme/security/contents/.github/threatloop.yml' && r.query.ref === 'main')).toBe(true);
+  });
+
+  it('no config at all in the target: nothing written there', async () => {
+    setup({ threats: 2 }, { config: 'issues:\n  repo: acme/security\n' });
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true });
+    await pushModel({ threats: 2 });
+    expect(security.issues).toEqual([]);
+    expect(security.labels).toEqual([]);
+    expect(security.milestones).toEqual([]);
+    expect(lastCheck(github.repo(REPO)).output.summary).toContain('does not exist');
+  });
+
+  it('a public target: the source’s `public_repo: true` does not count, the target’s own does', async () => {
+    setup({ threats: 2 }, { config: 'issues:\n  repo: acme/public-site\n  public_repo: true\n' });
+    const site = github.addRepo({ owner: 'acme', name: 'public-site', private: false, files: { '.github/threatloop.yml': CONSENT } });
+    await pushModel({ threats: 2 });
+    expect(site.issues).toEqual([]);
+    expect(lastCheck(github.repo(REPO)).output.summary).toContain('acme/public-site must set `issues.public_repo: true` in its own');
+
+    github.push('acme/public-site', { '.github/threatloop.yml': `${CONSENT}issues:\n  public_repo: true\n` });
+    await pushModel({ threats: 2, overrides: { 0: { title: 'Renamed' } } });
+    expect(threatIssues(site)).toHaveLength(2);
+  });
+
+  it('never edits, retitles or closes issues the target manages for its own model, nor unattributed old ones', async () => {
+    setup({ threats: 1 }, { config: 'issues:\n  repo: acme/security\n' });
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true, files: { '.github/threatloop.yml': CONSENT } });
+    const foreign = (number: number, marker: string): StandinIssue => ({
+      number,
+      title: `[${threatId(0)}] theirs`,
+      body: `${marker}\n\ntheir own threat`,
+      state: 'open',
+      state_reason: null,
+      labels: ['threat'],
+      assignees: [],
+      milestone: null,
+      created_at: '2029-01-01T00:00:00Z',
+      comments: [],
+    });
+    security.issues.push(
+      foreign(1, `<!-- threatloop:threat id="${threatId(0)}" repo="acme%2Fsecurity" status="open" -->`),
+      // Written by 0.1.0, which named no model repository: not believed outside the model's own repository.
+      foreign(2, `<!-- threatloop:threat id="${threatId(0)}" status="open" -->`),
+      foreign(3, `<!-- threatloop:threat id="T-gone" status="open" -->`),
+    );
+    security.nextNumber = 4;
+    const before = structuredClone(security.issues);
+    await pushModel({ threats: 1 });
+    expect(security.issues.slice(0, 3)).toEqual(before);
+    expect(threatIssues(security).filter((i) => i.number > 3)).toHaveLength(1);
+  });
+
   it('says clearly in the check run when the app cannot write there', async () => {
     setup({ threats: 2 }, { config: 'issues:\n  repo: acme/security\n' });
-    github.addRepo({ owner: 'acme', name: 'security', private: true, readOnly: true });
+    github.addRepo({ owner: 'acme', name: 'security', private: true, readOnly: true, files: { '.github/threatloop.yml': CONSENT } });
     await pushModel({ threats: 2 });
     const check = lastCheck(github.repo(REPO));
     expect(check.conclusion).toBe('failure');
@@ -359,7 +465,9 @@ describe('an issue that disappears between the read and the write', () => {
     const repo = setup({ threats: 3 });
     await pushModel({ threats: 3 });
     const [gone, kept] = threatIssues(repo) as [StandinIssue, StandinIssue];
+    // A deleted issue answers 410 to everything about it.
     github.fail('PATCH', new RegExp(`/issues/${gone.number}$`), { status: 410, body: { message: 'This issue was deleted' } });
+    github.fail('GET', new RegExp(`/issues/${gone.number}/comments$`), { status: 410, body: { message: 'This issue was deleted' } });
     await pushModel({ threats: 3, overrides: { 0: { status: 'in-progress' }, 1: { status: 'in-progress' } } });
 
     // No audit comment claims an edit that did not happen; the other threat is synced.

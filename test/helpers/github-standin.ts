@@ -77,6 +77,7 @@ export class GitHubStandin {
   readonly repos = new Map<string, StandinRepo>();
   /** Replies served before the normal handling, first match wins, consumed when `times` reaches 0. */
   readonly failures: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
+  readonly #lostAnswers: { method: string; path: RegExp; reply: Reply; times: number }[] = [];
   /** Who the token belongs to: the author of issues it creates (the app `threatloop` answers GET /app). */
   issueAuthor = 'threatloop[bot]';
   /** Changed files of each pull request, by `owner/name#number` (GET /pulls/{n}/files). */
@@ -295,6 +296,14 @@ export class GitHubStandin {
     this.failures.push({ method, path, reply, times });
   }
 
+  /**
+   * The next `times` matching requests are handled (a create is committed) but answered with `reply`: an
+   * answer lost after the write happened (a proxy's 502, a timeout on the way back).
+   */
+  loseAnswer(method: string, path: RegExp, reply: Reply, times = 1): void {
+    this.#lostAnswers.push({ method, path, reply, times });
+  }
+
   /** Add or override an endpoint (tests of other features). */
   route(method: string, pattern: RegExp, handler: Handler): void {
     this.#routes.unshift({ method, pattern, handler });
@@ -332,6 +341,11 @@ export class GitHubStandin {
     if (this.hold?.(recorded)) {
       this.events.emit('request', recorded);
       return;
+    }
+    const lost = this.#lostAnswers.find((f) => f.times > 0 && f.method === recorded.method && f.path.test(path));
+    if (lost) {
+      lost.times--;
+      reply = lost.reply;
     }
     const isText = typeof reply.body === 'string';
     res.writeHead(reply.status, {
@@ -456,6 +470,11 @@ export class GitHubStandin {
         return { status: 200, body: this.#issueJson(repo, issue) };
       }),
     );
+    on('GET', new RegExp(`^${R}/issues/(\\d+)/comments$`), (_, m, url) => {
+      const issue = repoOf(m)?.issues.find((i) => i.number === Number(m[3]));
+      if (!issue) return undefined;
+      return this.#page(url, issue.comments.map((c) => ({ ...c, user: { login: c.user ?? this.issueAuthor, type: (c.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' } })));
+    });
     on('POST', new RegExp(`^${R}/issues/(\\d+)/comments$`), (request, m) =>
       writable(m, (repo) => {
         const issue = repo.issues.find((i) => i.number === Number(m[3]));

@@ -150,7 +150,7 @@ describe('threatloop sync --repo', () => {
   it('reads the config from the working tree (issues to another repository)', async () => {
     mkdirSync(join(cwd, '.github'));
     writeFileSync(join(cwd, '.github/threatloop.yml'), 'issues:\n  repo: acme/security\n');
-    const security = github.addRepo({ owner: 'acme', name: 'security', private: true });
+    const security = github.addRepo({ owner: 'acme', name: 'security', private: true, files: { '.github/threatloop.yml': 'accepts_threats_from: [acme/app]\n' } });
     const run = io();
     expect(await runRemoteSync('sync', ['--repo', 'acme/app'], run.io, FAST)).toBe(0);
     expect(security.issues.filter((i) => i.labels.includes('threat'))).toHaveLength(3);

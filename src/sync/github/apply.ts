@@ -8,11 +8,19 @@
  * (always last) so the dashboard can say how much is left. What does not fit
  * is simply not done: the next sync recomputes the plan from GitHub's state
  * and carries on, so stopping early loses nothing and doubles nothing.
+ *
+ * The audit trail survives a crash: an edit's audit comments are posted BEFORE the edit, each carrying
+ * an id derived from what the edit writes (`auditId`). Killed between the two, the marker still holds
+ * the old state, so the next sync plans the same edit again; it finds the comment with that id (posted by
+ * a bot) and writes only the edit. The comment is thus written exactly once and never lost.
  */
-import { rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from '../../github/client.ts';
+import { NO_BLIND_RETRY, rateLimitWait, RateLimitedError, type GitHubClient, type WritePacer } from '../../github/client.ts';
 import { summarisePlan } from './format-plan.ts';
 import type { GithubOperation, GithubPlan, IssueChanges, IssueFields, RepoState } from './state.ts';
 import { httpStatus } from '../../github/errors.ts';
+import { listComments } from '../../github/pull-requests.ts';
+import { parseMarker, renderMarker } from './marker.ts';
+import { createHash } from 'node:crypto';
 
 export interface ApplyOptions {
   owner: string;
@@ -145,6 +153,7 @@ export async function applyGithubPlan(
         labels: fields.labels,
         assignees: fields.assignees,
         ...(typeof milestone === 'number' ? { milestone } : {}),
+        ...NO_BLIND_RETRY,
       }),
     );
     return data.number;
@@ -206,6 +215,7 @@ export async function applyGithubPlan(
             repo,
             issue_number: operation.number,
             body: operation.body,
+            ...NO_BLIND_RETRY,
           }),
         );
         return;
@@ -225,20 +235,52 @@ export async function applyGithubPlan(
     }
   };
 
-  const run = async (unit: GithubOperation[]) => {
-    for (const operation of unit) {
-      try {
-        await perform(operation);
-        result.applied++;
-      } catch (error) {
-        if (error instanceof StopApplying) throw error;
-        const stop = classify(error, operation);
-        if (stop) throw stop;
-        result.errors.push(describe(operation, error));
-        // An update that failed must not be followed by a comment claiming it happened.
-        if (operation.op === 'update-issue') return;
-      }
+  /**
+   * Runs one step about `operation`; an error that ends the run is thrown, any other is recorded and
+   * answers false (the caller skips what depended on it).
+   */
+  const attempt = async (operation: GithubOperation, step: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await step();
+      return true;
+    } catch (error) {
+      if (error instanceof StopApplying) throw error;
+      const stop = classify(error, operation);
+      if (stop) throw stop;
+      result.errors.push(describe(operation, error));
+      return false;
     }
+  };
+
+  const run = async (unit: GithubOperation[]) => {
+    const [update, ...comments] = unit;
+    if (update?.op === 'update-issue' && comments.length > 0) return runAudited(update, comments);
+    for (const operation of unit) {
+      // An update that failed must not be followed by a comment claiming it happened.
+      if (!(await attempt(operation, () => perform(operation)))) return;
+      result.applied++;
+    }
+  };
+
+  /** Comments first (skipping any a previous, interrupted run already posted), then the edit they explain. */
+  const runAudited = async (update: Extract<GithubOperation, { op: 'update-issue' }>, comments: GithubOperation[]) => {
+    const id = auditId(update);
+    let posted: string[] = [];
+    const listed = await attempt(update, async () => {
+      posted = (await listComments(octokit, { owner, repo }, update.number)).filter((c) => c.author?.type === 'Bot').map((c) => c.body);
+    });
+    if (!listed) return;
+    for (const [i, comment] of comments.entries()) {
+      if (comment.op !== 'comment') continue;
+      const tag = auditTag(id, i);
+      const sent = await attempt(comment, async () => {
+        if (!posted.some((body) => body.includes(tag))) await perform({ ...comment, body: `${comment.body}\n\n${tag}` });
+      });
+      // Without its comment the edit waits: the next sync plans both again.
+      if (!sent) return;
+      result.applied++;
+    }
+    if (await attempt(update, () => perform(update))) result.applied++;
   };
 
   let spent = 0;
@@ -274,6 +316,27 @@ export async function applyGithubPlan(
     }
   }
   return result;
+}
+
+/**
+ * The same for the same edit, whichever sync plans it: the issue, the marker it writes (the audited state,
+ * not the body around it, whose permalink names the commit) and the title and state it sets.
+ */
+export function auditId(update: Extract<GithubOperation, { op: 'update-issue' }>): string {
+  const marker = update.changes.body === undefined ? undefined : parseMarker(update.changes.body);
+  const identity = JSON.stringify([
+    update.number,
+    marker ? renderMarker(marker) : null,
+    update.changes.title ?? null,
+    update.changes.state ?? null,
+    update.changes.stateReason ?? null,
+  ]);
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+}
+
+/** The hidden tag an audit comment carries (`i`: its place among the edit's comments). */
+export function auditTag(id: string, i: number): string {
+  return `<!-- threatloop:audit id="${id}-${i}" -->`;
 }
 
 /** Errors that end the run rather than one operation: rate limits and missing write access. */

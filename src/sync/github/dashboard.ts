@@ -37,6 +37,8 @@ export interface DashboardInput {
   threats: readonly DashboardThreat[];
   today: string;
   modelPath: string;
+  /** The model's repository, when the dashboard is in another one (its marker says whose it is). */
+  modelRepo?: string;
   lintWarnings?: readonly Finding[];
   notices?: readonly string[];
 }
@@ -80,7 +82,7 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
   const { graph, threats, today } = input;
   const open = threats.filter((t) => !t.closed);
   const head: string[] = [
-    renderMarker({ kind: 'dashboard' }),
+    renderMarker({ kind: 'dashboard', ...(input.modelRepo ? { modelRepo: input.modelRepo } : {}) }),
     '',
     `Threat model of **${escapeLine(graph.model.system.name)}** (${code(input.modelPath)}): ${count(threats.length, 'threat')}, ${open.length} open. Kept current by threatloop on every change to the model; edit the model, not this issue.`,
     '',

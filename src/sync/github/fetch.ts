@@ -8,10 +8,13 @@ import { listManagedIssues } from '../../github/issues.ts';
 import type { ExistingIssue, ExistingLabel, ExistingMilestone, RepoState } from './state.ts';
 import { dashboardLabel, threatLabel } from './labels.ts';
 import { httpStatus } from '../../github/errors.ts';
+import { isOwnedBy } from './issue-identity.ts';
 
 export interface FetchOptions {
   owner: string;
   repo: string;
+  /** The repository holding the model (owner/name): only issues it owns are read (`isOwnedBy`). */
+  modelRepo: string;
   /** Configured label prefix (`issues.labels.prefix`). */
   labelPrefix: string;
   /** Logins the model would assign; the assignee list is read only when there are some. */
@@ -47,7 +50,9 @@ export async function fetchRepoState(octokit: GitHubClient, options: FetchOption
   const issues = new Map<number, ExistingIssue>();
   for (const label of [threatLabel(options.labelPrefix).name, dashboardLabel(options.labelPrefix).name]) {
     for (const issue of await listManagedIssues(octokit, { owner, repo, label })) {
-      if (!issues.has(issue.number)) issues.set(issue.number, issue);
+      if (!issues.has(issue.number) && isOwnedBy(issue, { modelRepo: options.modelRepo, issuesRepo: `${owner}/${repo}` })) {
+        issues.set(issue.number, issue);
+      }
     }
   }
 

@@ -33,3 +33,24 @@ export function issuesByThreat(issues: readonly ExistingIssue[]): Map<string, Ex
 export function threatIssues(issues: readonly ExistingIssue[]): Map<string, ExistingIssue> {
   return new Map([...issuesByThreat(issues)].map(([id, [kept]]) => [id, kept!]));
 }
+
+/**
+ * Whether an issue in `issuesRepo` belongs to the model in `modelRepo`: its marker names that model
+ * repository, or names none and the issue sits in the model's own repository (as every earlier version
+ * wrote them). A marker without `repo=` in another repository is not believed: the version that wrote
+ * it may have been made to file there by a repository that had no consent, and the issue may belong to
+ * that repository's own model. Owner and name compare without case, as GitHub does.
+ */
+export function isOwnedBy(issue: Pick<ExistingIssue, 'marker'>, where: { modelRepo: string; issuesRepo: string }): boolean {
+  const named = issue.marker.modelRepo ?? (sameRepo(where.issuesRepo, where.modelRepo) ? where.modelRepo : undefined);
+  return named !== undefined && sameRepo(named, where.modelRepo);
+}
+
+/** The `repo=` a marker carries for `modelRepo`'s issues in `issuesRepo`: only when they are different repositories. */
+export function markerRepo(where: { modelRepo: string; issuesRepo: string }): string | undefined {
+  return sameRepo(where.modelRepo, where.issuesRepo) ? undefined : where.modelRepo;
+}
+
+export function sameRepo(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

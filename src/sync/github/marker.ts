@@ -2,6 +2,7 @@
  * The hidden marker at the top of every issue threatloop manages, e.g.
  *
  *   <!-- threatloop:threat id="TM-22" jira="SEC-12" status="open" rating="high" -->
+ *   <!-- threatloop:threat id="TM-22" repo="org%2Fsource" status="open" -->   (filed in another repository)
  *
  * It is how the app recognises its own issues (with the managed label) and
  * where it remembers what it last wrote. Values are percent-encoded and no
@@ -17,11 +18,12 @@ import type { IssueMarker, SyncedFields } from './state.ts';
 const MARKER_PATTERN = /<!-- threatloop:(threat|dashboard)((?: [a-z]+="[^"<>]*")*) -->/;
 const ATTRIBUTE_PATTERN = / ([a-z]+)="([^"<>]*)"/g;
 /** The marker's own attributes; any other name is a tracker link. */
-const CORE_ATTRIBUTES = new Set(['id', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest', 'reminded']);
+const CORE_ATTRIBUTES = new Set(['id', 'repo', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest', 'reminded']);
 
 export function renderMarker(marker: IssueMarker): string {
   const attributes: [string, string | undefined][] = [];
   if (marker.kind === 'threat') attributes.push(['id', marker.threatId]);
+  if (marker.modelRepo !== undefined) attributes.push(['repo', marker.modelRepo]);
   for (const [system, link] of Object.entries(marker.links ?? {})) attributes.push([system, link.key], [`${system}url`, link.url]);
   const synced = marker.synced;
   if (synced) {
@@ -72,6 +74,8 @@ export function parseMarker(body: string | null | undefined): IssueMarker | unde
     if (!threatId) return undefined;
     marker.threatId = threatId;
   }
+  const modelRepo = text('repo');
+  if (modelRepo) marker.modelRepo = modelRepo;
   const links: Record<string, TrackerLink> = {};
   for (const name of values.keys()) {
     if (CORE_ATTRIBUTES.has(name) || name.endsWith('url')) continue;

@@ -51,7 +51,7 @@ import {
 } from './labels.ts';
 import { effectiveDue, type EffectiveDue } from '../due-dates.ts';
 import { isManagedMilestoneTitle, planMilestones } from './milestones.ts';
-import { issuesByThreat, preferredFirst } from './issue-identity.ts';
+import { isOwnedBy, issuesByThreat, markerRepo, preferredFirst, sameRepo } from './issue-identity.ts';
 import type { TrackerLinks } from '../extension.ts';
 import { TRACKERS } from '../trackers.ts';
 import type { IssueLink } from './issue-body.ts';
@@ -84,11 +84,12 @@ interface DesiredIssue {
   existing: ExistingIssue[];
 }
 
-export function planGithubSync(input: GithubPlanInput): GithubPlan {
+export function planGithubSync(given: GithubPlanInput): GithubPlan {
+  const input = onlyOwnedIssues(given);
   const { config, state, context } = input;
   const issues = config.issues;
   const target = `${state.owner}/${state.repo}`;
-  const blocked = filingBlocked(config, state);
+  const blocked = filingBlocked(config, state, context);
   if (blocked) return { operations: [], notes: [blocked] };
 
   const prefix = issues.labels.prefix;
@@ -137,9 +138,31 @@ export function planGithubSync(input: GithubPlanInput): GithubPlan {
   return { operations, notes };
 }
 
-/** Why nothing may be filed at all (issues switched off, or a public repository without opt-in). */
-function filingBlocked(config: Config, state: RepoState): string | undefined {
+/**
+ * The input with only the issues this model owns (`isOwnedBy`): an issue another model filed in the same
+ * repository, or one whose marker does not say it is ours, is never edited, retitled or closed.
+ */
+function onlyOwnedIssues<T extends Pick<GithubPlanInput, 'state' | 'context'>>(input: T): T {
+  const where = { modelRepo: input.context.modelRepo, issuesRepo: `${input.state.owner}/${input.state.repo}` };
+  const issues = input.state.issues.filter((issue) => isOwnedBy(issue, where));
+  return issues.length === input.state.issues.length ? input : { ...input, state: { ...input.state, issues } };
+}
+
+/**
+ * Why nothing may be filed at all (issues switched off, or a public repository without opt-in). For
+ * another repository, `config.issues.public_repo` is the target's own opt-in (the sync puts it there,
+ * src/sync/consent.ts): a source cannot make another repository's issues public.
+ */
+function filingBlocked(config: Config, state: RepoState, context: Pick<SyncContext, 'modelRepo'>): string | undefined {
   if (!config.issues.enabled) return 'GitHub issues are switched off (`issues.enabled: false`): nothing is filed.';
+  const target = `${state.owner}/${state.repo}`;
+  if (!state.private && !config.issues.public_repo && !sameRepo(target, context.modelRepo)) {
+    return (
+      `${target} is public, so threat issues there would be public too: nothing was filed. ` +
+      `To accept that, ${target} must set \`issues.public_repo: true\` in its own .github/threatloop.yml (on its default branch); ` +
+      'or send the issues to a private repository with `issues.repo`.'
+    );
+  }
   if (!state.private && !config.issues.public_repo) {
     return (
       `${state.owner}/${state.repo} is public, so threat issues there would be public too: nothing was filed. ` +
@@ -155,9 +178,10 @@ function filingBlocked(config: Config, state: RepoState): string | undefined {
  * issue in `state`. Cheap (nothing rendered), so a sync can look for managed issues that lost their
  * label only when it is about to file new ones.
  */
-export function missingIssues(input: Pick<GithubPlanInput, 'model' | 'config' | 'state'>): { threatIds: Set<string>; dashboard: boolean } {
+export function missingIssues(given: Pick<GithubPlanInput, 'model' | 'config' | 'state' | 'context'>): { threatIds: Set<string>; dashboard: boolean } {
+  const input = onlyOwnedIssues(given);
   const { config, state } = input;
-  if (filingBlocked(config, state)) return { threatIds: new Set(), dashboard: false };
+  if (filingBlocked(config, state, input.context)) return { threatIds: new Set(), dashboard: false };
   const found = issuesByThreat(state.issues);
   return {
     threatIds: new Set(input.model.threats.map((t) => t.id).filter((id) => !found.has(id))),
@@ -207,9 +231,11 @@ function desiredIssue(
     assigned: config.issues.assign_owners ? logins : (previous?.synced?.assigned ?? []),
     digest: threatDigest(threat),
   };
+  const modelRepo = markerRepo({ modelRepo: context.modelRepo, issuesRepo: `${input.state.owner}/${input.state.repo}` });
   const marker: IssueMarker = {
     kind: 'threat',
     threatId: threat.id,
+    ...(modelRepo ? { modelRepo } : {}),
     ...(links.length > 0 ? { links: Object.fromEntries(links.map(({ system, key, url }) => [system, { key, ...(url ? { url } : {}) }])) } : {}),
     synced,
     // Carried over so a body update never forgets a reminder already sent.
@@ -412,6 +438,7 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
     threats,
     today: context.today,
     modelPath: context.modelPath,
+    ...(markerRepo({ modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }) ? { modelRepo: context.modelRepo } : {}),
     ...(input.lintWarnings ? { lintWarnings: input.lintWarnings.filter((f) => f.level === 'warning') } : {}),
     ...(input.notices ? { notices: input.notices } : {}),
   });

@@ -43,6 +43,11 @@ export interface IssueMarker {
   /** Present when `kind` is `threat`. */
   threatId?: string;
   /**
+   * The repository holding the model that filed the issue (owner/name). Written when issues go to another
+   * repository; absent means "the repository the issue is in" (every issue 0.1.0 wrote), see `isOwnedBy`.
+   */
+  modelRepo?: string;
+  /**
    * Tracker system (`jira`) -> the threat's issue there, once it has one: the key, so a lagging search
    * never causes a duplicate, and the URL, so the body keeps its link when a sync runs without it.
    */

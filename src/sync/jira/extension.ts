@@ -22,6 +22,8 @@ export interface JiraExtensionOptions {
   retry?: Partial<RetryPolicy>;
   client?: JiraClientOptions;
   connection?: JiraConnection;
+  /** `JIRA_PROJECTS` must allow the repository's project (the server). */
+  requireProjectList?: boolean;
 }
 
 export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension {
@@ -41,6 +43,7 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
         ...(options.retry ? { retry: options.retry } : {}),
         ...(options.client ? { client: options.client } : {}),
         ...(options.connection ? { connection: options.connection } : {}),
+        ...(options.requireProjectList ? { requireProjectList: true } : {}),
       });
       return {
         links: phase.links,

@@ -66,7 +66,10 @@ export async function fetchJiraState(input: JiraFetchInput): Promise<JiraState> 
   const seenKeys = new Set(found.map((f) => f.issue.key));
   for (const [threatId, key] of input.markerKeys) {
     if (seenKeys.has(key)) {
-      found.find((f) => f.issue.key === key)!.markerThreat = threatId;
+      const listed = found.find((f) => f.issue.key === key)!;
+      const refused = markerKeyRefusal(listed.issue, { jira, repo, threatId, key });
+      if (refused) notes.push(refused);
+      else listed.markerThreat = threatId;
       continue;
     }
     try {
@@ -75,7 +78,14 @@ export async function fetchJiraState(input: JiraFetchInput): Promise<JiraState> 
         retry,
       );
       const issue = toJiraIssue(raw, jira);
-      // A moved issue answers under its new key; it is still this threat's issue.
+      // A marker is text anyone who can edit the GitHub issue can change: the key is believed only for an
+      // issue in the configured project that carries our property for this very threat.
+      const refused = markerKeyRefusal(issue, { jira, repo, threatId, key });
+      if (refused) {
+        notes.push(refused);
+        continue;
+      }
+      // A moved issue answers under its new key (in the configured project); it is still this threat's issue.
       if (!seenKeys.has(issue.key)) {
         found.push({ issue, markerThreat: threatId });
         seenKeys.add(issue.key);
@@ -87,6 +97,16 @@ export async function fetchJiraState(input: JiraFetchInput): Promise<JiraState> 
   }
 
   return { site: connection.site, issues: assignToThreats(found, repo, notes), notes };
+}
+
+/** Why the Jira issue a marker names is not this threat's issue (ignored and reported), or undefined. */
+function markerKeyRefusal(issue: JiraIssue, expected: { jira: JiraConfig; repo: string; threatId: string; key: string }): string | undefined {
+  const project = issue.key.split('-')[0];
+  const property = issue.property;
+  const ours = property !== null && property.repo.toLowerCase() === expected.repo.toLowerCase() && property.threatId === expected.threatId;
+  if (project === expected.jira.project && ours) return undefined;
+  const why = project !== expected.jira.project ? `is not in project ${expected.jira.project}` : `does not carry threatloop's property for ${expected.repo} ${expected.threatId}`;
+  return `The GitHub issue of threat ${expected.threatId} names Jira issue ${expected.key}, which ${why}: ignored (never written to).`;
 }
 
 /** Which threat each issue belongs to; one issue per threat (the marker's, else the oldest), the rest reported. */

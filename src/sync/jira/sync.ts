@@ -26,6 +26,7 @@ import {
   type RetryPolicy,
 } from './client.ts';
 import { fetchJiraState } from './fetch.ts';
+import { jiraProjectRefusal } from './projects.ts';
 import { planJiraSync, type GithubIssueRef } from './plan.ts';
 import { browseUrl, type JiraOperation, type JiraState } from './state.ts';
 
@@ -49,6 +50,8 @@ export interface JiraSyncInput {
   client?: JiraClientOptions;
   /** Use this connection instead of building one from `env` (tests). */
   connection?: JiraConnection;
+  /** `JIRA_PROJECTS` must be set and allow the project (the server: yes; the CLI: only when set). */
+  requireProjectList?: boolean;
 }
 
 export interface JiraSyncReport {
@@ -77,7 +80,9 @@ const NOTHING_DONE = (): JiraSyncReport['done'] => ({ create: 0, update: 0, tran
 export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase> {
   const markerLinks = new Map<string, JiraIssueLink>();
   const jira = input.config.jira;
-  const connection = jira ? (input.connection ?? connectFromEnv(input.env, input.client)) : null;
+  const owner = input.context.modelRepo.split('/')[0]!;
+  const refusal = jira ? jiraProjectRefusal(input.env, owner, jira.project, input.requireProjectList ?? false) : undefined;
+  const connection = jira ? (refusal ? { failure: refusal } : (input.connection ?? connectFromEnv(input.env, input.client))) : null;
   const site = connection && 'api' in connection ? connection.site : undefined;
   for (const [threatId, marker] of input.markers) {
     const url = marker.url ?? (site ? browseUrl(site, marker.key) : undefined);

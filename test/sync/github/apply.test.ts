@@ -88,7 +88,9 @@ describe('applyGithubPlan', () => {
     };
     const result = await applyGithubPlan(client(), plan, { milestones: [] }, options(10));
     expect(result.errors).toEqual([expect.objectContaining({ op: 'update-issue', subject: 'T9', status: 404 })]);
-    expect(github.writes().map((w) => w.method)).toEqual(['PATCH', 'POST']);
+    // The issue is gone: neither its comment nor its edit is sent.
+    expect(github.writes().map((w) => w.method)).toEqual(['POST']);
+    expect(github.writes()[0]!.path).toBe('/repos/acme/sec/issues');
     expect(result.created.get('T1')).toBe(1);
   });
 
@@ -105,6 +107,70 @@ describe('applyGithubPlan', () => {
     const result = await applyGithubPlan(client(), plan, { milestones: [] }, options(10, 2));
     expect(result).toMatchObject({ applied: 1, writes: 1, remaining: 2, stoppedBy: 'rate-limit' });
     expect(repo.issues.find((i) => i.number === 1)!.title).toBe('x');
+  });
+});
+
+describe('creates that are never doubled', () => {
+  it('a create GitHub made but whose answer was lost is not resent, even by Probot’s retry plugin', async () => {
+    // Probot's own Octokit, retries on (the test helper's client switches them off).
+    const { ProbotOctokit } = await import('probot');
+    const octokit = new ProbotOctokit({ auth: { token: 't' }, baseUrl: github.url, throttle: { enabled: false } });
+    github.loseAnswer('POST', /\/issues$/, { status: 502, body: { message: 'Bad gateway' } });
+    const plan = { notes: [], operations: [{ op: 'create-issue', threatId: 'T1', fields: fields('T1') }] satisfies GithubOperation[] };
+    const result = await applyGithubPlan(octokit as never, plan, { milestones: [] }, options(10));
+    expect(result.errors).toEqual([expect.objectContaining({ op: 'create-issue', status: 502 })]);
+    expect(repo.issues).toHaveLength(1);
+    // The next sync lists it by its label (not the search index), so nothing is filed again.
+    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', modelRepo: 'acme/sec', labelPrefix: '', logins: [] });
+    expect(state.issues.map((i) => i.marker.threatId)).toEqual(['T1']);
+  });
+});
+
+describe('audit that cannot be lost', () => {
+  /** The issue a first sync left, and the plan a second sync makes for one change to it. */
+  function changeWithAudit(): GithubOperation[] {
+    repo.issues.push({ number: 1, title: '[T1] t', body: `${renderMarker({ kind: 'threat', threatId: 'T1', synced: { status: 'open' } })}\nbody`, state: 'open', state_reason: null, labels: ['threat'], assignees: [], milestone: null, created_at: '', comments: [] });
+    repo.nextNumber = 2;
+    const body = `${renderMarker({ kind: 'threat', threatId: 'T1', synced: { status: 'planned' } })}\nbody`;
+    return [
+      { op: 'update-issue', number: 1, threatId: 'T1', changes: { body }, changed: ['status: Open → Planned'] },
+      { op: 'comment', number: 1, threatId: 'T1', body: '**Threat changed**: status: Open → Planned' },
+    ];
+  }
+
+  it('killed after the first write: the next sync writes the edit, and the audit comment exists exactly once', async () => {
+    const operations = changeWithAudit();
+    // A client that dies (as a killed process would) once one write has gone out.
+    const dying = client();
+    let writesSent = 0;
+    dying.hook.after('request', (_response, request) => {
+      if (request.method !== 'GET' && ++writesSent === 1) throw new Error('killed');
+    });
+    // The applier stops the unit there (the edit is not sent): GitHub is left exactly as a crash would leave it.
+    const first = await applyGithubPlan(dying, { operations, notes: [] }, { milestones: [] }, options(10));
+    expect(first.errors).toEqual([expect.objectContaining({ op: 'comment', message: 'killed' })]);
+    expect(github.writes()).toHaveLength(1);
+    expect(repo.issues[0]!.comments).toHaveLength(1);
+    // The marker still records the old state, so a fresh sync plans the same change again.
+    expect(repo.issues[0]!.body).toContain('status="open"');
+
+    const again = await applyGithubPlan(client(), { operations: structuredClone(operations), notes: [] }, { milestones: [] }, options(10));
+    expect(again.errors).toEqual([]);
+    expect(repo.issues[0]!.comments).toHaveLength(1);
+    expect(repo.issues[0]!.comments[0]!.body).toContain('status: Open → Planned');
+    expect(repo.issues[0]!.body).toContain('status="planned"');
+
+    expect(github.writes().map((w) => w.method)).toEqual(['POST', 'PATCH']);
+  });
+
+  it('a comment someone else wrote with the audit tag does not count as posted', async () => {
+    const operations = changeWithAudit();
+    const { auditId, auditTag } = await import('../../../src/sync/github/apply.ts');
+    const tag = auditTag(auditId(operations[0] as Extract<GithubOperation, { op: 'update-issue' }>), 0);
+    repo.issues[0]!.comments.push({ id: 1, body: `forged ${tag}`, user: 'mallory' });
+    await applyGithubPlan(client(), { operations, notes: [] }, { milestones: [] }, options(10));
+    // The forged one stays, and the app posts its own (the stand-in records the app's login as its author).
+    expect(repo.issues[0]!.comments.map((c) => c.user ?? github.issueAuthor)).toEqual(['mallory', github.issueAuthor]);
   });
 });
 
@@ -125,7 +191,7 @@ describe('fetchRepoState', () => {
         ...(n === 7 ? { pull_request: true } : {}),
       });
     }
-    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', labelPrefix: '', logins: ['ada'] });
+    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', modelRepo: 'acme/sec', labelPrefix: '', logins: ['ada'] });
     expect(state.issues).toHaveLength(228);
     expect(state.issues[0]).toMatchObject({ number: 1, labels: ['threat', 'keep-me'], assignees: ['Ada'], marker: { kind: 'threat', threatId: 'T1' } });
     expect(state.issues.find((i) => i.number === 3)).toMatchObject({ state: 'closed', stateReason: 'completed' });
@@ -141,7 +207,7 @@ describe('fetchRepoState', () => {
   });
 
   it('skips the assignee list when the model names no GitHub logins', async () => {
-    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', labelPrefix: 'tm/', logins: [] });
+    const state = await fetchRepoState(client(), { owner: 'acme', repo: 'sec', modelRepo: 'acme/sec', labelPrefix: 'tm/', logins: [] });
     expect(state.assignable).toBeUndefined();
     expect(github.requests.filter((r) => r.path.endsWith('/issues')).map((r) => r.query.labels)).toEqual(['tm/threat', 'tm/threat-dashboard']);
   });

@@ -437,6 +437,13 @@ describe('switches and public repositories', () => {
     const p = plan(SMALL_MODEL, emptyState({ private: false }));
     expect(p.operations).toEqual([]);
     expect(p.notes[0]).toContain('genomewell/security is public');
+    // Another repository: the opt-in is the target's own (the sync puts it in `config.issues.public_repo`).
+    expect(p.notes[0]).toContain('genomewell/security must set `issues.public_repo: true` in its own .github/threatloop.yml');
+  });
+
+  test('a public model repository without opt-in files nothing in itself, and says how to turn it on', () => {
+    const p = plan(SMALL_MODEL, emptyState({ private: false }), { context: syncContext({ modelRepo: 'genomewell/security' }) });
+    expect(p.operations).toEqual([]);
     expect(p.notes[0]).toContain('issues.public_repo: true');
     expect(p.notes[0]).toContain('issues.repo: org/private-security-repo');
   });

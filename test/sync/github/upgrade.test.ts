@@ -18,12 +18,48 @@ describe('issues written by threatloop 0.1.0', () => {
     expect(parseMarker(tm22?.body)).toMatchObject({ threatId: 'TM-22', links: { jira: { key: 'SEC-12', url: 'https://genomewell.atlassian.net/browse/SEC-12' } } });
   });
 
-  test('resync with zero writes, with the Jira side running and without it', () => {
-    const { state } = written;
+  // 0.1.0 wrote markers without `repo=`. The fixture was written for a model in genomewell/platform; as the
+  // same version would have written it for a model in the issues repository itself, only the repository
+  // named in the links differs.
+  const OWN = 'genomewell/security';
+  const asOwnRepository: RepoState = {
+    ...written.state,
+    issues: written.state.issues.map((issue) => {
+      const body = issue.body.replaceAll('genomewell/platform', OWN);
+      return { ...issue, body, marker: parseMarker(body)! };
+    }),
+  };
+
+  test('in the model’s own repository: resync with zero writes, with the Jira side running and without it', () => {
     const jira = new Map([['TM-22', { key: 'SEC-12', url: 'https://genomewell.atlassian.net/browse/SEC-12' }]]);
-    // The markers are parsed afresh, as the fetcher does, so the old text is what is compared.
+    expect(asOwnRepository.issues.every((issue) => issue.marker.modelRepo === undefined)).toBe(true);
+    const context = syncContext({ modelRepo: OWN });
+    expect(planGithubSync({ ...model(SMALL_MODEL), config: config(), state: asOwnRepository, context, links: new Map([['jira', jira]]) }).operations).toEqual([]);
+    expect(planGithubSync({ ...model(SMALL_MODEL), config: config(), state: asOwnRepository, context }).operations).toEqual([]);
+  });
+
+  test('in another repository: not believed, so none of them is edited, retitled or closed', () => {
+    // The version that wrote them may have been made to file there without the target's consent.
+    const { state } = written;
     const reparsed: RepoState = { ...state, issues: state.issues.map((issue) => ({ ...issue, marker: parseMarker(issue.body)! })) };
-    expect(planGithubSync({ ...model(SMALL_MODEL), config: config(), state: reparsed, context: syncContext(), links: new Map([['jira', jira]]) }).operations).toEqual([]);
-    expect(planGithubSync({ ...model(SMALL_MODEL), config: config(), state: reparsed, context: syncContext() }).operations).toEqual([]);
+    const operations = planGithubSync({ ...model(SMALL_MODEL), config: config(), state: reparsed, context: syncContext() }).operations;
+    const touched = operations.flatMap((op) => ('number' in op ? [op.number] : []));
+    expect(touched).toEqual([]);
+    // The threats get issues of their own, whose markers name the model repository.
+    const created = operations.filter((op) => op.op === 'create-issue');
+    expect(created).toHaveLength(3);
+    for (const op of created) expect(parseMarker(op.fields.body)?.modelRepo).toBe('genomewell/platform');
+  });
+
+  test('an issue another model filed in this repository is never touched, even with the same threat id', () => {
+    const other: RepoState = {
+      ...asOwnRepository,
+      issues: asOwnRepository.issues.map((issue) => {
+        const body = issue.body.replace(/<!-- threatloop:(threat|dashboard)/, '<!-- threatloop:$1 repo="genomewell%2Fother"');
+        return { ...issue, body, marker: parseMarker(body)! };
+      }),
+    };
+    const operations = planGithubSync({ ...model(SMALL_MODEL), config: config(), state: other, context: syncContext({ modelRepo: OWN }) }).operations;
+    expect(operations.flatMap((op) => ('number' in op ? [op.number] : []))).toEqual([]);
   });
 });
