@@ -36,7 +36,7 @@ import { traceabilityRows, type ThreatEvidence, type TraceabilityRow } from '../
 import { elementAnchor, renderDataFlowSvg, TRUST_COLOUR, type LayoutEngine } from './diagram-svg.ts';
 import { COMPONENT_TYPE_NAME, RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 import { weaknessUrl } from './references.ts';
-import { byRating, contextValue, flowLabel, humanise, isOverdue, plural, type Context } from './report.ts';
+import { byRating, closingStatusList, contextValue, flowLabel, humanise, isOverdue, plural, type Context } from './report.ts';
 
 export interface HtmlReportInput {
   model: ThreatModel;
@@ -639,9 +639,8 @@ function externalLink(url: string, text: string): string {
 }
 
 function notClosedText(ctx: Context): string {
-  const names = STATUSES.filter((s) => ctx.closed.has(s)).map((s) => STATUS_LABEL[s].toLowerCase());
-  if (names.length === 0) return 'in any status';
-  return `not ${names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`}`;
+  const list = closingStatusList(ctx.closed);
+  return list ? `not ${list}` : 'in any status';
 }
 
 function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {

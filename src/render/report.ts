@@ -448,10 +448,15 @@ export function isOverdue(ctx: Context, threat: Threat): boolean {
 
 /** `not mitigated, verified, accepted, transferred or not applicable`: the closing statuses, in schema order. */
 export function notClosed(ctx: Context): string {
-  const names = STATUSES.filter((s) => ctx.closed.has(s)).map((s) => STATUS_LABEL[s].toLowerCase());
-  if (names.length === 0) return 'in any status (`issues.close_statuses` is empty)';
-  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
-  return `not ${list}`;
+  const list = closingStatusList(ctx.closed);
+  return list ? `not ${list}` : 'in any status (`issues.close_statuses` is empty)';
+}
+
+/** `mitigated, verified or accepted`: the statuses that close a threat, in schema order; undefined when none does. */
+export function closingStatusList(closed: ReadonlySet<string>): string | undefined {
+  const names = STATUSES.filter((s) => closed.has(s)).map((s) => STATUS_LABEL[s].toLowerCase());
+  if (names.length === 0) return undefined;
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
 }
 
 function anchor(threatId: string): string {
