@@ -18,7 +18,7 @@ import { buildGraph, type ModelGraph } from '../model/graph.ts';
 import { evaluateChecklist, type ChecklistItem } from '../model/lint/checklist.ts';
 import { CLOSED_STATUSES } from '../model/lint/rules.ts';
 import { boundaryCrossingFlows, strideCoverage, type ElementCoverage } from '../model/coverage.ts';
-import { compareRatings, rateThreat } from '../model/rating.ts';
+import { rateThreat } from '../model/rating.ts';
 import {
   RATINGS,
   STATUSES,
@@ -36,7 +36,7 @@ import { traceabilityRows, type ThreatEvidence, type TraceabilityRow } from '../
 import { elementAnchor, renderDataFlowSvg, TRUST_COLOUR, type LayoutEngine } from './diagram-svg.ts';
 import { COMPONENT_TYPE_NAME, RATING_NAME, STATUS_LABEL, STRATEGY_NAME } from './display-names.ts';
 import { weaknessUrl } from './references.ts';
-import { byRating, closingStatusList, contextValue, flowLabel, humanise, isOverdue, plural, type Context } from './report.ts';
+import { byRating, closingStatusList, contextValue, flowLabel, humanise, isOverdue, plural, rating, summaryCounts, type Context } from './report.ts';
 
 export interface HtmlReportInput {
   model: ThreatModel;
@@ -151,17 +151,12 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 
 function summarySection(ctx: HtmlContext, findings: readonly Finding[], checklist: readonly ChecklistItem[]): string {
   const { model } = ctx;
-  const threats = model.threats;
-  const active = threats.filter((t) => !ctx.closed.has(t.status));
-  const urgent = active.filter((t) => compareRatings(rating(ctx, t), 'high') <= 0);
-  const overdue = active.filter((t) => isOverdue(ctx, t));
-  const errors = findings.filter((f) => f.level === 'error').length;
-  const passed = checklist.filter((i) => i.passed).length;
+  const { threats, active, urgent, overdue, errors, warnings, passed } = summaryCounts(ctx, findings, checklist);
   const tiles = [
     tile(String(threats.length), plural(threats.length, 'threat'), `against ${model.components.length} ${plural(model.components.length, 'component')} and ${model.flows.length} ${plural(model.flows.length, 'flow')}`),
     tile(String(active.length), 'still open', `${urgent.length} of them critical or high`, urgent.length > 0 ? 'warn' : undefined),
     ...(ctx.today ? [tile(String(overdue.length), 'overdue', `on ${ctx.today}`, overdue.length > 0 ? 'bad' : undefined)] : []),
-    tile(`${passed}/${checklist.length}`, 'checklist items pass', `lint: ${errors} ${plural(errors, 'error')}, ${findings.length - errors} ${plural(findings.length - errors, 'warning')}`, passed < checklist.length ? 'warn' : 'good'),
+    tile(`${passed}/${checklist.length}`, 'checklist items pass', `lint: ${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}`, passed < checklist.length ? 'warn' : 'good'),
   ];
   const description = model.system.description?.trim();
   return [
@@ -559,10 +554,6 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[],
   const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
   const classes = [options.className, options.numeric ? 'numeric' : undefined].filter(Boolean).join(' ');
   return `<div class="table-wrap"><table${classes ? ` class="${classes}"` : ''}>${options.caption ? `<caption>${esc(options.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
-}
-
-function rating(ctx: Context, threat: Threat): Rating {
-  return ctx.ratings.get(threat)?.rating ?? 'unscored';
 }
 
 function severityBadge(r: Rating): string {

@@ -88,19 +88,29 @@ export function renderReport(input: ReportInput): string {
   ].join('\n\n') + '\n';
 }
 
+/** The counts both reports open with (Markdown overview, HTML tiles). */
+export function summaryCounts(ctx: Context, findings: readonly Finding[], checklist: readonly ChecklistItem[]) {
+  const active = ctx.model.threats.filter((t) => !ctx.closed.has(t.status));
+  const errors = findings.filter((f) => f.level === 'error').length;
+  return {
+    threats: ctx.model.threats,
+    active,
+    urgent: active.filter((t) => compareRatings(rating(ctx, t), 'high') <= 0),
+    overdue: active.filter((t) => isOverdue(ctx, t)),
+    errors,
+    warnings: findings.length - errors,
+    passed: checklist.filter((i) => i.passed).length,
+  };
+}
+
 function overview(ctx: Context, findings: readonly Finding[], checklist: readonly ChecklistItem[]): string {
   const { model } = ctx;
-  const threats = model.threats;
-  const active = threats.filter((t) => !ctx.closed.has(t.status));
-  const urgent = active.filter((t) => compareRatings(rating(ctx, t), 'high') <= 0);
-  const overdue = active.filter((t) => isOverdue(ctx, t));
-  const errors = findings.filter((f) => f.level === 'error').length;
-  const passed = checklist.filter((i) => i.passed).length;
+  const { threats, active, urgent, overdue, errors, warnings, passed } = summaryCounts(ctx, findings, checklist);
   const facts = [
     `**${threats.length}** ${plural(threats.length, 'threat')} against ${model.components.length} ${plural(model.components.length, 'component')} and ${model.flows.length} ${plural(model.flows.length, 'flow')}`,
     `**${active.length}** still open (${notClosed(ctx)}), **${urgent.length}** of them critical or high`,
     ...(ctx.today ? [`**${overdue.length}** overdue on ${ctx.today}`] : []),
-    `lint: ${errors} ${plural(errors, 'error')}, ${findings.length - errors} ${plural(findings.length - errors, 'warning')}`,
+    `lint: ${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}`,
     `closure checklist: ${passed} of ${checklist.length} items pass`,
   ];
   const description = model.system.description?.trim();
@@ -429,7 +439,7 @@ function findingsSection(findings: readonly Finding[]): string {
 
 // --- helpers ---------------------------------------------------------------
 
-function rating(ctx: Context, threat: Threat): Rating {
+export function rating(ctx: Context, threat: Threat): Rating {
   return ctx.ratings.get(threat)?.rating ?? 'unscored';
 }
 
