@@ -66,14 +66,16 @@ export function keyNumber(key: string, project: string): number | undefined {
   return Number(match[2]);
 }
 
-/** The floor (highest listed number) and the holes below it among the most recent keys a search listed. */
+/**
+ * The floor (highest listed number) and the holes among the PROBE_WINDOW numbers below it: only
+ * those, so a range of deleted issues never spends the reads the keys after the floor need.
+ */
 export function floorAndHoles(listedKeys: readonly string[], project: string): { floor: number; holes: number[] } {
   const numbers = new Set(listedKeys.map((key) => keyNumber(key, project)).filter((n): n is number => n !== undefined));
   if (numbers.size === 0) return { floor: 0, holes: [] };
   const floor = Math.max(...numbers);
-  const lowest = Math.min(...numbers);
   const holes: number[] = [];
-  for (let n = lowest + 1; n < floor; n++) if (!numbers.has(n)) holes.push(n);
+  for (let n = Math.max(1, floor - PROBE_WINDOW + 1); n < floor; n++) if (!numbers.has(n)) holes.push(n);
   return { floor, holes };
 }
 

@@ -243,7 +243,9 @@ describe('recover.ts, pure parts', () => {
 
   it('takes the newest listed key as the floor and the missing numbers below it as holes', () => {
     expect(floorAndHoles([], 'SEC')).toEqual({ floor: 0, holes: [] });
-    expect(floorAndHoles(['SEC-10', 'SEC-9', 'SEC-6', 'OPS-99'], 'SEC')).toEqual({ floor: 10, holes: [7, 8] });
+    expect(floorAndHoles(['SEC-10', 'SEC-9', 'SEC-6', 'OPS-99'], 'SEC')).toEqual({ floor: 10, holes: [1, 2, 3, 4, 5, 7, 8] });
+    // Only the PROBE_WINDOW numbers below the floor: a range of deleted issues costs no more.
+    expect(floorAndHoles(['SEC-1000', 'SEC-999', 'SEC-20'], 'SEC').holes).toEqual(Array.from({ length: 18 }, (_, i) => 981 + i));
   });
 
   it('adopts by property, case-insensitively on the repository; never another repository, threat or project', () => {
