@@ -21,7 +21,9 @@
  *
  * Duplicate keys are the one error it reports itself (`duplicateKeys`, where
  * `yaml` reports "Map keys must be unique"): a file of tens of thousands of
- * keys plus one duplicate would otherwise cost the slow path on purpose.
+ * keys plus one duplicate would otherwise cost the slow path on purpose. An
+ * anchor on a value does not stop that search: the file goes to `yaml` only if
+ * no key repeats (with a duplicate it is refused either way, at the same place).
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
 
@@ -215,6 +217,8 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
   let documents = 0;
   let root: unknown;
   const duplicateKeys: number[] = [];
+  /** An anchor on a value was seen: only a duplicate key keeps the file off `yaml`. */
+  let anchored = false;
 
   const childList: number[] = [];
   const attach = (id: number, value: unknown, after: number, child: 'scalar' | 'flow' | 'block'): void => {
@@ -255,11 +259,12 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
         throw new StepAside();
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
-        if (event.anchorStart !== -1 || event.tagStart !== -1) throw new StepAside();
+        if (event.tagStart !== -1) throw new StepAside();
         const flow = event.style === 2;
         const mapping = event.type === EVENT_ID.MAPPING;
         const parent = stack[stack.length - 1];
         if (parent?.kind === 'mapping' && parent.expectKey) throw new StepAside(); // complex key
+        anchored ||= event.anchorStart !== -1;
         // `[a: 1]` is a mapping without braces; `yaml` ranges it differently.
         if (flow && text.charCodeAt(event.start) !== (mapping ? 0x7b : 0x5b)) throw new StepAside();
         index.start[i] = event.start;
@@ -281,6 +286,10 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
       case EVENT_ID.SCALAR: {
         const parent = stack[stack.length - 1];
         const isKey = parent?.kind === 'mapping' && parent.expectKey;
+        if (event.anchorStart !== -1) {
+          if (isKey) throw new StepAside();
+          anchored = true;
+        }
         const [start, end, after] = scalarRange(text, event, cursor, parent, isKey);
         index.start[i] = start;
         index.end[i] = end;
@@ -326,7 +335,7 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
       }
     }
   }
-  if (index.root === -1) throw new StepAside();
+  if (index.root === -1 || (anchored && duplicateKeys.length === 0)) throw new StepAside();
   index.childList = Int32Array.from(childList);
   // After a byte order mark, `yaml` misreads anything but a block mapping (`- a` is an error there).
   if (text.charCodeAt(0) === 0xfeff && (index.kind[index.root] !== MAPPING || text.charCodeAt(index.start[index.root]!) === 0x7b)) {
@@ -337,7 +346,7 @@ function readEvents(text: string, events: (Event | undefined)[]): { index: Posit
 
 /** `yaml`'s [range[0], range[1], range[2]] of a scalar. */
 function scalarRange(text: string, event: ScalarEvent, cursor: number, parent: Frame | undefined, isKey: boolean): [number, number, number] {
-  if (event.anchorStart !== -1 || event.tagStart !== -1) throw new StepAside();
+  if (event.tagStart !== -1) throw new StepAside();
   const flow = parent?.flow === true;
   switch (event.style) {
     case SCALAR_STYLE.PLAIN: {

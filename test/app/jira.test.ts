@@ -194,6 +194,30 @@ describe('Jira through the app: no duplicates', () => {
   });
 });
 
+describe('Jira through the app: creates whose answer is lost (TL-17)', () => {
+  it('Jira makes the issues, then a gateway answers 504; the search index lags: found by key, one Jira issue per threat, keys in the markers', async () => {
+    const repo = setup();
+    jira.indexLags = true;
+    jira.createAnswer = 'commit-then-504';
+    const payload = await pushModel({ threats: 2 });
+
+    expect(jira.issues.size).toBe(2);
+    expect(markerOf(issueOf(repo, 'TM-1'))?.links?.jira?.key).toBe('SEC-1');
+    expect(markerOf(issueOf(repo, 'TM-2'))?.links?.jira?.key).toBe('SEC-2');
+    expect(lastCheck(repo).output.summary).toContain('Jira issue SEC-1 of threat TM-1 was found by key');
+    expect(lastCheck(repo).output.summary).not.toContain('Jira failure');
+
+    // Redelivered while the index still lags: nothing is created or written anywhere.
+    jira.createAnswer = 'ok';
+    const jiraMark = jira.requests.length;
+    const githubMark = github.requests.length;
+    await app.probot.receive({ name: 'push', id: `d-${delivery}`, payload });
+    expect(jira.writes().filter((r) => jira.requests.indexOf(r) >= jiraMark)).toEqual([]);
+    expect(githubWritesSince(githubMark)).toEqual([]);
+    expect(jira.issues.size).toBe(2);
+  });
+});
+
 describe('Jira through the app: Jira unreachable', () => {
   it('GitHub completes, the failure is named once in the check run and on the dashboard, no credential leaks; the next sync catches up', async () => {
     const repo = setup();

@@ -5,8 +5,13 @@
  * links, transitions), keeps the issues they make, and records every request.
  *
  * Knobs for the failure cases: `searchLags` (the search index has not caught
- * up: the search answers no issue, a read by key still does) and
- * `unreachable` (every request fails with ECONNREFUSED, the way undici does).
+ * up: the search answers no issue, a read by key still does), `indexLags`
+ * (issues created from now on stay out of the search until
+ * `catchUpSearchIndex()`), `unreachable` (every request fails with
+ * ECONNREFUSED, the way undici does), and `createAnswer` for creates whose
+ * answer is lost or late (see CreateAnswer). Keys are numbered per project in
+ * sequence, as Jira's are; a key that moved (`moveIssue`) still answers a read
+ * with the issue under its new key, as Jira does.
  *
  * nock intercepts fetch for the whole process; test/setup.ts still lets
  * loopback through, so this works beside the GitHub stand-in (not beside
@@ -43,6 +48,16 @@ const TRANSITIONS = [
 
 type Reply = readonly [number, unknown?, Record<string, string>?];
 
+/**
+ * How the next creates are answered:
+ * - `ok`: 201 at once;
+ * - `commit-then-504`: the issue is made, then a gateway answers 504 (the answer is lost);
+ * - `commit-then-reset`: the issue is made, then the connection drops (ECONNRESET);
+ * - `slow`: the issue is made, the answer waits for `releaseHeld()` (the client gives up first);
+ * - `slow-commit`: nothing is made until `releaseHeld()`, then the issue is made and answered late.
+ */
+export type CreateAnswer = 'ok' | 'commit-then-504' | 'commit-then-reset' | 'slow' | 'slow-commit';
+
 export class JiraStandin {
   readonly site: string;
   readonly project: string;
@@ -52,6 +67,14 @@ export class JiraStandin {
   searchLags = false;
   /** Every request fails at the transport (connection refused). */
   unreachable = false;
+  /** Issues created while this is true stay out of the search until `catchUpSearchIndex()`. */
+  indexLags = false;
+  createAnswer: CreateAnswer = 'ok';
+  /** Called when a request is held (`slow`, `slow-commit`): a test fires the client's timer from here. */
+  onHold: () => void = () => {};
+  readonly #unindexed = new Set<string>();
+  readonly #moved = new Map<string, string>();
+  #held: (() => void)[] = [];
   #next = 1;
   #clock = Date.parse('2030-01-01T09:00:00Z');
 
@@ -67,6 +90,33 @@ export class JiraStandin {
   /** Requests that change something (the JQL search is a POST but only reads). */
   writes(): JiraRequest[] {
     return this.requests.filter((r) => r.method !== 'GET' && r.path !== `${API}/search/jql`);
+  }
+
+  /** The search index catches up with every issue created while `indexLags` was set. */
+  catchUpSearchIndex(): void {
+    this.#unindexed.clear();
+  }
+
+  /** Answers every held create (a `slow-commit` one is made now). */
+  releaseHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const release of held) release();
+  }
+
+  /** Moves an issue to another key (another project): a read by the old key answers with the new one. */
+  moveIssue(key: string, newKey: string): void {
+    const issue = this.issue(key);
+    this.issues.delete(key);
+    issue.key = newKey;
+    this.issues.set(newKey, issue);
+    this.#moved.set(key, newKey);
+  }
+
+  /** An issue someone made by hand in the project (next key in sequence). */
+  addIssue(fields: Record<string, any>, properties: Record<string, unknown> = {}): JiraStandinIssue {
+    const [, reply] = this.#create({ fields: { project: { key: this.project }, ...fields }, properties: Object.entries(properties).map(([key, value]) => ({ key, value })) });
+    return this.issue((reply as { key: string }).key);
   }
 
   issue(key: string): JiraStandinIssue {
@@ -91,7 +141,34 @@ export class JiraStandin {
       const quoted = `${request.method} ${url.href} authorization: ${recorded.headers.authorization ?? ''}`;
       throw Object.assign(new Error(`connect ECONNREFUSED ${url.host} (${quoted})`), { code: 'ECONNREFUSED' });
     }
+    if (request.method === 'POST' && recorded.path === `${API}/issue` && this.createAnswer !== 'ok') return this.#answerCreateBadly(recorded);
     return this.#route(recorded, url);
+  }
+
+  async #answerCreateBadly(r: JiraRequest): Promise<Reply> {
+    const mode = this.createAnswer;
+    if (mode === 'slow-commit') {
+      let reply: Reply = [500];
+      await this.#hold(() => void (reply = this.#create(r.body)));
+      return reply;
+    }
+    const reply = this.#create(r.body);
+    if (reply[0] !== 201) return reply;
+    if (mode === 'commit-then-504') return [504, '<html><body>Gateway Timeout</body></html>'];
+    if (mode === 'commit-then-reset') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    await this.#hold();
+    return reply;
+  }
+
+  /** Waits for `releaseHeld()`, which runs `onRelease` at once (so the test sees its effect right after). */
+  #hold(onRelease: () => void = () => {}): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#held.push(() => {
+        onRelease();
+        resolve();
+      });
+      this.onHold();
+    });
   }
 
   #route(r: JiraRequest, url: URL): Reply {
@@ -99,7 +176,7 @@ export class JiraStandin {
     if (method === 'POST' && path === `${API}/search/jql`) return this.#search(body);
     if (method === 'POST' && path === `${API}/issue`) return this.#create(body);
     const match = /^\/rest\/api\/3\/issue\/([^/]+)(?:\/(.+))?$/.exec(path);
-    const issue = match ? this.issues.get(match[1]!) : undefined;
+    const issue = match ? (this.issues.get(match[1]!) ?? this.issues.get(this.#moved.get(match[1]!) ?? '')) : undefined;
     if (!match || !issue) return [404, { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} }];
     const rest = match[2];
     if (method === 'GET' && !rest) {
@@ -131,12 +208,18 @@ export class JiraStandin {
     return [404, { errorMessages: [`stand-in does not answer ${method} ${path}`], errors: {} }];
   }
 
-  #search(body: { jql: string; fields?: string[]; properties?: string[] }): Reply {
+  #search(body: { jql: string; fields?: string[]; properties?: string[]; maxResults?: number }): Reply {
     const label = /labels = "([^"]+)"/.exec(body.jql)?.[1];
     const project = /project = "([^"]+)"/.exec(body.jql)?.[1];
-    const hits = this.searchLags
+    let hits = this.searchLags
       ? []
-      : [...this.issues.values()].filter((i) => project === this.project && (!label || i.fields.labels.includes(label)));
+      : [...this.issues.values()].filter(
+          (i) => project === this.project && i.key.startsWith(`${this.project}-`) && !this.#unindexed.has(i.key) && (!label || i.fields.labels.includes(label)),
+        );
+    // The newest keys first, as many as asked (the recovery probe's floor); other searches get every hit on one page.
+    if (/ORDER BY key DESC/.test(body.jql)) {
+      hits = hits.sort((a, b) => Number(b.key.split('-')[1]) - Number(a.key.split('-')[1])).slice(0, body.maxResults ?? 50);
+    }
     return [200, { issues: hits.map((i) => this.#json(i, body.fields, body.properties ?? [])), isLast: true }];
   }
 
@@ -164,6 +247,7 @@ export class JiraStandin {
       remoteLinks: new Map(),
     };
     this.issues.set(key, issue);
+    if (this.indexLags) this.#unindexed.add(key);
     return [201, { id: issue.id, key, self: `${this.site}${API}/issue/${issue.id}` }];
   }
 

@@ -36,10 +36,20 @@ describe('a mapping of 40,000 keys', () => {
     expect(brief(text, { fastPath: false })).toEqual(expected);
   });
 
-  it('with an anchor (read by `yaml`) and a duplicate: same finding', () => {
+  it('with an anchor and a duplicate: the fast reader still finds the duplicate (no `yaml` pass), same finding as `yaml`', () => {
     const text = manyKeysModel({ keys, duplicate: true, anchor: true });
+    const expected = [`yaml-syntax@${text.split('\n').length - 1}:5 Map keys must be unique`];
+    expect(parseYamlFast(text)?.duplicateKeys).toHaveLength(1);
+    expect(brief(text)).toEqual(expected);
+    expect(brief(text, { fastPath: false })).toEqual(expected);
+  });
+
+  it('with an anchor and no duplicate: read by `yaml`, which resolves anchors and aliases', () => {
+    const text = manyKeysModel({ keys, anchor: true });
     expect(parseYamlFast(text)).toBeUndefined();
-    expect(brief(text)).toEqual([`yaml-syntax@${text.split('\n').length - 1}:5 Map keys must be unique`]);
+    expect(brief(text)).toEqual('ok');
+    // An anchor on a key is never looked past.
+    expect(parseYamlFast('version: 1\n&k a: 1\na: 2\n')).toBeUndefined();
   });
 
   it('as unknown top-level keys: 20 findings at their keys and a count of the rest, not 40,000', () => {
@@ -54,6 +64,18 @@ describe('a mapping of 40,000 keys', () => {
 
 describe('duplicate keys on the `yaml` path: one pass gives what `uniqueKeys: true` gave', () => {
   const keyText = fc.constantFrom('a', 'b', '"a"', "'b'", '1', '"1"', '~', 'null', '.nan', '.NaN', 'true', '0x1', '1.0', '[x]', '{k: v}');
+  it('past an anchor on a value, the fast reader gives the same result as `yaml`', () => {
+    fc.assert(
+      fc.property(fc.array(keyText, { minLength: 1, maxLength: 7 }), fc.boolean(), fc.boolean(), (keys, flow, anchorInside) => {
+        const entries = keys.map((k, i) => `${k}: ${anchorInside && i === 0 ? '&v ' : ''}1`);
+        const inner = flow ? `{ ${entries.join(', ')} }` : `\n${entries.map((e) => `  ${e}`).join('\n')}`;
+        const text = `top: ${anchorInside ? '' : '&t '}${inner}\nz: 2\n`;
+        expect(brief(text)).toEqual(brief(text, { fastPath: false }));
+      }),
+      { numRuns: 400, seed: 11 },
+    );
+  });
+
   it('same errors at the same positions, in block and flow mappings', () => {
     fc.assert(
       fc.property(fc.array(keyText, { minLength: 1, maxLength: 7 }), fc.boolean(), (keys, flow) => {

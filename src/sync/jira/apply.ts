@@ -7,7 +7,8 @@
  * is one clean line and the next sync resumes from what Jira then holds.
  */
 import type { JiraConfig } from '../../config/schema.ts';
-import { classifyJiraError, describeJiraError, withJiraRetry, type JiraConnection, type RetryPolicy } from './client.ts';
+import { classifyJiraError, createMayHaveHappened, describeJiraError, withJiraRetry, type JiraConnection, type RetryPolicy } from './client.ts';
+import { keyNumber, probeKeys, projectFloor, PROBE_MAX_READS, type ProbeTarget } from './recover.ts';
 import {
   JIRA_PROPERTY_KEY,
   type JiraFieldValues,
@@ -44,6 +45,10 @@ export interface JiraApplyResult {
   stopped: boolean;
   /** Threats with a failed operation (their later operations were skipped). */
   failedThreats: ReadonlySet<string>;
+  /** Issues found by key instead of created (src/sync/jira/recover.ts), for the report. */
+  notes: string[];
+  /** Reads by key sent to find lost creates. */
+  probeReads: number;
 }
 
 export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraApplyResult> {
@@ -56,6 +61,17 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
   let skipped = 0;
   let writes = 0;
   let stopped = false;
+  const notes: string[] = [];
+  let probeReads = 0;
+  // Before the first create: issues made by a create whose answer was lost (this process or one that
+  // crashed) are found by key and adopted. `highest` is where the next probe starts.
+  let guard: { highest: number; incomplete?: string } | undefined;
+  const creates = input.operations.filter((op): op is Extract<JiraOperation, { op: 'create' }> => op.op === 'create');
+  const probeTarget = (wanted: Iterable<string>): ProbeTarget => ({ jira, repo: creates[0]!.property.repo, wanted: new Set(wanted) });
+  const adopt = (threatId: string, issue: JiraIssue) => {
+    issues.set(threatId, issue);
+    created.set(threatId, issue.key);
+  };
 
   for (const op of input.operations) {
     if (stopped || failedThreats.has(op.threatId)) {
@@ -66,16 +82,42 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
     try {
       switch (op.op) {
         case 'create': {
+          if (!guard) {
+            // A failed probe is this create's failure; the other creates wait for the next sync.
+            guard = { highest: 0, incomplete: 'not created: the search for an earlier create whose answer was lost failed; left for the next sync' };
+            const probe = await probeKeys(connection, probeTarget(creates.map((c) => c.threatId)), await projectFloor(connection, jira, retry), retry);
+            probeReads += probe.reads;
+            notes.push(...probe.notes);
+            for (const [threatId, issue] of probe.adopted) adopt(threatId, issue);
+            guard = { highest: probe.highest, ...(probe.complete ? {} : { incomplete: PROBE_CAP_REACHED }) };
+          }
+          if (created.has(op.threatId)) continue; // adopted: its later operations go to the found issue
+          if (guard.incomplete) throw new ProbeIncompleteError(guard.incomplete);
           writes++;
-          const result = await withJiraRetry(
-            () =>
-              connection.api.issues.createIssue({
-                fields: createFields(jira, op.fields),
-                properties: [{ key: JIRA_PROPERTY_KEY, value: op.property }],
-              }),
-            retry,
-            { idempotent: false },
-          );
+          let result: { id: string; key: string };
+          try {
+            result = await withJiraRetry(
+              () =>
+                connection.api.issues.createIssue({
+                  fields: createFields(jira, op.fields),
+                  properties: [{ key: JIRA_PROPERTY_KEY, value: op.property }],
+                }),
+              retry,
+              { idempotent: false },
+            );
+          } catch (error) {
+            if (!createMayHaveHappened(error)) throw error;
+            // The answer was lost: look right away; what is not found yet, the next sync's probe finds.
+            const found = await probeKeys(connection, probeTarget([op.threatId]), { floor: guard.highest, holes: [] }, retry).catch(() => undefined);
+            if (found) probeReads += found.reads;
+            const issue = found?.adopted.get(op.threatId);
+            if (!issue) throw new LostCreateError(error);
+            guard.highest = Math.max(guard.highest, found!.highest);
+            notes.push(...found!.notes);
+            adopt(op.threatId, issue);
+            continue;
+          }
+          guard.highest = Math.max(guard.highest, keyNumber(result.key, jira.project) ?? 0);
           created.set(op.threatId, result.key);
           issues.set(op.threatId, createdIssue(result, op, input.now ?? new Date().toISOString()));
           break;
@@ -151,16 +193,37 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
       done[op.op]++;
     } catch (error) {
       failedThreats.add(op.threatId);
+      if (error instanceof ProbeIncompleteError || error instanceof LostCreateError) {
+        const cause = error instanceof LostCreateError ? describeJiraError(describeOperation(op, key), error.cause, connection.secrets) : describeOperation(op, key);
+        failures.push(`${cause}: ${error.message}`);
+        if (error instanceof LostCreateError && classifyJiraError(error.cause).fatal) stopped = true;
+        continue;
+      }
       failures.push(describeJiraError(describeOperation(op, key), error, connection.secrets));
       if (!(error instanceof UnknownTransitionError) && classifyJiraError(error).fatal) stopped = true;
     }
   }
   if (skipped) failures.push(`${skipped} Jira operation${skipped === 1 ? '' : 's'} left for the next sync`);
-  return { state: { ...input.state, issues }, created, failures: collapse(failures), done, skipped, writes, stopped, failedThreats };
+  return { state: { ...input.state, issues }, created, failures: collapse(failures), done, skipped, writes, stopped, failedThreats, notes, probeReads };
 }
 
 class UnknownTransitionError extends Error {
   override name = 'UnknownTransitionError';
+}
+
+const PROBE_CAP_REACHED = `not created: more than ${PROBE_MAX_READS} Jira issues are newer than the search index shows, so an earlier create whose answer was lost cannot be ruled out; left for the next sync`;
+
+/** The probe before the creates failed, or read PROBE_MAX_READS keys without reaching the end of the project. */
+class ProbeIncompleteError extends Error {
+  override name = 'ProbeIncompleteError';
+}
+
+/** A create that may have happened, not found by key yet. */
+class LostCreateError extends Error {
+  override name = 'LostCreateError';
+  constructor(cause: unknown) {
+    super('the issue may still appear in Jira; the next sync looks for it by key before creating again', { cause });
+  }
 }
 
 function requireKey(key: string | undefined, op: JiraOperation): string {

@@ -42,7 +42,17 @@ export interface JiraClientOptions {
   timeoutMs?: number;
   /** How jira.js reports a response that does not match its schema (default: silently return it). */
   onSchemaMismatch?: 'warn' | 'silent' | 'throw';
+  /** Starts a request's timer: calls `expire` after `ms`, returns its cancel (injected: tests never wait). */
+  timer?: RequestTimer;
 }
+
+export type RequestTimer = (ms: number, expire: () => void) => () => void;
+
+const realTimer: RequestTimer = (ms, expire) => {
+  const timer = setTimeout(expire, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
 
 export function connectJira(credentials: JiraCredentials, options: JiraClientOptions = {}): JiraConnection {
   const base = createClient({
@@ -50,7 +60,7 @@ export function connectJira(credentials: JiraCredentials, options: JiraClientOpt
     auth: { type: 'basic', email: credentials.email, apiToken: credentials.apiToken },
     onSchemaMismatch: options.onSchemaMismatch ?? 'silent',
   });
-  const client = withTimeout(base, options.timeoutMs ?? 30_000);
+  const client = withTimeout(base, options.timeoutMs ?? 30_000, options.timer ?? realTimer);
   const { email, apiToken } = credentials;
   return {
     api: createCloudClient(client),
@@ -62,15 +72,14 @@ export function connectJira(credentials: JiraCredentials, options: JiraClientOpt
 }
 
 /** jira.js has no timeout of its own (fetch waits minutes): give up on a request that takes too long. */
-function withTimeout(client: Client, timeoutMs: number): Client {
+function withTimeout(client: Client, timeoutMs: number, startTimer: RequestTimer): Client {
   return {
     sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
-      let timer: NodeJS.Timeout | undefined;
+      let cancel = () => {};
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new JiraTimeoutError(timeoutMs)), timeoutMs);
-        timer.unref();
+        cancel = startTimer(timeoutMs, () => reject(new JiraTimeoutError(timeoutMs)));
       });
-      return Promise.race([client.sendRequest(options), timeout]).finally(() => clearTimeout(timer));
+      return Promise.race([client.sendRequest(options), timeout]).finally(() => cancel());
     },
   };
 }
@@ -158,6 +167,17 @@ export interface RetryPolicy {
 function certainlyUnprocessed(error: unknown): boolean {
   if (isRateLimitError(error)) return true;
   return isNetworkError(error) && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.code ?? '');
+}
+
+/**
+ * A create that failed this way may still have made the issue: no answer in time, a 5xx (Jira or a
+ * proxy may answer so after committing), a connection lost mid-request. A 4xx, a rate limit or a
+ * connection never made mean it did not.
+ */
+export function createMayHaveHappened(error: unknown): boolean {
+  if (certainlyUnprocessed(error)) return false;
+  if (isApiError(error)) return error.status >= 500;
+  return error instanceof JiraTimeoutError || isNetworkError(error);
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {

@@ -8,6 +8,8 @@
  *  1. the key kept in the GitHub issue's marker (read by key: strongly consistent),
  *  2. a JQL search on the repository's identity label `threatloop-<hash>`
  *     (the search index may lag a few seconds behind a create),
+ *  3. before creating one, the project's newest keys read one by one
+ *     (recover.ts: a create whose answer was lost, not indexed yet),
  * and the issue itself carries the `threatloop` entity property
  * `{ repo, threatId, ... }` that says which threat it is. (Jira indexes entity
  * properties for JQL only when a Connect/Forge app declares them, so the label

@@ -99,6 +99,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
 
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...input.retry };
   const failures: string[] = [];
+  const recovered: string[] = [];
   const done = NOTHING_DONE();
   let writes = 0;
   let stopped = false;
@@ -108,6 +109,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
   const apply = async (state: JiraState, operations: readonly JiraOperation[]) => {
     const result = await applyJiraOperations({ connection, jira, state, operations, retry });
     failures.push(...result.failures);
+    recovered.push(...result.notes);
     for (const kind of Object.keys(done) as JiraOperation['op'][]) done[kind] += result.done[kind];
     writes += result.writes;
     stopped ||= result.stopped;
@@ -145,7 +147,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
         const second = plan(state, githubIssues).operations.filter((op) => !failedThreats.has(op.threatId));
         if (second.length) state = (await apply(state, second)).state;
       }
-      return { enabled: true, failures, notes: first.notes, done, writes };
+      return { enabled: true, failures, notes: [...first.notes, ...recovered], done, writes };
     },
   };
 }

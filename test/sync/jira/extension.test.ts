@@ -42,6 +42,13 @@ describe('jiraSyncExtension (the runSync seam)', () => {
 
   it('uses the oldest GitHub issue of a threat (the one the GitHub side keeps) for links and the SLA date', async () => {
     const bodies: { fields: { duedate?: string } }[] = [];
+    // Before the creates: the project's newest keys (none), then three keys that do not exist (src/sync/jira/recover.ts).
+    nock(SITE)
+      .post('/rest/api/3/search/jql', (body: { jql: string }) => body.jql === 'project = "SEC" ORDER BY key DESC')
+      .reply(200, { issues: [], isLast: true })
+      .get(/^\/rest\/api\/3\/issue\/SEC-[1-3]\?/)
+      .times(3)
+      .reply(404, { errorMessages: ['Issue does not exist'] });
     nock(SITE)
       .post('/rest/api/3/search/jql')
       .reply(200, { issues: [], isLast: true })
