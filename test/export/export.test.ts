@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exportCsv, exportOtm, exportTmBom, otmRisk } from '../../src/export/index.ts';
+import { exportCsv, exportOtm, otmRisk } from '../../src/export/index.ts';
 import { csvCell } from '../../src/export/csv.ts';
 import { formatImportedModel, importCsv } from '../../src/import/index.ts';
 import { importOtm } from '../../src/import/otm/index.ts';
@@ -49,7 +49,7 @@ describe('OTM export', () => {
   });
 });
 
-describe('CSV and TM-BOM export', () => {
+describe('CSV export', () => {
   it('CSV: one row per threat and target, formulas neutralised and read back as written', () => {
     const model = load(GENOMEWELL);
     const csv = exportCsv(model);
@@ -61,20 +61,6 @@ describe('CSV and TM-BOM export', () => {
     if (!reread.ok) throw new Error(reread.message);
     expect(reread.result.model.threats).toHaveLength(model.threats.length);
     expect(reread.result.duplicates).toEqual([]);
-  });
-
-  it('TM-BOM: threats with STRIDE categories and CWE weaknesses, a scenario per threat, trust boundaries', () => {
-    const model = load(GENOMEWELL);
-    const bom = exportTmBom(model, { serialNumber: '00000000-0000-4000-8000-000000000000', timestamp: '2026-01-01T00:00:00Z', toolVersion: '0.1.0' }) as {
-      specVersion: string;
-      threats: { threats: { 'bom-ref': string; categories: { taxonomy: string; category: string }[] }[]; scenarios: { threats: string[]; affectedAssets: string[] }[]; trustBoundaries: unknown[] };
-    };
-    expect(bom.specVersion).toBe('2.0');
-    expect(bom.threats.threats).toHaveLength(model.threats.length);
-    expect(bom.threats.trustBoundaries).toHaveLength(model.boundaries.length);
-    const first = model.threats[0]!;
-    expect(bom.threats.threats[0]!.categories).toEqual(first.stride.map((category) => ({ taxonomy: 'STRIDE', category })));
-    expect(bom.threats.scenarios[0]).toMatchObject({ threats: [`threat:${first.id}`], affectedAssets: first.targets });
   });
 });
 
