@@ -135,7 +135,7 @@ describe('OTM bad input', () => {
 
   it('truncated JSON or YAML, a document that is not OTM, and a schema error say where', () => {
     const truncated = importOtm(JSON_TEXT.slice(0, 500), { file: 'c.json' });
-    expect(!truncated.ok && truncated.message).toMatch(/^c\.json:\d+:\d+: the JSON ends before the document does: is the file truncated\?$/);
+    expect(!truncated.ok && truncated.message).toMatch(/^c\.json:\d+:\d+: the JSON ends in the middle of a value: the file is truncated$/);
     const badYaml = importOtm('otmVersion: 0.2.0\nproject: { name: x\n', { file: 'c.yaml' });
     expect(!badYaml.ok && badYaml.message).toMatch(/^c\.yaml:\d+:\d+: not valid YAML/);
     expect(importOtm('{"a": 1}', { file: 'c.json' })).toMatchObject({ ok: false, message: 'c.json: not an Open Threat Model document (no top-level otmVersion)' });

@@ -8,11 +8,11 @@
  * it. Every OTM id is kept (`refs: [otm:<id>]`, element ids), so `--merge` with a newer export
  * adds only what is new. Pure: text in, the imported model and its notes out.
  */
-import { parseDocument } from 'yaml';
 import { scoreCvss } from '../../model/cvss/index.ts';
 import type { Severity, ThreatStatus } from '../../model/schema.ts';
 import { ID_PATTERN, ImportBuilder, single, slugify } from '../builder.ts';
 import { readDate, readStride } from '../cells.ts';
+import { readJson, readYaml, type StructuredText } from '../structured.ts';
 import type { ImportedThreat, ImportFormat, ImportOptions, ImportOutcome, SourcePlace } from '../types.ts';
 import { OtmDocumentSchema, type OtmComponent, type OtmDocument, type OtmThreatInstance } from './schema.ts';
 import { severityOfRisk, STATUS_PROGRESS, statusOfState, trustOfRating, UNZONED_TRUST_ZONE } from './tables.ts';
@@ -45,37 +45,10 @@ export const otmFormat: ImportFormat = {
   parse: importOtm,
 };
 
-/** JSON or YAML text -> the OTM object, or where it is broken. */
-function readDocument(text: string, file: string): { ok: true; value: unknown } | { ok: false; message: string } {
+/** JSON or YAML text -> the OTM object, or where it is broken (aliases bounded: a "billion laughs" is refused). */
+function readDocument(text: string, file: string): StructuredText {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return { ok: true, value: JSON.parse(text) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // An error at the very end (or "end of input") means the document stops early: truncated.
-      const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
-      const truncated = position >= text.trimEnd().length - 1 || /end of (JSON|data) input/i.test(message);
-      const where = /line (\d+) column (\d+)/.exec(message);
-      const lines = text.trimEnd().split(/\r\n|\r|\n/);
-      const line = where ? where[1] : String(lines.length);
-      const column = where ? where[2] : String((lines.at(-1)?.length ?? 0) + 1);
-      const why = truncated ? 'the JSON ends before the document does: is the file truncated?' : `not valid JSON (${message.replace(/ in JSON at position.*$/, '')})`;
-      return { ok: false, message: `${file}:${line}:${column}: ${why}` };
-    }
-  }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0]!;
-    const pos = error.linePos?.[0];
-    return { ok: false, message: `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML (${error.message.split('\n')[0]})` };
-  }
-  try {
-    // Aliases bounded: a "billion laughs" document is refused, not expanded.
-    return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }) };
-  } catch (error) {
-    return { ok: false, message: `${file}: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  return trimmed.startsWith('{') || trimmed.startsWith('[') ? readJson(text, file) : readYaml(text, file);
 }
 
 /** `['components', 2, 'parent']` -> `$.components[2].parent`. */
