@@ -1,7 +1,8 @@
 /**
- * JSON and YAML text of the tool formats (OTM, Threat Dragon, threat-composer, Threagile, pytm) -> a value, or a message with `file:line:column`
- * that says what is wrong (a JSON that stops early is reported as truncated). YAML aliases
- * are bounded, so an alias bomb is refused, not expanded.
+ * JSON and YAML text of the tool formats (OTM, Threat Dragon, threat-composer, Threagile, pytm)
+ * -> a value, or a message with `file:line:column` that says what is wrong (a JSON that stops
+ * early is reported as truncated). YAML aliases are bounded, so an alias bomb is refused, not
+ * expanded.
  */
 import { parseDocument } from 'yaml';
 
