@@ -150,4 +150,22 @@ describe('OTM bad input', () => {
     const outcome = importOtm(lines.join('\n'), { file: 'bomb.yaml' });
     expect(outcome.ok).toBe(false);
   });
+
+  it("reads threatloop's acceptance, controls and tests attributes back; another tool's text under those names stays a comment", () => {
+    const doc = (attributes: Record<string, string>) =>
+      JSON.stringify({
+        otmVersion: '0.2.0',
+        project: { name: 'x', id: 'x' },
+        trustZones: [{ id: 'z', name: 'Z', risk: { trustRating: 90 } }],
+        components: [{ id: 'api', name: 'API', type: 'process', parent: { trustZone: 'z' }, threats: [{ threat: 'T1', state: 'accepted' }] }],
+        threats: [{ id: 'T1', name: 'Replay', categories: ['Spoofing'], risk: { impact: 50 }, attributes }],
+      });
+    const ours = imported(doc({ acceptance: '{"by":"security","on":"2026-01-01","expires":"2027-01-01"}', controls: '["SR-12"]', tests: '["test/a.test.ts"]' }), 'x.json');
+    expect(ours.model.threats[0]).toMatchObject({ acceptance: { by: 'security', on: '2026-01-01', expires: '2027-01-01' }, controls: ['SR-12'], tests: ['test/a.test.ts'] });
+    const theirs = imported(doc({ acceptance: 'approved by the CISO', controls: 'SR-12, SR-13' }), 'x.json');
+    expect(theirs.model.threats[0]!.acceptance).toBeUndefined();
+    expect(theirs.model.threats[0]!.controls).toBeUndefined();
+    expect(theirs.notes.filter((n) => n.kind === 'lost')).toEqual([]);
+    expect(theirs.comments.threats.get(0)).toEqual(expect.arrayContaining(['OTM attribute acceptance: approved by the CISO', 'OTM attribute controls: SR-12, SR-13']));
+  });
 });

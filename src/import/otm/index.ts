@@ -22,7 +22,7 @@ import { SEVERITIES } from '../../model/schema.ts';
 export const MAX_OTM_BYTES = 32 * 1024 * 1024;
 
 /** Attribute keys threatloop's own export writes on a threat definition (read back here). */
-export const THREATLOOP_ATTRIBUTES = ['cvss', 'severity', 'owner', 'due', 'strategy', 'verification', 'residual_risk', 'rationale', 'refs'] as const;
+export const THREATLOOP_ATTRIBUTES = ['cvss', 'severity', 'owner', 'due', 'strategy', 'verification', 'residual_risk', 'rationale', 'refs', 'acceptance', 'controls', 'tests'] as const;
 
 const ADVICE = [
   ' - trust levels come from each trust zone’s trustRating (comments on each `trust`);',
@@ -326,9 +326,26 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
       const value = attribute(key);
       if (value !== undefined) threat[key] = value;
     }
+    const acceptance = attribute('acceptance');
+    if (acceptance !== undefined) {
+      const read = readAcceptance(acceptance);
+      if (read) threat.acceptance = read;
+      else {
+        // Another tool's attribute of that name: kept as written, as other attributes are.
+        comments.push(`OTM attribute acceptance: ${acceptance}`);
+        build.review(`threat ${id}: attribute acceptance is not threatloop's { by, on, expires } JSON: kept as a comment; write \`acceptance\` if it records one`, { path: `${path}.attributes.acceptance` });
+      }
+    }
     const cwes = (definition.cwes ?? []).filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => (/^\d+$/.test(c.trim()) ? `CWE-${c.trim()}` : c.trim()));
     const moreRefs = attribute('refs')?.split(/\s+/) ?? [];
     threat.refs = [...new Set([`otm:${definition.id}`, ...cwes, ...moreRefs])];
+    for (const key of ['controls', 'tests'] as const) {
+      const value = attribute(key);
+      if (value === undefined) continue;
+      const list = readStringList(value);
+      if (list) threat[key] = list;
+      else comments.push(`OTM attribute ${key}: ${value}`);
+    }
 
     const tags = (definition.tags ?? []).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
     if (tags.length > 0) comments.push(`OTM tags: ${tags.join(', ')}.`);
@@ -451,6 +468,31 @@ function findParentCycle(otm: OtmDocument, zoneIndex: ReadonlyMap<string, number
     for (const n of walk) done.add(key(n));
   }
   return undefined;
+}
+
+/** threatloop's own `acceptance` attribute (JSON text) -> its fields, or undefined when it is not that. */
+function readAcceptance(text: string): ImportedThreat['acceptance'] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const fields = value as Record<string, unknown>;
+  if (typeof fields.by !== 'string' || typeof fields.on !== 'string') return undefined;
+  const optional = (key: 'expires' | 'review_every') => (typeof fields[key] === 'string' ? { [key]: fields[key] } : {});
+  return { by: fields.by, on: fields.on, ...optional('expires'), ...optional('review_every') };
+}
+
+/** A JSON list of strings (threatloop's `controls` and `tests` attributes), or undefined. */
+function readStringList(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isEmpty(value: unknown): boolean {
