@@ -131,6 +131,10 @@ export function exportOtm(model: ThreatModel): OtmExport {
         ...(t.residual_risk ? { residual_risk: t.residual_risk } : {}),
         ...(t.rationale ? { rationale: t.rationale } : {}),
         ...(otherRefs.length > 0 ? { refs: otherRefs.join(' ') } : {}),
+        // Structured values as JSON text (OTM attributes are flat), read back by the OTM import.
+        ...(t.acceptance ? { acceptance: JSON.stringify(t.acceptance) } : {}),
+        ...(t.controls?.length ? { controls: JSON.stringify(t.controls) } : {}),
+        ...(t.tests?.length ? { tests: JSON.stringify(t.tests) } : {}),
       };
       return {
         id: t.id,

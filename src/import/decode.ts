@@ -2,6 +2,7 @@
  * Bytes -> text for every import format: UTF-8 (with or without BOM), UTF-16 with a BOM,
  * else Windows-1252; binary data is refused with where it is. Pure.
  */
+import { Buffer, isUtf8 } from 'node:buffer';
 
 export interface DecodeProblem {
   message: string;
@@ -23,20 +24,25 @@ export type DecodedText =
 export function decodeText(bytes: Uint8Array, wording: { what: string; advice: string }): DecodedText {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith('utf-16le', bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith('utf-16be', bytes.subarray(2));
-  const binary = firstBinaryByte(bytes);
-  if (binary !== undefined) {
+  // Native passes (a 13 MB file in about 15 ms, where a byte loop and a fatal TextDecoder took 80):
+  // is it UTF-8, decode, then look for control characters in the text. Below 0x20 a byte is the
+  // same character in UTF-8 and in Windows-1252, so the text has one exactly where the bytes do;
+  // the byte loop then runs only to say where.
+  const utf8 = isUtf8(bytes);
+  const text = utf8 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : new TextDecoder('windows-1252').decode(bytes);
+  if (CONTROL_CHARACTER.test(text)) {
+    const binary = firstBinaryByte(bytes)!;
     const { line, column } = positionOfByte(bytes, binary);
     return {
       ok: false,
       problem: { line, column, message: `this is binary data, not ${wording.what} (byte 0x${bytes[binary]!.toString(16).padStart(2, '0')} at line ${line}, column ${column}); ${wording.advice}` },
     };
   }
-  try {
-    return { ok: true, text: stripBom(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)), encoding: 'utf-8' };
-  } catch {
-    return { ok: true, text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
-  }
+  return utf8 ? { ok: true, text: stripBom(text), encoding: 'utf-8' } : { ok: true, text, encoding: 'windows-1252' };
 }
+
+/** NUL, or C0 controls other than tab, LF, CR, form feed: no spreadsheet writes them (firstBinaryByte's set). */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000e-\u001f]/;
 
 function decodeWith(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): DecodedText {
   const text = new TextDecoder(encoding).decode(bytes);

@@ -1,7 +1,8 @@
 /**
- * JSON and YAML text of the tool formats -> a value, or a message with `file:line:column`
- * that says what is wrong (a JSON that stops early is reported as truncated). YAML aliases
- * are bounded, so an alias bomb is refused, not expanded.
+ * JSON and YAML text of the tool formats (OTM, Threat Dragon, threat-composer, Threagile, pytm)
+ * -> a value, or a message with `file:line:column` that says what is wrong (a JSON that stops
+ * early is reported as truncated). YAML aliases are bounded, so an alias bomb is refused, not
+ * expanded.
  */
 import { parseDocument } from 'yaml';
 
@@ -31,9 +32,9 @@ export function readJson(text: string, file: string): StructuredText {
   }
 }
 
-export function readYaml(text: string, file: string): StructuredText {
-  // `merge`: Threagile models use YAML 1.1 merge keys (`<<: *customer-contracts`).
-  const doc = parseDocument(text, { merge: true });
+/** `merge`: read YAML 1.1 merge keys (`<<: *customer-contracts`), as Threagile models use them. */
+export function readYaml(text: string, file: string, options: { merge?: boolean } = {}): StructuredText {
+  const doc = parseDocument(text, { merge: options.merge ?? false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const pos = error.linePos?.[0];

@@ -62,7 +62,10 @@ export const ImportedThreatSchema = z.object({
   verification: z.string().optional(),
   residual_risk: z.string().optional(),
   rationale: z.string().optional(),
+  acceptance: z.object({ by: z.string(), on: z.string(), expires: z.string().optional(), review_every: z.string().optional() }).optional(),
   refs: z.array(z.string()).optional(),
+  controls: z.array(z.string()).optional(),
+  tests: z.array(z.string()).optional(),
 });
 
 /** Key order is the schema's: the writer keeps it. */

@@ -21,7 +21,7 @@ describe('threatloop export', () => {
       expect(r.stderr).toBe(`wrote out.${format}: 53 threats as ${format}`);
     }
     expect(JSON.parse(readFileSync(join(cwd, 'out.otm'), 'utf8'))).toMatchObject({ otmVersion: '0.2.0', project: { name: 'GenomeWell' } });
-    expect(JSON.parse(readFileSync(join(cwd, 'out.tmbom'), 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '2.0' });
+    expect(JSON.parse(readFileSync(join(cwd, 'out.tmbom'), 'utf8'))).toMatchObject({ specFormat: 'CycloneDX', specVersion: '2.0' });
     const capture = captureIo(cwd);
     expect(await main(['import', 'out.otm', '--output', 'back.yml', '--today', '2026-01-01'], capture.io)).toBe(0);
     expect(capture.stdout()).toContain('Read out.otm as Open Threat Model');

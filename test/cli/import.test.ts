@@ -118,7 +118,7 @@ describe('threatloop import', () => {
     const asCsv = await run(cwd, 'threats.csv', '--from', 'csv', '--output', 'csv.yml');
     expect(asCsv.code).toBe(1);
     const expectations: [string, RegExp][] = [
-      ['truncated.json', /nothing imported: truncated\.json:1:\d+: the JSON ends before the document does: is the file truncated\?/],
+      ['truncated.json', /nothing imported: truncated\.json:1:\d+: the JSON ends in the middle of a value: the file is truncated/],
       ['cycle.yaml', /nothing imported: cycle\.yaml: \$\.components\[3\]\.parent: the parents form a cycle: audit \(component\) → audit \(component\)/],
       ['huge.json', /huge\.json is 50\.0 MB; the limit is 32\.0 MB/],
     ];

@@ -135,7 +135,7 @@ describe('OTM bad input', () => {
 
   it('truncated JSON or YAML, a document that is not OTM, and a schema error say where', () => {
     const truncated = importOtm(JSON_TEXT.slice(0, 500), { file: 'c.json' });
-    expect(!truncated.ok && truncated.message).toMatch(/^c\.json:\d+:\d+: the JSON ends before the document does: is the file truncated\?$/);
+    expect(!truncated.ok && truncated.message).toMatch(/^c\.json:\d+:\d+: the JSON ends in the middle of a value: the file is truncated$/);
     const badYaml = importOtm('otmVersion: 0.2.0\nproject: { name: x\n', { file: 'c.yaml' });
     expect(!badYaml.ok && badYaml.message).toMatch(/^c\.yaml:\d+:\d+: not valid YAML/);
     expect(importOtm('{"a": 1}', { file: 'c.json' })).toMatchObject({ ok: false, message: 'c.json: not an Open Threat Model document (no top-level otmVersion)' });
@@ -149,5 +149,23 @@ describe('OTM bad input', () => {
     lines.push('project: { name: x, id: x, bomb: *a11 }');
     const outcome = importOtm(lines.join('\n'), { file: 'bomb.yaml' });
     expect(outcome.ok).toBe(false);
+  });
+
+  it("reads threatloop's acceptance, controls and tests attributes back; another tool's text under those names stays a comment", () => {
+    const doc = (attributes: Record<string, string>) =>
+      JSON.stringify({
+        otmVersion: '0.2.0',
+        project: { name: 'x', id: 'x' },
+        trustZones: [{ id: 'z', name: 'Z', risk: { trustRating: 90 } }],
+        components: [{ id: 'api', name: 'API', type: 'process', parent: { trustZone: 'z' }, threats: [{ threat: 'T1', state: 'accepted' }] }],
+        threats: [{ id: 'T1', name: 'Replay', categories: ['Spoofing'], risk: { impact: 50 }, attributes }],
+      });
+    const ours = imported(doc({ acceptance: '{"by":"security","on":"2026-01-01","expires":"2027-01-01"}', controls: '["SR-12"]', tests: '["test/a.test.ts"]' }), 'x.json');
+    expect(ours.model.threats[0]).toMatchObject({ acceptance: { by: 'security', on: '2026-01-01', expires: '2027-01-01' }, controls: ['SR-12'], tests: ['test/a.test.ts'] });
+    const theirs = imported(doc({ acceptance: 'approved by the CISO', controls: 'SR-12, SR-13' }), 'x.json');
+    expect(theirs.model.threats[0]!.acceptance).toBeUndefined();
+    expect(theirs.model.threats[0]!.controls).toBeUndefined();
+    expect(theirs.notes.filter((n) => n.kind === 'lost')).toEqual([]);
+    expect(theirs.comments.threats.get(0)).toEqual(expect.arrayContaining(['OTM attribute acceptance: approved by the CISO', 'OTM attribute controls: SR-12, SR-13']));
   });
 });

@@ -8,11 +8,11 @@
  * it. Every OTM id is kept (`refs: [otm:<id>]`, element ids), so `--merge` with a newer export
  * adds only what is new. Pure: text in, the imported model and its notes out.
  */
-import { parseDocument } from 'yaml';
 import { scoreCvss } from '../../model/cvss/index.ts';
 import type { Severity, ThreatStatus } from '../../model/schema.ts';
 import { ID_PATTERN, ImportBuilder, single, slugify } from '../builder.ts';
 import { readDate, readStride } from '../cells.ts';
+import { readJson, readYaml, type StructuredText } from '../structured.ts';
 import type { ImportedThreat, ImportFormat, ImportOptions, ImportOutcome, SourcePlace } from '../types.ts';
 import { OtmDocumentSchema, type OtmComponent, type OtmDocument, type OtmThreatInstance } from './schema.ts';
 import { severityOfRisk, STATUS_PROGRESS, statusOfState, trustOfRating, UNZONED_TRUST_ZONE } from './tables.ts';
@@ -22,7 +22,7 @@ import { SEVERITIES } from '../../model/schema.ts';
 export const MAX_OTM_BYTES = 32 * 1024 * 1024;
 
 /** Attribute keys threatloop's own export writes on a threat definition (read back here). */
-export const THREATLOOP_ATTRIBUTES = ['cvss', 'severity', 'owner', 'due', 'strategy', 'verification', 'residual_risk', 'rationale', 'refs'] as const;
+export const THREATLOOP_ATTRIBUTES = ['cvss', 'severity', 'owner', 'due', 'strategy', 'verification', 'residual_risk', 'rationale', 'refs', 'acceptance', 'controls', 'tests'] as const;
 
 const ADVICE = [
   ' - trust levels come from each trust zone’s trustRating (comments on each `trust`);',
@@ -45,37 +45,10 @@ export const otmFormat: ImportFormat = {
   parse: importOtm,
 };
 
-/** JSON or YAML text -> the OTM object, or where it is broken. */
-function readDocument(text: string, file: string): { ok: true; value: unknown } | { ok: false; message: string } {
+/** JSON or YAML text -> the OTM object, or where it is broken (aliases bounded: a "billion laughs" is refused). */
+function readDocument(text: string, file: string): StructuredText {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return { ok: true, value: JSON.parse(text) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // An error at the very end (or "end of input") means the document stops early: truncated.
-      const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
-      const truncated = position >= text.trimEnd().length - 1 || /end of (JSON|data) input/i.test(message);
-      const where = /line (\d+) column (\d+)/.exec(message);
-      const lines = text.trimEnd().split(/\r\n|\r|\n/);
-      const line = where ? where[1] : String(lines.length);
-      const column = where ? where[2] : String((lines.at(-1)?.length ?? 0) + 1);
-      const why = truncated ? 'the JSON ends before the document does: is the file truncated?' : `not valid JSON (${message.replace(/ in JSON at position.*$/, '')})`;
-      return { ok: false, message: `${file}:${line}:${column}: ${why}` };
-    }
-  }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0]!;
-    const pos = error.linePos?.[0];
-    return { ok: false, message: `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML (${error.message.split('\n')[0]})` };
-  }
-  try {
-    // Aliases bounded: a "billion laughs" document is refused, not expanded.
-    return { ok: true, value: doc.toJS({ maxAliasCount: 1000 }) };
-  } catch (error) {
-    return { ok: false, message: `${file}: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  return trimmed.startsWith('{') || trimmed.startsWith('[') ? readJson(text, file) : readYaml(text, file);
 }
 
 /** `['components', 2, 'parent']` -> `$.components[2].parent`. */
@@ -353,9 +326,26 @@ function mapDocument(otm: OtmDocument, options: ImportOptions): ImportOutcome {
       const value = attribute(key);
       if (value !== undefined) threat[key] = value;
     }
+    const acceptance = attribute('acceptance');
+    if (acceptance !== undefined) {
+      const read = readAcceptance(acceptance);
+      if (read) threat.acceptance = read;
+      else {
+        // Another tool's attribute of that name: kept as written, as other attributes are.
+        comments.push(`OTM attribute acceptance: ${acceptance}`);
+        build.review(`threat ${id}: attribute acceptance is not threatloop's { by, on, expires } JSON: kept as a comment; write \`acceptance\` if it records one`, { path: `${path}.attributes.acceptance` });
+      }
+    }
     const cwes = (definition.cwes ?? []).filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => (/^\d+$/.test(c.trim()) ? `CWE-${c.trim()}` : c.trim()));
     const moreRefs = attribute('refs')?.split(/\s+/) ?? [];
     threat.refs = [...new Set([`otm:${definition.id}`, ...cwes, ...moreRefs])];
+    for (const key of ['controls', 'tests'] as const) {
+      const value = attribute(key);
+      if (value === undefined) continue;
+      const list = readStringList(value);
+      if (list) threat[key] = list;
+      else comments.push(`OTM attribute ${key}: ${value}`);
+    }
 
     const tags = (definition.tags ?? []).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
     if (tags.length > 0) comments.push(`OTM tags: ${tags.join(', ')}.`);
@@ -478,6 +468,31 @@ function findParentCycle(otm: OtmDocument, zoneIndex: ReadonlyMap<string, number
     for (const n of walk) done.add(key(n));
   }
   return undefined;
+}
+
+/** threatloop's own `acceptance` attribute (JSON text) -> its fields, or undefined when it is not that. */
+function readAcceptance(text: string): ImportedThreat['acceptance'] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const fields = value as Record<string, unknown>;
+  if (typeof fields.by !== 'string' || typeof fields.on !== 'string') return undefined;
+  const optional = (key: 'expires' | 'review_every') => (typeof fields[key] === 'string' ? { [key]: fields[key] } : {});
+  return { by: fields.by, on: fields.on, ...optional('expires'), ...optional('review_every') };
+}
+
+/** A JSON list of strings (threatloop's `controls` and `tests` attributes), or undefined. */
+function readStringList(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isEmpty(value: unknown): boolean {

@@ -481,7 +481,7 @@ export const threagileFormat: ImportFormat = {
       const json = readJson(text, options.file);
       return json.ok ? outcome(readThreagileRisks(json.value), options) : json;
     }
-    const yaml = readYaml(text, options.file);
+    const yaml = readYaml(text, options.file, { merge: true });
     return yaml.ok ? outcome(readThreagileModel(yaml.value), options) : yaml;
   },
 };
