@@ -320,15 +320,14 @@ function coverageSection(ctx: HtmlContext): string {
   if (inScope.length === 0) return '<p class="empty">The model has no components or flows in scope.</p>';
   const { covered, waived, missing } = coverage.summary.cells;
   const total = covered + waived + missing;
-  const threatLinksOf = (ids: readonly string[]) => ctx.links.threatIds(ids);
   const elementLink = (e: ElementCoverage) => (e.kind === 'flow' ? `Flow: ${ctx.links.element(e.id)}` : ctx.links.element(e.id));
   const cell = (e: ElementCoverage, category: (typeof STRIDE_CATEGORIES)[number]): string => {
     const entry = e.categories.find((c) => c.category === category);
     if (!entry) {
       const beyond = e.beyondType.find((b) => b.category === category);
-      return beyond ? `<span class="cov-na">${threatLinksOf(beyond.threats)}</span>` : '<span class="cov-na">·</span>';
+      return beyond ? `<span class="cov-na">${ctx.links.threatIds(beyond.threats)}</span>` : '<span class="cov-na">·</span>';
     }
-    if (entry.state === 'covered') return `<span class="cov cov-covered" title="covered">${threatLinksOf(entry.threats)}</span>`;
+    if (entry.state === 'covered') return `<span class="cov cov-covered" title="covered">${ctx.links.threatIds(entry.threats)}</span>`;
     if (entry.state === 'waived') return `<span class="cov cov-waived" title="${esc(entry.waiver ?? '')}">waived</span>`;
     return '<span class="cov cov-missing">missing</span>';
   };
@@ -369,7 +368,7 @@ function coverageSection(ctx: HtmlContext): string {
             ctx.links.flow(c.flow),
             `${ctx.links.boundary(c.fromBoundary)} &rarr; ${ctx.links.boundary(c.toBoundary)}`,
             esc(c.flow.protocol ?? ''),
-            threatLinksOf(c.tamperingOrDisclosureThreats),
+            ctx.links.threatIds(c.tamperingOrDisclosureThreats),
             problems.length > 0 ? `<span class="tag warn">${esc(problems.join('; '))}</span>` : '<span class="tag good">ok</span>',
           ];
         }),
@@ -575,8 +574,7 @@ function cvssCell(threat: Threat, r: ReturnType<typeof rateThreat>): string {
 /**
  * Links to the model's threats, elements, boundaries and owners, each made once per report: a
  * 5,000-threat model links its threats some 65,000 times (components, flows, both matrices,
- * mitigation, traceability, owners), and escaping and formatting them again each time was a
- * good part of the report's time.
+ * mitigation, traceability, owners), and escaping and formatting each again is wasted work.
  */
 class Links {
   readonly #graph: ModelGraph;
