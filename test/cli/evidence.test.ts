@@ -96,7 +96,7 @@ describe('threatloop evidence', () => {
     expect(pack.manifest.summary).toMatchObject({ withIssue: 500, pullRequests: 30, mergedPullRequests: 20, statusChanges: 15 });
   }, 60_000);
 
-  it('reads each commented threat issue instead when the repository listing would cost more, with the same pack', async () => {
+  it('pages through the repository comment listing while it costs less than each commented threat issue, and reads those issues instead when it would cost more: the same pack', async () => {
     const github = standin.github;
     const scenario = await buildScenario(github, { threats: 6, changed: [2, 3], crossLinked: [2, 4], merged: [2] });
     const pack = async (name: string) => {
@@ -110,10 +110,22 @@ describe('threatloop evidence', () => {
     const quiet = await pack('quiet');
     expect(quiet.reads.filter((r) => /\/issues\/comments$/.test(r.path))).toHaveLength(1);
 
-    // A busy repository: 1,000 comments on a pull request after the threat issues were opened, one of them a forged cross-link.
+    // Comments on a pull request after the threat issues were opened, one of them a forged cross-link.
     const pr = github.addPullRequest(SCENARIO_REPO, ['src/app.ts']);
     const chatter = github.repo(SCENARIO_REPO).issues.find((i) => i.number === pr)!;
-    for (let i = 0; i < 1000; i++) chatter.comments.push({ id: 2_000_000 + i, body: i === 7 ? '<!-- threatloop:pr-link acme/app#666 -->' : `LGTM ${i}`, user: 'ada', created_at: new Date(Date.now() + i).toISOString() });
+    const discuss = (count: number) => {
+      const from = chatter.comments.length;
+      for (let i = from; i < from + count; i++) chatter.comments.push({ id: 2_000_000 + i, body: i === 7 ? '<!-- threatloop:pr-link acme/app#666 -->' : `LGTM ${i}`, user: 'ada', created_at: new Date(Date.now() + i).toISOString() });
+    };
+    // 200 of them: 3 pages of the repository's comments still cost less than the 4 commented threat issues.
+    discuss(200);
+    const paged = await pack('paged');
+    expect(paged.reads.filter((r) => /\/issues\/comments$/.test(r.path)).map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
+    expect(paged.reads.filter((r) => /\/issues\/\d+\/comments$/.test(r.path))).toHaveLength(0);
+    expect(paged.csv).toBe(quiet.csv);
+
+    // A busy repository: 1,000 of them.
+    discuss(800);
     const busy = await pack('busy');
     // Its first page says 11 pages; the 4 commented threat issues (one of them with only forged comments) cost 4.
     expect(busy.reads.filter((r) => /\/issues\/comments$/.test(r.path))).toHaveLength(1);
