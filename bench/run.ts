@@ -28,7 +28,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Import a Microsoft Threat Modeling Tool file (target: 5,000 threats under 2 s)', benchImportTm7],
   ['CLI start-up, whole process (target: cvss and lint under 300 ms)', benchStartup],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
-  ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with comments)', benchReport],
+  ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with cross-links)', benchReport],
   ['Write pace of a first sync through the app (target: at most 1.1 s a write on average)', benchPace],
 ];
 

@@ -48,8 +48,8 @@ const AUDIT_HEADING = /^\*\*(Threat changed|Threat closed|Threat reopened|Threat
 const STATUS_LINE = /^- status: (.+?) → (.+)$/m;
 
 /** Issues whose comments are worth reading: the app's threat issues that have any. */
-export function issuesToRead(issues: readonly (EvidenceIssue & { comments: number })[], trustedAuthor: string): number[] {
-  return issues.filter((i) => i.comments > 0 && sameLogin(i.author, trustedAuthor) && parseMarker(i.body)?.kind === 'threat').map((i) => i.number);
+export function issuesToRead<T extends EvidenceIssue & { comments: number }>(issues: readonly T[], trustedAuthor: string): T[] {
+  return issues.filter((i) => i.comments > 0 && sameLogin(i.author, trustedAuthor) && parseMarker(i.body)?.kind === 'threat');
 }
 
 export function assembleEvidence(input: {

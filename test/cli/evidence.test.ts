@@ -70,12 +70,11 @@ describe('threatloop evidence', () => {
     expect(html).toContain('Pull requests · merge commits');
   });
 
-  it('reads 1 page per 100 threat issues plus 1 per issue with comments, and nothing else', async () => {
+  it('reads 500 threat issues within 1 read per 100 issues plus 1 per issue with cross-links, and writes nothing', async () => {
     const github = standin.github;
     const crossLinked = Array.from({ length: 30 }, (_, i) => i * 15);
     const changed = [...crossLinked.slice(0, 10), 301, 302, 303, 304, 305];
     const scenario = await buildScenario(github, { threats: 500, changed, crossLinked, merged: crossLinked.slice(0, 20) });
-    const issuesWithComments = new Set([...crossLinked, ...changed]).size;
     const mark = github.requests.length;
     const cli = captureIo(workdir());
     const exit = await runEvidence(['--repo', SCENARIO_REPO, '--ref', scenario.sha, '--app-login', APP_LOGIN, '--today', '2031-01-10'], cli.io, { client: scenario.octokit });
@@ -83,13 +82,58 @@ describe('threatloop evidence', () => {
     const reads = github.requests.slice(mark);
     expect(reads.filter((r) => r.method !== 'GET')).toEqual([]);
     const byKind = (pattern: RegExp) => reads.filter((r) => pattern.test(r.path)).length;
-    expect(byKind(/\/issues$/)).toBe(Math.ceil(501 / 100));
-    expect(byKind(/\/issues\/\d+\/comments$/)).toBe(issuesWithComments);
+    const issuePages = Math.ceil(501 / 100);
+    expect(byKind(/\/issues$/)).toBe(issuePages);
+    // Every comment of the threat issues (67 of them) comes from one page of the repository's comment listing.
+    expect(byKind(/\/issues\/comments$/)).toBe(1);
+    expect(byKind(/\/issues\/\d+\/comments$/)).toBe(0);
     // The commit, the config and the model: three more.
-    expect(reads.length).toBe(Math.ceil(501 / 100) + issuesWithComments + 3);
+    expect(reads.length).toBe(issuePages + 1 + 3);
+    expect(reads.length).toBeLessThanOrEqual(issuePages + crossLinked.length + 3);
     const dir = cli.stderr().match(/wrote (\S+):/)![1]!;
-    expect(readPack(join(cli.io.cwd, dir)).manifest.githubReads).toBe(reads.length);
+    const pack = readPack(join(cli.io.cwd, dir));
+    expect(pack.manifest.githubReads).toBe(reads.length);
+    expect(pack.manifest.summary).toMatchObject({ withIssue: 500, pullRequests: 30, mergedPullRequests: 20, statusChanges: 15 });
   }, 60_000);
+
+  it('pages through the repository comment listing while it costs less than each commented threat issue, and reads those issues instead when it would cost more: the same pack', async () => {
+    const github = standin.github;
+    const scenario = await buildScenario(github, { threats: 6, changed: [2, 3], crossLinked: [2, 4], merged: [2] });
+    const pack = async (name: string) => {
+      const cli = captureIo(workdir());
+      const mark = github.requests.length;
+      const args = ['--repo', SCENARIO_REPO, '--ref', scenario.sha, '--output', name, '--app-login', APP_LOGIN, '--today', '2031-01-10'];
+      expect(await runEvidence(args, cli.io, { client: scenario.octokit, now: new Date('2031-01-10T09:00:00Z') })).toBe(0);
+      const reads = github.requests.slice(mark);
+      return { reads, csv: readPack(join(cli.io.cwd, name)).csv, stderr: cli.stderr() };
+    };
+    const quiet = await pack('quiet');
+    expect(quiet.reads.filter((r) => /\/issues\/comments$/.test(r.path))).toHaveLength(1);
+
+    // Comments on a pull request after the threat issues were opened, one of them a forged cross-link.
+    const pr = github.addPullRequest(SCENARIO_REPO, ['src/app.ts']);
+    const chatter = github.repo(SCENARIO_REPO).issues.find((i) => i.number === pr)!;
+    const discuss = (count: number) => {
+      const from = chatter.comments.length;
+      for (let i = from; i < from + count; i++) chatter.comments.push({ id: 2_000_000 + i, body: i === 7 ? '<!-- threatloop:pr-link acme/app#666 -->' : `LGTM ${i}`, user: 'ada', created_at: new Date(Date.now() + i).toISOString() });
+    };
+    // 200 of them: 3 pages of the repository's comments still cost less than the 4 commented threat issues.
+    discuss(200);
+    const paged = await pack('paged');
+    expect(paged.reads.filter((r) => /\/issues\/comments$/.test(r.path)).map((r) => r.query.page ?? '1')).toEqual(['1', '2', '3']);
+    expect(paged.reads.filter((r) => /\/issues\/\d+\/comments$/.test(r.path))).toHaveLength(0);
+    expect(paged.csv).toBe(quiet.csv);
+
+    // A busy repository: 1,000 of them.
+    discuss(800);
+    const busy = await pack('busy');
+    // Its first page says 11 pages; the 4 commented threat issues (one of them with only forged comments) cost 4.
+    expect(busy.reads.filter((r) => /\/issues\/comments$/.test(r.path))).toHaveLength(1);
+    expect(busy.reads.filter((r) => /\/issues\/\d+\/comments$/.test(r.path))).toHaveLength(4);
+    expect(busy.reads.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(busy.csv).toBe(quiet.csv);
+    expect(busy.stderr).toContain('ignored 1 issues and 2 comments');
+  });
 
   it('never writes over an existing pack, and refuses a model that does not load', async () => {
     const github = standin.github;

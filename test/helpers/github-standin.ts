@@ -6,7 +6,8 @@
  *
  * It answers what threatloop uses: installation tokens, GET /app, repos,
  * git refs, contents (raw or base64), compare, issues (list with labels /
- * state / creator / pagination and Link headers, create, edit, comments listed and posted), labels,
+ * state / creator / pagination and Link headers, create, edit, comments listed per issue or for the
+ * whole repository and posted), labels,
  * milestones, assignees and check runs. Every request is recorded. Extend it
  * for your endpoints (`route`) rather than writing another one.
  */
@@ -34,8 +35,8 @@ export interface StandinIssue {
   assignees: string[];
   milestone: number | null;
   created_at: string;
-  /** `user` defaults to the app's bot (`issueAuthor`), `created_at` to when it was posted. */
-  comments: { id: number; body: string; user?: string; created_at?: string }[];
+  /** `user` defaults to the app's bot (`issueAuthor`), `created_at` to the issue's, `updated_at` to `created_at`. */
+  comments: { id: number; body: string; user?: string; created_at?: string; updated_at?: string }[];
   pull_request?: boolean;
   /** Login of whoever opened it (default: the app's bot, `issueAuthor`). */
   user?: string;
@@ -470,35 +471,50 @@ export class GitHubStandin {
         return { status: 200, body: this.#issueJson(repo, issue) };
       }),
     );
-    on('GET', new RegExp(`^${R}/issues/(\\d+)/comments$`), (_, m, url) => {
-      const issue = repoOf(m)?.issues.find((i) => i.number === Number(m[3]));
-      if (!issue) return undefined;
-      return this.#page(url, issue.comments.map((c) => ({ ...c, user: { login: c.user ?? this.issueAuthor, type: (c.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' } })));
-    });
     on('POST', new RegExp(`^${R}/issues/(\\d+)/comments$`), (request, m) =>
       writable(m, (repo) => {
         const issue = repo.issues.find((i) => i.number === Number(m[3]));
         if (!issue) return { status: 404, body: { message: 'Not Found' } };
         const comment = { id: ++this.#commentCounter, body: (request.body as { body: string }).body, user: this.issueAuthor, created_at: new Date().toISOString() };
         issue.comments.push(comment);
-        return { status: 201, body: comment };
+        return { status: 201, body: this.#commentJson(repo, issue, comment) };
       }),
     );
 
     on('GET', new RegExp(`^${R}/issues/(\\d+)/comments$`), (_, m, url) => {
-      const issue = repoOf(m)?.issues.find((i) => i.number === Number(m[3]));
-      if (!issue) return undefined;
-      return this.#page(
-        url,
-        issue.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user ?? this.issueAuthor, type: (c.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' }, created_at: c.created_at ?? issue.created_at })),
-      );
+      const repo = repoOf(m);
+      const issue = repo?.issues.find((i) => i.number === Number(m[3]));
+      if (!repo || !issue) return undefined;
+      const since = url.searchParams.get('since');
+      const listed = issue.comments.map((c) => this.#commentJson(repo, issue, c)).filter((c) => since === null || c.updated_at >= since);
+      return this.#page(url, listed);
+    });
+    // As GitHub: every issue and pull-request comment of the repository, by ascending id unless `sort` says
+    // created or updated (`direction` only with `sort`); `since` keeps those updated at or after the time.
+    on('GET', new RegExp(`^${R}/issues/comments$`), (_, m, url) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const since = url.searchParams.get('since');
+      const sort = url.searchParams.get('sort');
+      const listed = repo.issues
+        .flatMap((issue) => issue.comments.map((c) => this.#commentJson(repo, issue, c)))
+        .filter((c) => since === null || c.updated_at >= since)
+        .sort((a, b) => a.id - b.id);
+      if (sort === 'created' || sort === 'updated') {
+        const field = sort === 'created' ? 'created_at' : 'updated_at';
+        const sign = url.searchParams.get('direction') === 'asc' ? 1 : -1;
+        listed.sort((a, b) => (a[field] < b[field] ? -sign : a[field] > b[field] ? sign : 0));
+      }
+      return this.#page(url, listed);
     });
     on('PATCH', new RegExp(`^${R}/issues/comments/(\\d+)$`), (request, m) =>
       writable(m, (repo) => {
-        const comment = repo.issues.flatMap((i) => i.comments).find((c) => c.id === Number(m[3]));
-        if (!comment) return { status: 404, body: { message: 'Not Found' } };
+        const issue = repo.issues.find((i) => i.comments.some((c) => c.id === Number(m[3])));
+        const comment = issue?.comments.find((c) => c.id === Number(m[3]));
+        if (!issue || !comment) return { status: 404, body: { message: 'Not Found' } };
         comment.body = (request.body as { body: string }).body;
-        return { status: 200, body: comment };
+        comment.updated_at = new Date().toISOString();
+        return { status: 200, body: this.#commentJson(repo, issue, comment) };
       }),
     );
     on('GET', new RegExp(`^${R}/pulls/(\\d+)/files$`), (_, m, url) => {
@@ -601,17 +617,36 @@ export class GitHubStandin {
     };
   }
 
+  #commentJson(repo: StandinRepo, issue: StandinIssue, c: StandinIssue['comments'][number]) {
+    const login = c.user ?? this.issueAuthor;
+    const created = c.created_at ?? issue.created_at;
+    return {
+      id: c.id,
+      body: c.body,
+      user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
+      created_at: created,
+      updated_at: c.updated_at ?? created,
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/${issue.pull_request ? 'pull' : 'issues'}/${issue.number}#issuecomment-${c.id}`,
+      issue_url: `${this.url}/repos/${repo.owner}/${repo.name}/issues/${issue.number}`,
+    };
+  }
+
+  /** One page of a listing, with GitHub's Link header: `next` and `last` while there are more pages, `prev` and `first` after the first. */
   #page(url: URL, items: unknown[]): Reply {
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);
-    const headers: Record<string, string> = {};
-    if (page * perPage < items.length) {
-      const next = new URL(url);
-      next.searchParams.set('page', String(page + 1));
-      headers.link = `<${next.href}>; rel="next"`;
-    }
-    return { status: 200, body: slice, headers };
+    const pages = Math.max(1, Math.ceil(items.length / perPage));
+    const at = (n: number) => {
+      const link = new URL(url);
+      link.searchParams.set('page', String(n));
+      return link.href;
+    };
+    const links = [
+      ...(page < pages ? [`<${at(page + 1)}>; rel="next"`, `<${at(pages)}>; rel="last"`] : []),
+      ...(page > 1 ? [`<${at(page - 1)}>; rel="prev"`, `<${at(1)}>; rel="first"`] : []),
+    ];
+    return { status: 200, body: slice, headers: links.length > 0 ? { link: links.join(', ') } : {} };
   }
 }
 

@@ -1,5 +1,18 @@
-/** Waiting for a server child process without spinning: on its output and its exit, with a deadline. */
+/** Server child processes in tests: a free loopback port to start one on, and waiting for it without spinning (on its output and its exit, with a deadline). */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A loopback port nothing listens on right now (the OS picks it), for a server a test starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
 
 /** Resolves once the server logs "Listening on"; rejects when it exits first or `ms` pass (a loaded machine gets a long `ms`). */
 export function listening(child: ChildProcess, output: () => string, ms: number): Promise<void> {

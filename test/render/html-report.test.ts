@@ -99,6 +99,29 @@ describe('renderHtmlReport', () => {
     expect(doc.getElementById('threat-T-1')?.textContent).toContain('SR-1');
   });
 
+  it('writes every character past Latin-1 as a reference, and the page reads the same', () => {
+    // Names in other scripts and emoji, in the page and in the diagram; the arrows the report draws itself too.
+    const text = [
+      'version: 1',
+      'system: { name: "Gène 基因 🧬 → report" }',
+      'components:',
+      '  - { id: a, name: "Lab 实验室 🧪", type: process }',
+      '  - { id: b, name: "Store — ✓", type: data-store }',
+      'flows:',
+      '  - { id: f1, from: a, to: b, data: ["séquence 序列…"] }',
+      'threats:',
+      '  - { id: T-1, title: "Fuite → 泄露 🔓", stride: [I], targets: [f1], status: open }',
+    ].join('\n');
+    const html = renderHtmlReport({ model: model(text), findings: [], file: 'threat-model.yml', viz });
+    expect(html).not.toMatch(/[^\u0000-\u00ff]/);
+    const doc = new JSDOM(html).window.document;
+    expect(doc.querySelector('h1')?.textContent).toBe('Threat model: Gène 基因 🧬 → report');
+    expect(doc.getElementById('threat-T-1')?.textContent).toContain('Fuite → 泄露 🔓');
+    expect(doc.querySelector('#flows tbody tr')?.textContent).toContain('Lab 实验室 🧪 → Store — ✓');
+    expect(doc.querySelector('#diagram svg')?.textContent).toContain('Lab 实验室 🧪');
+    expect(doc.querySelector('#diagram svg')?.textContent).toContain('séquence 序列…');
+  });
+
   it('shows the evidence pack columns when evidence is given', () => {
     const evidence = new Map<string, ThreatEvidence>([
       [

@@ -7,27 +7,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubStandin } from '../helpers/github-standin.ts';
-import { listening } from '../helpers/server-process.ts';
+import { freePort, listening } from '../helpers/server-process.ts';
 import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { testPrivateKey } from '../helpers/probot.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'webhook-secret-for-tests';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Resolves when `predicate` holds, checking after every stand-in request; fails after `ms`. */
 async function until(predicate: () => boolean, what: string, ms = 15_000): Promise<void> {

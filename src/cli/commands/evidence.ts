@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { assembleEvidence, issuesToRead } from '../../evidence/assemble.ts';
 import { buildEvidencePack } from '../../evidence/pack.ts';
-import { listIssueComments, listLabelledIssues, resolveCommit } from '../../github/evidence-reads.ts';
+import { listLabelledIssues, listThreatIssueComments, resolveCommit } from '../../github/evidence-reads.ts';
 import { hasErrors } from '../../model/findings.ts';
 import { commitReader } from '../../github/contents.ts';
 import { loadedModel, readModelInput } from '../../input/pipeline.ts';
@@ -132,7 +132,7 @@ export async function runEvidence(args: string[], io: CliIo, options: EvidenceOp
     }
     const [issuesOwner, issuesRepo] = (config.issues.repo ?? values.repo).split('/') as [string, string];
     const issues = config.issues.enabled ? await listLabelledIssues(octokit, issuesOwner, issuesRepo, threatLabel(config.issues.labels.prefix).name) : [];
-    const comments = await listIssueComments(octokit, issuesOwner, issuesRepo, issuesToRead(issues, trustedAuthor));
+    const { comments } = await listThreatIssueComments(octokit, issuesOwner, issuesRepo, issuesToRead(issues, trustedAuthor));
     const evidence = assembleEvidence({ model, issues, comments, trustedAuthor });
 
     const rows = traceabilityRows(model, evidence.byThreat);
