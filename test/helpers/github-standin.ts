@@ -6,7 +6,7 @@
  *
  * It answers what threatloop uses: installation tokens, GET /app, repos,
  * git refs, contents (raw or base64), compare, issues (list with labels /
- * state / creator / pagination and Link headers, create, edit, comments listed and posted), labels,
+ * state / creator / pagination and Link headers, one by number, create, edit, comments listed and posted), labels,
  * milestones, assignees and check runs. Every request is recorded. Extend it
  * for your endpoints (`route`) rather than writing another one.
  */
@@ -304,6 +304,9 @@ export class GitHubStandin {
     this.#lostAnswers.push({ method, path, reply, times });
   }
 
+  /** Each answer waits this long, like a round trip to GitHub (benches only: no test waits). */
+  latencyMs = 0;
+
   /** Add or override an endpoint (tests of other features). */
   route(method: string, pattern: RegExp, handler: Handler): void {
     this.#routes.unshift({ method, pattern, handler });
@@ -338,6 +341,7 @@ export class GitHubStandin {
       if (match) reply = route.handler(recorded, match, url);
     }
     reply ??= { status: 404, body: { message: 'Not Found' } };
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.hold?.(recorded)) {
       this.events.emit('request', recorded);
       return;
@@ -424,6 +428,13 @@ export class GitHubStandin {
           (creator === undefined || (i.user ?? this.issueAuthor).toLowerCase() === creator),
       );
       return this.#page(url, items.map((i) => this.#issueJson(repo, i)));
+    });
+    // One issue by number (a pull request answers too, as an issue with `pull_request`); 404 when there is none.
+    on('GET', new RegExp(`^${R}/issues/(\\d+)$`), (_, m) => {
+      const repo = repoOf(m);
+      const issue = repo?.issues.find((i) => i.number === Number(m[3]));
+      if (!repo || !issue) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: this.#issueJson(repo, issue) };
     });
     on('POST', new RegExp(`^${R}/issues$`), (request, m) =>
       writable(m, (repo) => {
@@ -606,11 +617,18 @@ export class GitHubStandin {
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);
     const headers: Record<string, string> = {};
-    if (page * perPage < items.length) {
-      const next = new URL(url);
-      next.searchParams.set('page', String(page + 1));
-      headers.link = `<${next.href}>; rel="next"`;
-    }
+    // As GitHub: next and last on every page but the last, prev and first on every page but the first.
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const at = (n: number) => {
+      const link = new URL(url);
+      link.searchParams.set('page', String(n));
+      return link.href;
+    };
+    const rels = [
+      ...(page < last ? [`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`] : []),
+      ...(page > 1 ? [`<${at(page - 1)}>; rel="prev"`, `<${at(1)}>; rel="first"`] : []),
+    ];
+    if (rels.length) headers.link = rels.join(', ');
     return { status: 200, body: slice, headers };
   }
 }
