@@ -6,9 +6,11 @@ import { benchCvss } from './cvss.bench.ts';
 import { benchImportTm7 } from './import-tm7.bench.ts';
 import { benchImport } from './import.bench.ts';
 import { benchInputBudgets } from './input-budgets.bench.ts';
+import { benchJira } from './jira.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPace } from './pace.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
+import { benchPrRefresh } from './pr-refresh.bench.ts';
 import { benchReport } from './report.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchSync } from './sync.bench.ts';
@@ -28,6 +30,8 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Import a Microsoft Threat Modeling Tool file (target: 5,000 threats under 2 s)', benchImportTm7],
   ['CLI start-up, whole process (target: cvss and lint under 300 ms)', benchStartup],
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
+  ['Pull-request refresh at 2,000 threats (target: threat issue reads in proportion to the threats the PR touches; pages fetched concurrently)', benchPrRefresh],
+  ['Jira writes per threat of a first sync (target: one property write per issue; no-op resync writes nothing)', benchJira],
   ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with cross-links)', benchReport],
   ['Write pace of a first sync through the app (target: at most 1.1 s a write on average)', benchPace],
 ];

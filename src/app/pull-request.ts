@@ -28,14 +28,24 @@ import {
   type PullRequestRef,
   type ThreatIssueRef,
 } from '../pull-request/plan.ts';
-import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb } from '../pull-request/references.ts';
+import { parseThreatReferences, resolveThreatReferences, type ReferenceVerb, type ThreatReference } from '../pull-request/references.ts';
 import { GITHUB_PR_FILES_CAP, renderCrossLinkComment, renderMergedComment } from '../pull-request/comment.ts';
 import type { GitHubClient } from '../github/client.ts';
-import { threatLabel } from '../sync/github/labels.ts';
-import { isOwnedBy, sameRepo, threatIssues } from '../sync/github/issue-identity.ts';
+import { dashboardLabel, threatLabel } from '../sync/github/labels.ts';
+import { isOwnedBy, preferredFirst, sameRepo, threatIssues } from '../sync/github/issue-identity.ts';
+import { parseIssueIndex, planIndexedReads, type IssueNeed } from '../sync/github/issue-index.ts';
 import { decideConsent } from '../sync/consent.ts';
-import { listManagedIssues } from '../github/issues.ts';
-import { createComment, listChangedFiles, listComments, requestReviewers, reviewState, updateComment } from '../github/pull-requests.ts';
+import { listFirstManagedPage, listManagedIssues, readManagedIssue } from '../github/issues.ts';
+import {
+  createComment,
+  listChangedFiles,
+  listComments,
+  mapBounded,
+  PAGE_CONCURRENCY,
+  requestReviewers,
+  reviewState,
+  updateComment,
+} from '../github/pull-requests.ts';
 import { commitReader, readOwnConfigOnDefaultBranch, readRepoConfig, type ExtendsPolicy } from '../github/contents.ts';
 import { loadedModel, readModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
@@ -225,9 +235,16 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
     baseRef: pr.base.ref,
   };
   let analysis = analysePullRequest(inputs);
-  // Issue links are read only when there is something to link (the list costs a request per 100 issues).
-  const needsIssues = analysis.touched.threats.size > 0 || analysis.references.known.length > 0 || /#\d/.test(text);
-  const threatIssues = needsIssues ? await fetchThreatIssues(octokit, config, owner, repo) : new Map<string, ThreatIssueRef>();
+  // Issue links are read only when there is something to link, and then only the issues of the threats
+  // the PR touches or names, through the dashboard's index, when that costs fewer reads than the listing.
+  const need: IssueNeed = {
+    threatIds: new Set([...analysis.touched.threats.keys()].map((t) => t.id).concat(analysis.references.known.map((r) => r.threatId))),
+    issueNumbers: referencedIssueNumbers(parseThreatReferences(text)),
+  };
+  const needsIssues = need.threatIds.size > 0 || need.issueNumbers.size > 0;
+  const threatIssues = needsIssues
+    ? await fetchThreatIssues(octokit, config, owner, repo, { need, threatCount: baseModel.threats.length, log })
+    : new Map<string, ThreatIssueRef>();
   if (threatIssues.size > 0) analysis = analysePullRequest({ ...inputs, threatIssues });
 
   const comments = await listComments(octokit, { owner, repo }, pr.number);
@@ -287,7 +304,11 @@ async function notifyMerged(tools: EventTools, payload: PullRequestPayload): Pro
     ),
   );
   const threatIds = new Set(models.flatMap((m: ThreatModel | undefined) => (m ? m.threats.map((t) => t.id) : [])));
-  const threatIssues = await fetchThreatIssues(octokit, config, owner, repo);
+  const need: IssueNeed = {
+    threatIds: new Set(resolveThreatReferences(references, threatIds).known.map((r) => r.threatId)),
+    issueNumbers: referencedIssueNumbers(references),
+  };
+  const threatIssues = await fetchThreatIssues(octokit, config, owner, repo, { need, threatCount: threatIds.size, log: tools.log });
   const issueNumbers = new Map([...threatIssues].map(([id, issue]) => [issue.number, id]));
   const { known } = resolveThreatReferences(references, threatIds, issueNumbers);
   const prRef: PullRequestRef = { repo: repository.full_name, number: pr.number, title: pr.title, url: pr.html_url };
@@ -313,11 +334,27 @@ function issuesRepository(config: Config, owner: string, repo: string): { owner:
   return { owner: issuesOwner, repo: issuesRepo };
 }
 
+/** The `#n` a PR refers to (`Fixes #12`): threat issues or not, the index tells. */
+function referencedIssueNumbers(references: readonly ThreatReference[]): Set<number> {
+  const numbers = references.flatMap((r) => (/^#\d{1,9}$/.test(r.id) ? [Number(r.id.slice(1))] : []));
+  return new Set(numbers);
+}
+
 /**
  * Threat id -> its issue, by the one rule the sync keeps (src/sync/github/issue-identity.ts), so a
  * cross-link never lands on a duplicate the sync closes. Unreadable issues repository: no links.
+ *
+ * With `need`, when reading the needed issues one by one costs fewer requests than listing them all,
+ * the dashboard's index names them (one read) and each is read by number; an index that cannot answer,
+ * an issue that is gone, or one whose own marker is not this model's threat sends it to the listing.
  */
-async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: string, repo: string): Promise<Map<string, ThreatIssueRef>> {
+async function fetchThreatIssues(
+  octokit: GitHubClient,
+  config: Config,
+  owner: string,
+  repo: string,
+  lookup?: { need: IssueNeed; threatCount: number; log: Context['log'] },
+): Promise<Map<string, ThreatIssueRef>> {
   if (!config.issues.enabled) return new Map();
   const target = issuesRepository(config, owner, repo);
   const where = { modelRepo: `${owner}/${repo}`, issuesRepo: `${target.owner}/${target.repo}` };
@@ -328,6 +365,10 @@ async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: s
       const own = await readOwnConfigOnDefaultBranch(octokit, target.owner, target.repo);
       if (!decideConsent(where.modelRepo, { repo: where.issuesRepo, ...own }).granted) return new Map();
     }
+    if (lookup) {
+      const indexed = await threatIssuesFromIndex(octokit, config, target, where, lookup);
+      if (indexed) return indexed;
+    }
     listed = await listManagedIssues(octokit, { ...target, label: threatLabel(config.issues.labels.prefix).name });
   } catch (error) {
     const status = httpStatus(error);
@@ -336,6 +377,43 @@ async function fetchThreatIssues(octokit: GitHubClient, config: Config, owner: s
   }
   const owned = listed.filter((issue) => isOwnedBy(issue, where));
   return new Map([...threatIssues(owned)].map(([id, issue]) => [id, { number: issue.number, url: issue.htmlUrl ?? '' }]));
+}
+
+/** The dashboard's index read, then only the needed issues; undefined when the listing must answer. */
+async function threatIssuesFromIndex(
+  octokit: GitHubClient,
+  config: Config,
+  target: { owner: string; repo: string },
+  where: { modelRepo: string; issuesRepo: string },
+  lookup: { need: IssueNeed; threatCount: number; log: Context['log'] },
+): Promise<Map<string, ThreatIssueRef> | undefined> {
+  const { need, log } = lookup;
+  const listingReads = Math.ceil(lookup.threatCount / 100);
+  // One read for the dashboard, then one per issue: only worth it below the listing's page count.
+  const indexReads = 1 + need.threatIds.size + need.issueNumbers.size;
+  if (!config.issues.dashboard.enabled || indexReads >= listingReads) return undefined;
+  const dashboards = await listFirstManagedPage(octokit, { ...target, label: dashboardLabel(config.issues.labels.prefix).name });
+  const [dashboard] = preferredFirst(dashboards.filter((issue) => issue.marker.kind === 'dashboard' && isOwnedBy(issue, where)));
+  const index = parseIssueIndex(dashboard?.body);
+  const planned = index ? planIndexedReads(index, need) : ({ ok: false, reason: 'the dashboard has no issue index' } as const);
+  if (!planned.ok) {
+    log.debug({ reason: planned.reason }, 'pull request: threat issues listed in full');
+    return undefined;
+  }
+  const numbers = [...planned.reads.keys()];
+  const issues = await mapBounded(numbers, PAGE_CONCURRENCY, (number) => readManagedIssue(octokit, { ...target, number }));
+  const found = new Map<string, ThreatIssueRef>();
+  for (const [i, number] of numbers.entries()) {
+    const issue = issues[i];
+    const threatId = planned.reads.get(number)!;
+    // The dashboard is only a hint (anyone with triage rights can edit it): the issue's own marker decides.
+    if (!issue || issue.marker.kind !== 'threat' || issue.marker.threatId !== threatId || !isOwnedBy(issue, where)) {
+      log.debug({ number, threatId }, 'pull request: the issue index is stale; threat issues listed in full');
+      return undefined;
+    }
+    found.set(threatId, { number: issue.number, url: issue.htmlUrl ?? '' });
+  }
+  return found;
 }
 
 /** Comments once per referenced threat issue (an existing comment with `marker` means done). */

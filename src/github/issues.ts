@@ -7,6 +7,7 @@
 import type { ExistingIssue, IssueStateReason } from '../sync/github/state.ts';
 import { parseMarker } from '../sync/github/marker.ts';
 import type { GitHubClient } from './client.ts';
+import { httpStatus } from './errors.ts';
 
 const PER_PAGE = 100;
 
@@ -56,4 +57,35 @@ function managedIssue(item: ListedIssue): ExistingIssue | undefined {
     htmlUrl: item.html_url,
     marker,
   };
+}
+
+/**
+ * One issue by number, when it is an issue carrying a threatloop marker; undefined when it is gone (404,
+ * 410), a pull request, or unmarked. Whose marker it is, the caller checks.
+ */
+export async function readManagedIssue(octokit: GitHubClient, options: { owner: string; repo: string; number: number }): Promise<ExistingIssue | undefined> {
+  try {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+      owner: options.owner,
+      repo: options.repo,
+      issue_number: options.number,
+    });
+    return managedIssue(data as ListedIssue);
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 404 || status === 410) return undefined;
+    throw error;
+  }
+}
+
+/** The first page (100) of issues with `label` that carry a marker: enough to find a dashboard, bounded whatever is labelled. */
+export async function listFirstManagedPage(octokit: GitHubClient, options: { owner: string; repo: string; label: string }): Promise<ExistingIssue[]> {
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/issues', {
+    owner: options.owner,
+    repo: options.repo,
+    labels: options.label,
+    state: 'all',
+    per_page: PER_PAGE,
+  });
+  return (data as ListedIssue[]).flatMap((item) => managedIssue(item) ?? []);
 }

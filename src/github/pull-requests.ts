@@ -10,10 +10,60 @@ export interface Repository {
   repo: string;
 }
 
-/** All changed files, 100 a page (GitHub stops listing at 3,000). */
+/** GitHub lists at most 3,000 changed files: 30 pages of 100. */
+const MAX_FILE_PAGES = 30;
+/** Pages read at once: a few, so one pull request does not take the installation's whole share. */
+export const PAGE_CONCURRENCY = 4;
+
+/**
+ * All changed files, 100 a page (GitHub stops listing at 3,000). The first page's `Link` header names
+ * the last page; the others are read concurrently, a few at a time, in page order in the result.
+ */
 export async function listChangedFiles(octokit: GitHubClient, where: Repository, pullNumber: number): Promise<ChangedFile[]> {
-  const files = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', { ...where, pull_number: pullNumber, per_page: PER_PAGE });
-  return files.map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
+  const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files' as const;
+  const page = (n: number) => octokit.request(route, { ...where, pull_number: pullNumber, per_page: PER_PAGE, page: n });
+  const first = await page(1);
+  const pages = [first.data];
+  const last = lastPage(first.headers.link);
+  if (last !== undefined) {
+    const numbers = Array.from({ length: Math.min(MAX_FILE_PAGES, last) - 1 }, (_, i) => i + 2);
+    pages.push(...(await mapBounded(numbers, PAGE_CONCURRENCY, async (n) => (await page(n)).data)));
+  } else {
+    // A server that says only "next" (GitHub always names the last page too): one page after another.
+    let link = first.headers.link;
+    for (let n = 2; n <= MAX_FILE_PAGES && /rel="next"/.test(link ?? ''); n++) {
+      const response = await page(n);
+      pages.push(response.data);
+      link = response.headers.link;
+    }
+  }
+  return pages.flat().map((f) => ({ filename: f.filename, status: f.status, ...(f.previous_filename ? { previous_filename: f.previous_filename } : {}) }));
+}
+
+/** The page number of `rel="last"` in a `Link` header (GitHub sends it on every page but the last). */
+export function lastPage(link: string | undefined): number | undefined {
+  const match = /<([^>]+)>;\s*rel="last"/.exec(link ?? '');
+  if (!match) return undefined;
+  const page = Number(new URL(match[1]!).searchParams.get('page'));
+  return Number.isSafeInteger(page) && page > 0 ? page : undefined;
+}
+
+/**
+ * `fn` over `items`, at most `limit` at a time, results in the order of `items`. Written here rather than
+ * taken from a package: a dozen lines, and the only place the app needs it (p-limit would be a dependency
+ * for this alone).
+ */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 export interface IssueComment {

@@ -296,10 +296,14 @@ describe('Jira through the app: closing and reopening', () => {
     await pushModel({ threats: 2, overrides: { 0: { status: 'mitigated' } } });
 
     const since = jira.requests.slice(jiraMark);
-    expect(since.filter((r) => r.path.endsWith('/transitions')).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body ?? '')}`)).toEqual([
+    expect(since.filter((r) => r.path.endsWith('/transitions')).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body?.transition ?? '')}`)).toEqual([
       'GET /rest/api/3/issue/SEC-1/transitions ""',
-      'POST /rest/api/3/issue/SEC-1/transitions {"transition":{"id":"31"}}',
+      'POST /rest/api/3/issue/SEC-1/transitions {"id":"31"}',
     ]);
+    // The transition records the property itself: no property write of its own.
+    const transition = since.find((r) => r.method === 'POST' && r.path.endsWith('/transitions'))!;
+    expect(transition.body.properties).toEqual([{ key: 'threatloop', value: expect.objectContaining({ threatId: 'TM-1', state: 'done' }) }]);
+    expect(since.filter((r) => r.path.includes('/properties/'))).toEqual([]);
     expect(jira.issue('SEC-1').fields.status.name).toBe('Done');
     expect(jira.issue('SEC-1').properties.threatloop).toMatchObject({ state: 'done' });
     expect(jira.issue('SEC-2').fields.status.name).toBe('To Do');

@@ -187,9 +187,13 @@ class FakeRepo {
     const page = Number(url.searchParams.get('page') ?? 1);
     const slice = items.slice((page - 1) * perPage, page * perPage);
     if (page * perPage >= items.length) return [200, slice];
-    const next = new URL(url);
-    next.searchParams.set('page', String(page + 1));
-    return [200, slice, { link: `<${next.toString()}>; rel="next"` }];
+    // As GitHub: the next page and the last.
+    const at = (n: number) => {
+      const link = new URL(url);
+      link.searchParams.set('page', String(n));
+      return link.toString();
+    };
+    return [200, slice, { link: `<${at(page + 1)}>; rel="next", <${at(Math.ceil(items.length / perPage))}>; rel="last"` }];
   }
 
   writesTo(pathEnd: string, method = 'POST'): Write[] {

@@ -6,7 +6,7 @@
  *
  * It answers what threatloop uses: installation tokens, GET /app, repos,
  * git refs, contents (raw or base64), compare, issues (list with labels /
- * state / creator / pagination and Link headers, create, edit, comments listed per issue or for the
+ * state / creator / pagination and Link headers, one by number, create, edit, comments listed per issue or for the
  * whole repository and posted), labels,
  * milestones, assignees and check runs. Every request is recorded. Extend it
  * for your endpoints (`route`) rather than writing another one.
@@ -305,6 +305,9 @@ export class GitHubStandin {
     this.#lostAnswers.push({ method, path, reply, times });
   }
 
+  /** Each answer waits this long, like a round trip to GitHub (benches only: no test waits). */
+  latencyMs = 0;
+
   /** Add or override an endpoint (tests of other features). */
   route(method: string, pattern: RegExp, handler: Handler): void {
     this.#routes.unshift({ method, pattern, handler });
@@ -339,6 +342,7 @@ export class GitHubStandin {
       if (match) reply = route.handler(recorded, match, url);
     }
     reply ??= { status: 404, body: { message: 'Not Found' } };
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.hold?.(recorded)) {
       this.events.emit('request', recorded);
       return;
@@ -425,6 +429,13 @@ export class GitHubStandin {
           (creator === undefined || (i.user ?? this.issueAuthor).toLowerCase() === creator),
       );
       return this.#page(url, items.map((i) => this.#issueJson(repo, i)));
+    });
+    // One issue by number (a pull request answers too, as an issue with `pull_request`); 404 when there is none.
+    on('GET', new RegExp(`^${R}/issues/(\\d+)$`), (_, m) => {
+      const repo = repoOf(m);
+      const issue = repo?.issues.find((i) => i.number === Number(m[3]));
+      if (!repo || !issue) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: this.#issueJson(repo, issue) };
     });
     on('POST', new RegExp(`^${R}/issues$`), (request, m) =>
       writable(m, (repo) => {

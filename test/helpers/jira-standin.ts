@@ -2,7 +2,8 @@
  * A small, stateful Jira Cloud (REST API v3) behind nock, for end-to-end tests
  * that run more than one sync: it answers the requests jira.js 6 sends for
  * threatloop (JQL search, issue by key, create, edit, entity property, remote
- * links, transitions), keeps the issues they make, and records every request.
+ * links, transitions), keeps the issues they make (with the `properties` a
+ * create, an edit or a transition carries, as Jira does), and records every request.
  *
  * Knobs for the failure cases: `searchLags` (the search index has not caught
  * up: the search answers no issue, a read by key still does), `indexLags`
@@ -203,6 +204,7 @@ export class JiraStandin {
       const transition = TRANSITIONS.find((t) => t.id === body?.transition?.id);
       if (!transition) return [400, { errorMessages: ['Transition id is not valid for this issue.'], errors: {} }];
       issue.fields.status = transition.to;
+      this.#setProperties(issue, body.properties);
       return [204];
     }
     return [404, { errorMessages: [`stand-in does not answer ${method} ${path}`], errors: {} }];
@@ -243,15 +245,21 @@ export class JiraStandin {
       id: String(10000 + n),
       key,
       fields,
-      properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
+      properties: {},
       remoteLinks: new Map(),
     };
+    this.#setProperties(issue, body.properties);
     this.issues.set(key, issue);
     if (this.indexLags) this.#unindexed.add(key);
     return [201, { id: issue.id, key, self: `${this.site}${API}/issue/${issue.id}` }];
   }
 
-  #edit(issue: JiraStandinIssue, body: { fields?: Record<string, any>; update?: Record<string, any[]> }): Reply {
+  /** `properties: [{ key, value }]` of a create, an edit or a transition: set (or replaced) with the change. */
+  #setProperties(issue: JiraStandinIssue, properties: { key: string; value: unknown }[] | undefined): void {
+    for (const { key, value } of properties ?? []) issue.properties[key] = value;
+  }
+
+  #edit(issue: JiraStandinIssue, body: { fields?: Record<string, any>; update?: Record<string, any[]>; properties?: { key: string; value: unknown }[] }): Reply {
     for (const [name, value] of Object.entries(body.fields ?? {})) {
       issue.fields[name] = name === 'priority' ? { ...value, id: '1' } : value;
     }
@@ -263,6 +271,7 @@ export class JiraStandin {
       if (change.add) issue.fields.components.push({ id: '299', name: change.add.name });
       if (change.remove) issue.fields.components = issue.fields.components.filter((c: { name: string }) => c.name !== change.remove.name);
     }
+    this.#setProperties(issue, body.properties);
     return [204];
   }
 

@@ -17,6 +17,7 @@ import type { ModelGraph } from '../../model/graph.ts';
 import { compareRatings, type ThreatRating } from '../../model/rating.ts';
 import { RATINGS, STATUSES, STRIDE_CATEGORIES, STRIDE_LETTER, type Threat } from '../../model/schema.ts';
 import { renderMarker } from './marker.ts';
+import { renderIssueIndex } from './issue-index.ts';
 import type { EffectiveDue } from '../due-dates.ts';
 import { RATING_NAME, STATUS_LABEL } from '../../render/display-names.ts';
 import { code, escapeCell, escapeLine, escapeText } from '../../render/markdown.ts';
@@ -55,7 +56,8 @@ export function renderDashboard(input: DashboardInput): string {
   const measured = composeDashboard(input, (entry) => 'x'.repeat(issueRefWidth(entry.threat.id)));
   const shown = composeDashboard(input, (entry) => issueRef(entry.threat.id, entry.issue));
   const fits = (parts: DashboardParts) => [...parts.head, ...parts.matrix, ...parts.tail];
-  if (fits(measured).join('\n').length <= BODY_LIMIT) return `${fits(shown).join('\n').trimEnd()}\n`;
+  const measuredFull = fits(measured).join('\n').length;
+  if (measuredFull <= BODY_LIMIT) return withIndex(`${fits(shown).join('\n').trimEnd()}\n`, input, measuredFull);
   // Too big for one issue body: the lists matter more than the matrix (the report has it).
   const short = (parts: DashboardParts) => [...parts.head, ...TOO_LARGE_MATRIX, ...parts.tail];
   // Whole lines, counted on the measured text, so the cut falls at the same line in both syncs.
@@ -66,7 +68,13 @@ export function renderDashboard(input: DashboardInput): string {
     if (length > BODY_LIMIT) break;
     kept += 1;
   }
-  return `${short(shown).slice(0, kept).join('\n').trimEnd()}\n`;
+  return withIndex(`${short(shown).slice(0, kept).join('\n').trimEnd()}\n`, input, length);
+}
+
+/** The body and, last, its hidden issue index (src/sync/github/issue-index.ts), within GitHub's body limit. */
+function withIndex(body: string, input: DashboardInput, measuredLength: number): string {
+  const entries = input.threats.map((t) => ({ threatId: t.threat.id, issue: t.issue }));
+  return `${body}${renderIssueIndex(entries, measuredLength, issueRef)}\n`;
 }
 
 const TOO_LARGE_MATRIX = ['### STRIDE matrix', '', 'Too large to show here: run `threatloop report` for the full matrix.', ''];

@@ -26,6 +26,7 @@ import { rateThreat, type ThreatRating } from '../../model/rating.ts';
 import type { Threat, ThreatModel } from '../../model/schema.ts';
 import type { YamlSource } from '../../model/source.ts';
 import { renderDashboard, type DashboardThreat } from './dashboard.ts';
+import { parseIssueIndex, sameIssueIndex, withoutIssueIndex } from './issue-index.ts';
 import { comparableBody, modelPermalink, renderThreatIssueBody } from './issue-body.ts';
 import { GITHUB_TITLE_LIMIT, plainTitle } from '../../render/markdown.ts';
 import { describeChanges, renderAuditComment, threatDigest } from './audit.ts';
@@ -454,7 +455,11 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
     changes.title = title;
     changed.push(`title: “${kept.title}” → “${title}”`);
   }
-  if (comparableBody(kept.body) !== comparableBody(body)) {
+  // The issue index is compared by what it records; a dashboard without one (an earlier version's) is
+  // not rewritten just to add it (src/sync/github/issue-index.ts).
+  const seen = (text: string) => comparableBody(withoutIssueIndex(text));
+  const index = parseIssueIndex(kept.body);
+  if (seen(kept.body) !== seen(body) || (index !== undefined && !sameIssueIndex(index, body))) {
     changes.body = body;
     changed.push('dashboard updated');
   }

@@ -16,6 +16,7 @@ import {
   type JiraOperation,
   type JiraState,
   type RemoteLink,
+  type ThreatloopProperty,
 } from './state.ts';
 
 export interface JiraApplyInput {
@@ -139,11 +140,12 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
                 issueIdOrKey: op.key,
                 ...(Object.keys(fields).length ? { fields } : {}),
                 ...(Object.keys(update).length ? { update } : {}),
+                ...(op.property ? { properties: [{ key: JIRA_PROPERTY_KEY, value: op.property }] } : {}),
               }),
             retry,
           );
           const before = issues.get(op.threatId);
-          if (before) issues.set(op.threatId, applyUpdate(before, op));
+          if (before) issues.set(op.threatId, recorded(applyUpdate(before, op), op.property));
           break;
         }
         case 'transition': {
@@ -160,15 +162,24 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
             );
           }
           writes++;
-          await withJiraRetry(() => connection.api.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: transition.id } }), retry);
+          await withJiraRetry(
+            () =>
+              connection.api.issues.doTransition({
+                issueIdOrKey: issueKey,
+                transition: { id: transition.id },
+                ...(op.property ? { properties: [{ key: JIRA_PROPERTY_KEY, value: op.property }] } : {}),
+              }),
+            retry,
+          );
           const before = issues.get(op.threatId);
           if (before) {
             const category = transition.to?.statusCategory?.key;
-            issues.set(op.threatId, {
+            const after: JiraIssue = {
               ...before,
               status: transition.to?.name ?? op.name,
               statusCategory: category === 'done' || category === 'indeterminate' || category === 'new' ? category : op.to === 'done' ? 'done' : 'new',
-            });
+            };
+            issues.set(op.threatId, recorded(after, op.property));
           }
           break;
         }
@@ -176,6 +187,8 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
           const issueKey = requireKey(key, op);
           writes++;
           await withJiraRetry(() => connection.api.issueRemoteLinks.createOrUpdateRemoteIssueLink({ issueIdOrKey: issueKey, ...remoteLinkBody(op.link) }), retry);
+          const before = issues.get(op.threatId);
+          if (before) issues.set(op.threatId, { ...before, unrecordedLinks: { ...before.unrecordedLinks, [op.link.kind]: op.link.url } });
           break;
         }
         case 'set-property': {
@@ -186,7 +199,7 @@ export async function applyJiraOperations(input: JiraApplyInput): Promise<JiraAp
             retry,
           );
           const before = issues.get(op.threatId);
-          if (before) issues.set(op.threatId, { ...before, property: op.value });
+          if (before) issues.set(op.threatId, recorded(before, op.value));
           break;
         }
       }
@@ -322,6 +335,13 @@ function createdIssue(result: { id: string; key: string }, op: Extract<JiraOpera
   };
 }
 
+/** The issue once a write stored `property` (it records every link the plan knew of, so none is unrecorded). */
+function recorded(issue: JiraIssue, property: ThreatloopProperty | undefined): JiraIssue {
+  if (!property) return issue;
+  const { unrecordedLinks: _recorded, ...rest } = issue;
+  return { ...rest, property };
+}
+
 function applyUpdate(issue: JiraIssue, op: Extract<JiraOperation, { op: 'update' }>): JiraIssue {
   const f = op.fields;
   const apply = (values: string[], change?: { add: string[]; remove: string[] }) =>
@@ -335,7 +355,7 @@ function applyUpdate(issue: JiraIssue, op: Extract<JiraOperation, { op: 'update'
     custom: { ...issue.custom, ...(f.custom ?? {}) },
     labels: apply(issue.labels, op.labels),
     components: apply(issue.components, op.components),
-    // The description is known by its hash, which the property records; the update that rewrites it is followed by set-property.
+    // The description is known by its hash, which the property records (on this edit, a later transition or set-property).
   };
 }
 

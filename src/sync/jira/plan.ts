@@ -1,8 +1,10 @@
 /**
  * The Jira reconcile, pure: model + config + current Jira issues (+ the GitHub
  * issues, for links) -> the operations that bring Jira in step. Planning again
- * on the state an apply leaves behind gives no operations (that is how the
- * sync finishes the links to GitHub issues created later in the same run).
+ * on the state an apply leaves behind gives no operations, but the property
+ * writes a `recordLater` pass left out (that is how the sync finishes the
+ * links to GitHub issues created later in the same run, and records them in
+ * one property write per issue).
  */
 import { createHash } from 'node:crypto';
 import type { Config, JiraConfig } from '../../config/schema.ts';
@@ -43,6 +45,12 @@ export interface JiraPlanInput {
   githubIssues: ReadonlyMap<string, GithubIssueRef>;
   /** Threat id -> 1-based line of the threat in the model file, for permalinks. */
   modelLines?: ReadonlyMap<string, number>;
+  /**
+   * A later pass of the same sync plans again (the sync's `finish`, after the GitHub side): leave out the
+   * property writes of their own, so that pass records each issue's links once, with the GitHub link.
+   * A property that rides on a create, an edit or a transition is still written.
+   */
+  recordLater?: boolean;
 }
 
 /** Threat id -> 1-based line of the threat in the model file (for `modelLines`). */
@@ -71,56 +79,62 @@ export function planJiraSync(input: JiraPlanInput): JiraPlan {
     const desired = desiredIssue(input, jira, graph, threat);
     const closing = input.config.issues.close_statuses.includes(threat.status);
     const github = input.githubIssues.get(threat.id);
-    const links: RemoteLink[] = [];
+    // Links posted earlier in this run whose record (the property) was left for the last pass.
+    const knownLinks = { ...(existing?.property?.links ?? {}), ...(existing?.unrecordedLinks ?? {}) };
     const property: ThreatloopProperty = {
       repo: input.context.modelRepo,
       threatId: threat.id,
       contentHash: desired.contentHash,
-      links: { ...(existing?.property?.links ?? {}) },
+      links: { ...knownLinks },
       state: existing?.property?.state ?? 'open',
     };
 
-    // What the issue carries before this threat's later operations (the create writes the property too).
-    let before: ThreatloopProperty | null = existing?.property ?? null;
+    // What the issue stores before the write that records this threat's property.
+    let stored: ThreatloopProperty | null = existing?.property ?? null;
+    let create: Extract<JiraOperation, { op: 'create' }> | undefined;
+    let update: Extract<JiraOperation, { op: 'update' }> | undefined;
+    let transition: Extract<JiraOperation, { op: 'transition' }> | undefined;
     if (!existing) {
-      before = { ...property, links: {}, state: 'open' };
-      operations.push({ op: 'create', threatId: threat.id, fields: desired.fields, property: before });
+      // The create carries the property (which threat this is), before any link exists.
+      stored = { ...property, links: {}, state: 'open' };
+      create = { op: 'create', threatId: threat.id, fields: desired.fields, property: stored };
       property.links = {};
     } else {
-      const update = diffIssue(jira, existing, desired);
-      if (update) operations.push({ op: 'update', threatId: threat.id, key: existing.key, ...update });
+      const changes = diffIssue(jira, existing, desired);
+      if (changes) update = { op: 'update', threatId: threat.id, key: existing.key, ...changes };
     }
 
+    const links: RemoteLink[] = [];
     const contentChanged = existing?.property?.contentHash !== desired.contentHash;
     if (desired.modelLink && (!property.links.model || contentChanged)) links.push(desired.modelLink);
     if (github && property.links.github !== github.url) links.push(githubLink(input.context, threat, github));
-    for (const link of links) {
-      operations.push({ op: 'remote-link', threatId: threat.id, key: existing?.key, link });
+    const linkOps = links.map((link): JiraOperation => {
       property.links[link.kind] = link.url;
-    }
+      return { op: 'remote-link', threatId: threat.id, key: existing?.key, link };
+    });
 
     const isDone = existing?.statusCategory === 'done';
     if (closing && !isDone) {
-      operations.push({
+      transition = {
         op: 'transition',
         threatId: threat.id,
         key: existing?.key,
         to: 'done',
         name: jira.transitions.done,
         reason: `threat is ${threat.status}`,
-      });
+      };
       property.state = 'done';
     } else if (closing) {
       property.state = 'done';
     } else if (isDone && existing.property?.state === 'done') {
-      operations.push({
+      transition = {
         op: 'transition',
         threatId: threat.id,
         key: existing.key,
         to: 'reopen',
         name: jira.transitions.reopen,
         reason: `threat is ${threat.status} again`,
-      });
+      };
       property.state = 'open';
     } else if (isDone) {
       notes.push(
@@ -129,7 +143,15 @@ export function planJiraSync(input: JiraPlanInput): JiraPlan {
       );
     }
 
-    if (!sameProperty(before, property)) {
+    // Links first (on an existing issue), then the edit and the transition: the last of those carries the
+    // property (Jira's edit and transition requests take `properties`), so it records only what was done
+    // and costs no write of its own. A new issue needs its key before any link: the create records the
+    // threat, the last write records the links.
+    const changed = !sameProperty(stored, property);
+    const carrier = transition ?? update;
+    if (changed && carrier) carrier.property = property;
+    operations.push(...(create ? [create] : []), ...linkOps, ...(update ? [update] : []), ...(transition ? [transition] : []));
+    if (changed && !carrier && !input.recordLater) {
       operations.push({ op: 'set-property', threatId: threat.id, key: existing?.key, value: property });
     }
   }
@@ -137,6 +159,14 @@ export function planJiraSync(input: JiraPlanInput): JiraPlan {
   // Threats gone from the model: their Jira issues are done too (nothing else changes on them).
   for (const [threatId, issue] of input.jiraState.issues) {
     if (graph.threats.has(threatId)) continue;
+    const property: ThreatloopProperty = {
+      repo: input.context.modelRepo,
+      threatId,
+      contentHash: issue.property?.contentHash ?? '',
+      links: { ...(issue.property?.links ?? {}), ...(issue.unrecordedLinks ?? {}) },
+      state: 'done',
+    };
+    const changed = !sameProperty(issue.property, property);
     if (issue.statusCategory !== 'done') {
       operations.push({
         op: 'transition',
@@ -145,16 +175,11 @@ export function planJiraSync(input: JiraPlanInput): JiraPlan {
         to: 'done',
         name: jira.transitions.done,
         reason: 'threat was removed from the model',
+        ...(changed ? { property } : {}),
       });
+    } else if (changed && !input.recordLater) {
+      operations.push({ op: 'set-property', threatId, key: issue.key, value: property });
     }
-    const property: ThreatloopProperty = {
-      repo: input.context.modelRepo,
-      threatId,
-      contentHash: issue.property?.contentHash ?? '',
-      links: issue.property?.links ?? {},
-      state: 'done',
-    };
-    if (!sameProperty(issue.property, property)) operations.push({ op: 'set-property', threatId, key: issue.key, value: property });
   }
   return { operations, notes };
 }
@@ -346,9 +371,9 @@ export function formatJiraPlan(plan: JiraPlan, site?: string): string[] {
         return `create issue     ${f.summary}  (${facts.join('; ')})`;
       }
       case 'update':
-        return `update issue     ${op.key} [${op.threatId}]: ${op.changed.join('; ')}`;
+        return `update issue     ${op.key} [${op.threatId}]: ${op.changed.join('; ')}${op.property ? '; property threatloop' : ''}`;
       case 'transition':
-        return `transition       ${issue(op)} with "${op.name}" (${op.reason})`;
+        return `transition       ${issue(op)} with "${op.name}" (${op.reason})${op.property ? ', property threatloop' : ''}`;
       case 'remote-link':
         return `link             ${issue(op)} -> ${op.link.title} ${op.link.url}`;
       case 'set-property':

@@ -50,7 +50,13 @@ export interface JiraIssue {
   /** Custom field id -> value, for the configured CVSS fields. */
   custom: Record<string, unknown>;
   created: string;
+  /** The `threatloop` property as Jira stores it. */
   property: ThreatloopProperty | null;
+  /**
+   * Remote links posted in this run that the stored property does not record yet (the applier's copy of
+   * the state only; Jira never holds it). The sync's last pass records them.
+   */
+  unrecordedLinks?: { github?: string; model?: string };
 }
 
 export interface JiraState {
@@ -103,8 +109,19 @@ export type JiraOperation =
       components?: LabelChange;
       /** Human-readable, e.g. "priority: High -> Highest". */
       changed: string[];
+      /** The property, recorded by this edit (`properties` of PUT /issue) instead of a write of its own. */
+      property?: ThreatloopProperty;
     }
-  | { op: 'transition'; threatId: string; key?: string; to: 'done' | 'reopen'; name: string; reason: string }
+  | {
+      op: 'transition';
+      threatId: string;
+      key?: string;
+      to: 'done' | 'reopen';
+      name: string;
+      reason: string;
+      /** The property, recorded by the transition itself (`properties` of POST /issue/{key}/transitions). */
+      property?: ThreatloopProperty;
+    }
   | { op: 'remote-link'; threatId: string; key?: string; link: RemoteLink }
   | { op: 'set-property'; threatId: string; key?: string; value: ThreatloopProperty };
 

@@ -104,8 +104,8 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
   let writes = 0;
   let stopped = false;
   const failedThreats = new Set<string>();
-  const plan = (state: JiraState, githubIssues: ReadonlyMap<string, GithubIssueRef>) =>
-    planJiraSync({ model: input.model, config: input.config, jiraState: state, context: input.context, githubIssues, modelLines: input.modelLines });
+  const plan = (state: JiraState, githubIssues: ReadonlyMap<string, GithubIssueRef>, recordLater: boolean) =>
+    planJiraSync({ model: input.model, config: input.config, jiraState: state, context: input.context, githubIssues, modelLines: input.modelLines, recordLater });
   const apply = async (state: JiraState, operations: readonly JiraOperation[]) => {
     const result = await applyJiraOperations({ connection, jira, state, operations, retry });
     failures.push(...result.failures);
@@ -132,7 +132,10 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
     return { links: markerLinks, failures: [...failures], finish: async () => report };
   }
 
-  const first = plan(state, input.githubIssues);
+  // The property writes wait for `finish`, which records each issue's links (the GitHub one included)
+  // in one write. Should the sync stop in between, the next one posts the links again (the same
+  // globalId: Jira updates the link, no duplicate) and records them.
+  const first = plan(state, input.githubIssues, true);
   const applied = await apply(state, first.operations);
   state = applied.state;
   const links = new Map(markerLinks);
@@ -144,7 +147,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
     async finish(githubIssues) {
       // Not against a Jira that just stopped answering, and not again for a threat that already failed this run.
       if (!stopped) {
-        const second = plan(state, githubIssues).operations.filter((op) => !failedThreats.has(op.threatId));
+        const second = plan(state, githubIssues, false).operations.filter((op) => !failedThreats.has(op.threatId));
         if (second.length) state = (await apply(state, second)).state;
       }
       return { enabled: true, failures, notes: [...first.notes, ...recovered], done, writes };

@@ -1,3 +1,4 @@
+import { parseIssueIndex, sameIssueIndex, withoutIssueIndex } from '../../../src/sync/github/issue-index.ts';
 import { describe, expect, test } from 'vitest';
 import { buildGraph } from '../../../src/model/graph.ts';
 import { rateThreat } from '../../../src/model/rating.ts';
@@ -107,13 +108,20 @@ describe('dashboard size limit', () => {
       const notices = ['x'.repeat(60_000 - fitting + extra)];
       const pending = dashboard({ issues: ['pending', 'pending', 'pending'], notices });
       const numbered = dashboard({ notices });
-      expect(resolveIssueRefs(pending, numbers), `extra ${extra}`).toBe(numbered);
+      // The same text but the hidden index, which records the same issues (written more compactly once the numbers are known).
+      const resolved = resolveIssueRefs(pending, numbers);
+      expect(withoutIssueIndex(resolved), `extra ${extra}`).toBe(withoutIssueIndex(numbered));
+      expect(sameIssueIndex(parseIssueIndex(resolved)!, numbered), `extra ${extra}`).toBe(true);
       expect(numbered.length).toBeLessThanOrEqual(65_536);
     }
   });
 
   test('over the limit the matrix gives way to the lists, cut at a whole line', () => {
-    const body = dashboard({ notices: ['x'.repeat(59_000)] });
+    const full = dashboard({ notices: ['x'.repeat(59_000)] });
+    // The hidden issue index comes last, within GitHub's body limit.
+    expect(full.trimEnd().split('\n').at(-1)).toMatch(/^<!-- threatloop:index( partial)?( [^ ]+)* -->$/);
+    expect(full.length).toBeLessThanOrEqual(65_536);
+    const body = withoutIssueIndex(full);
     expect(body).toContain('Too large to show here');
     expect(body).not.toContain('| Target |');
     expect(body.length).toBeLessThanOrEqual(60_001);

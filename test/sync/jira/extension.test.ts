@@ -67,8 +67,9 @@ describe('jiraSyncExtension (the runSync seam)', () => {
         const body = (await request.json()) as { object: { url: string } };
         return { id: body.object.url.length };
       })
+      // One property write per issue, after the GitHub side (the create carries the first).
       .put(/properties\/threatloop$/)
-      .times(3)
+      .times(2)
       .reply(200);
     const noDue = model((m) => void delete m.threats![0]!.due);
     const side = await jiraSyncExtension({ env: ENV, retry: { delay: async () => {} } }).begin({
@@ -80,7 +81,7 @@ describe('jiraSyncExtension (the runSync seam)', () => {
     expect(bodies[0]!.fields.duedate).toBe('2026-01-09'); // critical: 7 days from the oldest issue (2026-01-02)
     expect(side.links.get('22')?.key).toBe('SEC-201');
     const { notes } = await side.finish(new Map([['TM-7', { number: 12, url: 'https://github.com/acme/genomics/issues/12' }]]));
-    expect(notes[0]).toBe('Jira: 2 create, 4 remote-link, 3 set-property');
+    expect(notes[0]).toBe('Jira: 2 create, 4 remote-link, 2 set-property');
     expect(notes).toContainEqual(expect.stringContaining('Jira issue SEC-101 named in the GitHub issue of threat 22 no longer exists'));
     expect(nock.isDone()).toBe(true);
   });

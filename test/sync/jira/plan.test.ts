@@ -19,9 +19,17 @@ function plan(overrides: Partial<JiraPlanInput> = {}) {
   });
 }
 
-/** The Jira state once a plan has been carried out (what a second sync reads). */
+/**
+ * The Jira state once a plan has been carried out, as the applier keeps it (links posted but not yet
+ * recorded in the property are `unrecordedLinks`; a read from Jira would not see them).
+ */
 function stateAfter(operations: readonly JiraOperation[], before: JiraState = EMPTY_JIRA): JiraState {
   const issues = new Map(before.issues);
+  const record = (issue: JiraIssue, property: JiraIssue['property'] | undefined): JiraIssue => {
+    if (!property) return issue;
+    const { unrecordedLinks: _, ...rest } = issue;
+    return { ...rest, property };
+  };
   let n = 100;
   for (const op of operations) {
     const issue = issues.get(op.threatId);
@@ -45,7 +53,7 @@ function stateAfter(operations: readonly JiraOperation[], before: JiraState = EM
     } else if (op.op === 'update' && issue) {
       const apply = (values: string[], c?: { add: string[]; remove: string[] }) =>
         c ? [...values.filter((v) => !c.remove.includes(v)), ...c.add] : values;
-      issues.set(op.threatId, {
+      issues.set(op.threatId, record({
         ...issue,
         summary: op.fields.summary ?? issue.summary,
         priority: op.fields.priority ?? issue.priority,
@@ -54,11 +62,13 @@ function stateAfter(operations: readonly JiraOperation[], before: JiraState = EM
         custom: { ...issue.custom, ...op.fields.custom },
         labels: apply(issue.labels, op.labels),
         components: apply(issue.components, op.components),
-      });
+      }, op.property));
     } else if (op.op === 'transition' && issue) {
-      issues.set(op.threatId, { ...issue, statusCategory: op.to === 'done' ? 'done' : 'new', status: op.name });
+      issues.set(op.threatId, record({ ...issue, statusCategory: op.to === 'done' ? 'done' : 'new', status: op.name }, op.property));
+    } else if (op.op === 'remote-link' && issue) {
+      issues.set(op.threatId, { ...issue, unrecordedLinks: { ...issue.unrecordedLinks, [op.link.kind]: op.link.url } });
     } else if (op.op === 'set-property' && issue) {
-      issues.set(op.threatId, { ...issue, property: op.value });
+      issues.set(op.threatId, record(issue, op.value));
     }
   }
   return { site: SITE, issues, notes: [] };
@@ -139,14 +149,15 @@ describe('planJiraSync: first sync', () => {
 
   it('creates and closes a threat that is already mitigated, so every threat has its ticket', () => {
     const { operations } = plan({ model: model((m) => void (m.threats![1]!.status = 'mitigated')) });
-    expect(kinds(operations).filter((k) => k.endsWith('TM-7'))).toEqual([
-      'create TM-7',
-      'remote-link TM-7',
-      'transition TM-7',
-      'set-property TM-7',
-    ]);
-    expect(operations.find((o) => o.op === 'transition')).toMatchObject({ to: 'done', name: 'Done', reason: 'threat is mitigated' });
-    expect(operations.at(-1)).toMatchObject({ op: 'set-property', value: { state: 'done' } });
+    // The transition records the property (links and state): no property write of its own.
+    expect(kinds(operations).filter((k) => k.endsWith('TM-7'))).toEqual(['create TM-7', 'remote-link TM-7', 'transition TM-7']);
+    const link = operations.find((o) => o.op === 'remote-link' && o.threatId === 'TM-7') as Extract<JiraOperation, { op: 'remote-link' }>;
+    expect(operations.find((o) => o.op === 'transition')).toMatchObject({
+      to: 'done',
+      name: 'Done',
+      reason: 'threat is mitigated',
+      property: { threatId: 'TM-7', state: 'done', links: { model: link.link.url } },
+    });
   });
 
   it('plans nothing without a jira section', () => {
@@ -177,8 +188,9 @@ describe('planJiraSync: later syncs', () => {
       t.targets = ['api', 'db'];
     });
     const { operations } = plan({ jiraState: state, model: changed });
-    expect(kinds(operations)).toEqual(['update 22', 'remote-link 22', 'set-property 22']);
-    const update = operations[0] as Extract<JiraOperation, { op: 'update' }>;
+    // The link first, then the edit, which records the property (new content hash, moved link).
+    expect(kinds(operations)).toEqual(['remote-link 22', 'update 22']);
+    const update = operations[1] as Extract<JiraOperation, { op: 'update' }>;
     expect(Object.keys(update.fields).sort()).toEqual(['custom', 'description', 'priority']);
     expect(update.fields.priority).toBe('High');
     expect(update.fields.custom).toEqual({ customfield_10050: 7.5, customfield_10051: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' });
@@ -186,7 +198,10 @@ describe('planJiraSync: later syncs', () => {
     expect(update.components).toEqual({ add: ['Storage'], remove: [] });
     expect(update.changed).toContain('priority: Highest -> High');
     // The content changed, so the model link moves to this commit.
-    expect(operations[1]).toMatchObject({ op: 'remote-link', link: { kind: 'model' } });
+    expect(operations[0]).toMatchObject({ op: 'remote-link', link: { kind: 'model' } });
+    const moved = (operations[0] as Extract<JiraOperation, { op: 'remote-link' }>).link.url;
+    expect(update.property).toMatchObject({ links: { model: moved, github: 'https://github.com/acme/genomics/issues/4' }, state: 'open' });
+    expect(update.property!.contentHash).not.toBe(sec.property!.contentHash);
     expect(plan({ jiraState: stateAfter(operations, state), model: changed }).operations).toEqual([]);
   });
 
@@ -200,14 +215,18 @@ describe('planJiraSync: later syncs', () => {
   it('transitions a threat that closes, and back when it comes back', () => {
     const closed = model((m) => void (m.threats![0]!.status = 'verified'));
     const close = plan({ jiraState: synced(), model: closed }).operations;
-    expect(kinds(close)).toEqual(['update 22', 'remote-link 22', 'transition 22', 'set-property 22']);
-    expect(close[2]).toMatchObject({ op: 'transition', to: 'done', name: 'Done', key: 'SEC-101' });
+    expect(kinds(close)).toEqual(['remote-link 22', 'update 22', 'transition 22']);
+    // Only the last write carries the property.
+    expect((close[1] as Extract<JiraOperation, { op: 'update' }>).property).toBeUndefined();
+    expect(close[2]).toMatchObject({ op: 'transition', to: 'done', name: 'Done', key: 'SEC-101', property: { state: 'done' } });
     const afterClose = stateAfter(close, synced());
     expect(plan({ jiraState: afterClose, model: closed }).operations).toEqual([]);
 
     const reopen = plan({ jiraState: afterClose }).operations;
     expect(reopen.find((o) => o.op === 'transition')).toMatchObject({ to: 'reopen', name: 'To Do', reason: 'threat is open again' });
-    expect(reopen.at(-1)).toMatchObject({ op: 'set-property', value: { state: 'open' } });
+    expect(kinds(reopen)).toEqual(['remote-link 22', 'update 22', 'transition 22']);
+    expect(reopen.at(-1)).toMatchObject({ op: 'transition', property: { state: 'open' } });
+    expect(plan({ jiraState: stateAfter(reopen, afterClose) }).operations).toEqual([]);
   });
 
   it('does not reopen an issue a person moved to done, but says so', () => {
@@ -221,8 +240,8 @@ describe('planJiraSync: later syncs', () => {
   it('closes the issue of a threat removed from the model, once', () => {
     const removed = model((m) => void m.threats!.splice(1, 1));
     const ops = plan({ jiraState: synced(), model: removed }).operations;
-    expect(kinds(ops)).toEqual(['transition TM-7', 'set-property TM-7']);
-    expect(ops[0]).toMatchObject({ reason: 'threat was removed from the model' });
+    expect(kinds(ops)).toEqual(['transition TM-7']);
+    expect(ops[0]).toMatchObject({ reason: 'threat was removed from the model', property: { threatId: 'TM-7', state: 'done' } });
     expect(plan({ jiraState: stateAfter(ops, synced()), model: removed }).operations).toEqual([]);
   });
 
@@ -236,8 +255,49 @@ describe('planJiraSync: later syncs', () => {
     const state = synced();
     (state.issues as Map<string, JiraIssue>).set('TM-7', { ...state.issues.get('TM-7')!, property: null });
     const ops = plan({ jiraState: state }).operations;
-    expect(kinds(ops)).toEqual(['update TM-7', 'remote-link TM-7', 'set-property TM-7']);
-    expect((ops[0] as Extract<JiraOperation, { op: 'update' }>).changed).toEqual(['description']);
+    expect(kinds(ops)).toEqual(['remote-link TM-7', 'update TM-7']);
+    const update = ops[1] as Extract<JiraOperation, { op: 'update' }>;
+    expect(update.changed).toEqual(['description']);
+    expect(update.property).toMatchObject({ repo: REPO, threatId: 'TM-7', links: { model: expect.any(String) } });
+    expect(plan({ jiraState: stateAfter(ops, state) }).operations).toEqual([]);
+  });
+});
+
+describe('planJiraSync: one property write per issue (recordLater)', () => {
+  it('a first pass leaves the property writes to the last pass, which records every link once without posting any again', () => {
+    // The sync's first pass, before the GitHub side: TM-7 has no GitHub issue yet.
+    const first = plan({ githubIssues: GITHUB, recordLater: true }).operations;
+    expect(kinds(first)).toEqual(['create 22', 'remote-link 22', 'remote-link 22', 'create TM-7', 'remote-link TM-7']);
+    // The last pass, after the GitHub side created TM-7's issue.
+    const github = new Map([...GITHUB, ['TM-7', { number: 5, url: 'https://github.com/acme/genomics/issues/5' }]]);
+    const last = plan({ jiraState: stateAfter(first), githubIssues: github }).operations;
+    expect(kinds(last)).toEqual(['set-property 22', 'remote-link TM-7', 'set-property TM-7']);
+    expect(last[0]).toMatchObject({ value: { links: { model: expect.any(String), github: 'https://github.com/acme/genomics/issues/4' } } });
+    expect(last[2]).toMatchObject({ value: { links: { model: expect.any(String), github: 'https://github.com/acme/genomics/issues/5' } } });
+    // Per issue: the create and one property write; a resync writes nothing.
+    const all = [...first, ...last];
+    expect(all.filter((o) => o.op === 'set-property')).toHaveLength(2);
+    expect(plan({ jiraState: stateAfter(last, stateAfter(first)), githubIssues: github }).operations).toEqual([]);
+  });
+
+  it('a property that rides on a transition is written in the first pass too (the state never waits)', () => {
+    const ops = plan({ model: model((m) => void (m.threats![1]!.status = 'mitigated')), recordLater: true }).operations;
+    expect(ops.filter((o) => o.op === 'set-property')).toEqual([]);
+    expect(ops.find((o) => o.op === 'transition')).toMatchObject({ threatId: 'TM-7', property: { state: 'done' } });
+  });
+
+  it('a sync stopped between the passes: the next sync posts the unrecorded links again (same globalId) and records them', () => {
+    const first = plan({ recordLater: true }).operations;
+    // What Jira holds: the properties the creates carried, no record of the links.
+    const read = stateAfter(first);
+    for (const [threatId, issue] of read.issues) {
+      const { unrecordedLinks: _, ...stored } = issue;
+      (read.issues as Map<string, JiraIssue>).set(threatId, stored);
+    }
+    const next = plan({ jiraState: read }).operations;
+    expect(kinds(next)).toEqual(['remote-link 22', 'remote-link 22', 'set-property 22', 'remote-link TM-7', 'set-property TM-7']);
+    const again = next.filter((o) => o.op === 'remote-link').map((o) => o.link.globalId);
+    expect(again).toEqual(first.filter((o) => o.op === 'remote-link').map((o) => (o as Extract<JiraOperation, { op: 'remote-link' }>).link.globalId));
   });
 });
 

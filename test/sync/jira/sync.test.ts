@@ -79,10 +79,19 @@ function syncedIssues(m: ThreatModel = model(), cfg: Config = config(), github: 
   const ops = planJiraSync({ model: m, config: cfg, jiraState: EMPTY_JIRA, context: CONTEXT, githubIssues: github, modelLines: new Map([['22', 31], ['TM-7', 48]]) }).operations;
   const creates = ops.filter((o): o is Extract<JiraOperation, { op: 'create' }> => o.op === 'create');
   return creates.map((create, i) => {
-    const property = (ops.filter((o) => o.op === 'set-property' && o.threatId === create.threatId).at(-1) as { value: ThreatloopProperty }).value;
+    const property = recordedProperty(ops, create.threatId);
     const done = ops.some((o) => o.op === 'transition' && o.threatId === create.threatId);
     return issueJson(101 + i, create.fields, property, done ? 'done' : 'new');
   });
+}
+
+/** The property the last write that carries one leaves on a threat's issue (a create, edit, transition or set-property). */
+function recordedProperty(ops: readonly JiraOperation[], threatId: string): ThreatloopProperty {
+  const carried = ops
+    .filter((o) => o.threatId === threatId)
+    .map((o) => (o.op === 'set-property' ? o.value : o.op === 'remote-link' ? undefined : o.property))
+    .filter((p): p is ThreatloopProperty => p !== undefined);
+  return carried.at(-1)!;
 }
 
 function issueJson(n: number, f: Extract<JiraOperation, { op: 'create' }>['fields'], property: ThreatloopProperty | null, category: 'new' | 'done') {
@@ -137,8 +146,9 @@ describe('Jira sync with nock', () => {
       .post(/\/rest\/api\/3\/issue\/SEC-\d+\/remotelink$/)
       .times(4)
       .reply(201, record(links, { id: 1 }))
+      // One property write per issue, after the GitHub side: the create carried the first property.
       .put(/\/rest\/api\/3\/issue\/SEC-\d+\/properties\/threatloop$/)
-      .times(3)
+      .times(2)
       .reply(200, record(properties));
 
     const phase = await beginJiraSync(input());
@@ -171,6 +181,8 @@ describe('Jira sync with nock', () => {
       ['22', { key: 'SEC-101', url: `${SITE}/browse/SEC-101` }],
       ['TM-7', { key: 'SEC-102', url: `${SITE}/browse/SEC-102` }],
     ]);
+    // Before the GitHub side: the links are posted, their record waits for finish.
+    expect(properties).toEqual([]);
 
     // The GitHub side created TM-7's issue meanwhile.
     const report = await phase.finish(new Map([['22', ISSUE_22], ['TM-7', ISSUE_TM7]]));
@@ -180,9 +192,14 @@ describe('Jira sync with nock', () => {
       'SEC-102 threatloop:model:acme/genomics:TM-7',
       'SEC-102 threatloop:github:acme/genomics:TM-7',
     ]);
+    expect(properties.map((p) => `${p.path.split('/')[5]} ${Object.keys(p.body.links).sort().join('+')}`)).toEqual([
+      'SEC-101 github+model',
+      'SEC-102 github+model',
+    ]);
     expect(properties.at(-1)!.body).toMatchObject({ threatId: 'TM-7', links: { github: ISSUE_TM7.url } });
-    expect(report).toMatchObject({ enabled: true, failures: [], writes: 9 });
-    expect(formatJiraReport(report)).toEqual(['Jira: 2 create, 4 remote-link, 3 set-property']);
+    // 4 writes a threat (create, two links, one property), was 4.5 with a property write after each pass.
+    expect(report).toMatchObject({ enabled: true, failures: [], writes: 8 });
+    expect(formatJiraReport(report)).toEqual(['Jira: 2 create, 4 remote-link, 2 set-property']);
   });
 
   it('no-op resync: one search, zero writes', async () => {
@@ -206,17 +223,16 @@ describe('Jira sync with nock', () => {
     expect(report).toMatchObject({ failures: [], writes: 0 });
   });
 
-  it('a change: one PUT with only the changed fields and label adds/removes, then the moved model link and the property', async () => {
+  it('a change: the moved model link, then one PUT with only the changed fields, label adds/removes and the property', async () => {
     const edits: { path: string; body: unknown }[] = [];
+    const order: string[] = [];
     jira()
       .post(SEARCH)
       .reply(200, { issues: syncedIssues(), isLast: true })
-      .put('/rest/api/3/issue/SEC-101')
-      .reply(204, record(edits))
       .post('/rest/api/3/issue/SEC-101/remotelink')
-      .reply(200, { id: 1 })
-      .put('/rest/api/3/issue/SEC-101/properties/threatloop')
-      .reply(200);
+      .reply(200, () => (order.push('link'), { id: 1 }))
+      .put('/rest/api/3/issue/SEC-101')
+      .reply(204, record(edits, () => void order.push('edit')));
     const changed = model((m) => void (m.threats![0]!.cvss = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N'));
     const github = new Map([['22', ISSUE_22], ['TM-7', ISSUE_TM7]]);
     const report = await (await beginJiraSync(input({ model: changed, githubIssues: github }))).finish(github);
@@ -229,9 +245,12 @@ describe('Jira sync with nock', () => {
           customfield_10051: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N',
         },
         update: { labels: [{ add: 'severity-high' }, { remove: 'severity-critical' }] },
+        // The edit records what was done: the new content hash and the link posted before it.
+        properties: [{ key: 'threatloop', value: expect.objectContaining({ threatId: '22', links: expect.objectContaining({ model: expect.stringContaining('#L31') }) }) }],
       },
     ]);
-    expect(report).toMatchObject({ failures: [], writes: 3 });
+    expect(order).toEqual(['link', 'edit']);
+    expect(report).toMatchObject({ failures: [], writes: 2 });
   });
 
   it('a close and a reopen go through the configured transitions, found by name case-insensitively', async () => {
@@ -248,12 +267,14 @@ describe('Jira sync with nock', () => {
       .get('/rest/api/3/issue/SEC-102/transitions')
       .reply(200, TRANSITIONS)
       .post('/rest/api/3/issue/SEC-102/transitions')
-      .reply(204, record(doTransition))
-      .put('/rest/api/3/issue/SEC-102/properties/threatloop', (body) => body.state === 'done')
-      .reply(200);
+      .reply(204, record(doTransition));
     const closing = await (await beginJiraSync(input({ model: closed, githubIssues: github, config: config({ transitions: { done: 'done' } }) }))).finish(github);
     expect(closing.failures).toEqual([]);
-    expect(doTransition.map((t) => t.body)).toEqual([{ transition: { id: '31' } }]);
+    // The transition records the state (and the moved link) itself: no property write of its own.
+    expect(doTransition.map((t) => t.body)).toEqual([
+      { transition: { id: '31' }, properties: [{ key: 'threatloop', value: expect.objectContaining({ threatId: 'TM-7', state: 'done' }) }] },
+    ]);
+    expect(closing.done['set-property']).toBe(0);
 
     // Next sync: the threat is open again, and the issue is done because threatloop closed it.
     nock.cleanAll();
@@ -266,10 +287,8 @@ describe('Jira sync with nock', () => {
       .reply(200, { id: 2 })
       .get('/rest/api/3/issue/SEC-102/transitions')
       .reply(200, TRANSITIONS)
-      .post('/rest/api/3/issue/SEC-102/transitions', (body) => body.transition.id === '11')
-      .reply(204)
-      .put('/rest/api/3/issue/SEC-102/properties/threatloop', (body) => body.state === 'open')
-      .reply(200);
+      .post('/rest/api/3/issue/SEC-102/transitions', (body) => body.transition.id === '11' && body.properties[0].value.state === 'open')
+      .reply(204);
     const reopening = await (await beginJiraSync(input({ githubIssues: github }))).finish(github);
     expect(reopening.failures).toEqual([]);
     expect(reopening.done.transition).toBe(1);
@@ -296,8 +315,8 @@ describe('Jira sync with nock', () => {
     const report = await (await beginJiraSync(input({ model: closed, githubIssues: github, config: config({ transitions: { done: 'Resolve' } }) }))).finish(github);
     expect(report.failures).toEqual([
       'transitioning SEC-101 with "Resolve": Jira has no transition "Resolve" (transitions.done in the config) for SEC-101; available: Start',
-      '1 Jira operation left for the next sync',
     ]);
+    // The property would have ridden on the failed transition: nothing records a state that did not happen.
     expect(report.done.update).toBe(2);
     expect(report.done['set-property']).toBe(0);
   });
@@ -340,7 +359,7 @@ describe('Jira sync: no duplicates', () => {
       .times(4)
       .reply(201, { id: 1 })
       .put(/properties\/threatloop$/)
-      .times(3)
+      .times(2)
       .reply(200);
     const github = new Map([['22', ISSUE_22], ['TM-7', ISSUE_TM7]]);
     const first = await beginJiraSync(input());
@@ -482,7 +501,7 @@ describe('Jira sync: failures', () => {
     const report = await (await beginJiraSync(input())).finish(github);
     expect(report.failures).toEqual([
       'creating the Jira issue for threat 22: Jira refused the credentials (401): check JIRA_EMAIL and JIRA_API_TOKEN (expired token?): Client must be authenticated to access this resource.',
-      '6 Jira operations left for the next sync',
+      '4 Jira operations left for the next sync',
     ]);
   });
 
@@ -502,7 +521,7 @@ describe('Jira sync: failures', () => {
     const report = await (await beginJiraSync(input({ config: config({ project: 'NOPE' }) }))).finish(github);
     expect(report.failures).toEqual([
       'creating the Jira issue for threat 22: Jira rejected the request (400): project: valid project is required; issuetype: Specify an issue type (and 1 more)',
-      '5 Jira operations left for the next sync',
+      '3 Jira operations left for the next sync',
     ]);
   });
 
