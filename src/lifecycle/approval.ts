@@ -21,10 +21,14 @@ export interface ApprovalNeed {
   changes: OwnerApprovalChange[];
   /** Owner keys (base model) whose approval counts. */
   owners: string[];
-  /** GitHub logins that could approve (owners' `github`, members of owners' teams when known). */
+  /** GitHub logins that could approve (owners' `github`, members of owners' teams known to have approved). */
   logins: string[];
-  /** `org/team` slugs of owners whose membership the caller could not read. */
+  /** Owners' teams (`org/team`): any active member may approve. */
   teams: string[];
+  /** Those of `teams` whose membership the app could not read (no `members: read` permission). */
+  unreadableTeams: string[];
+  /** Owners (or team members) whose approval was given on an earlier commit, which no longer counts. */
+  staleApprovers: string[];
 }
 
 export interface ApprovalInput {
@@ -34,8 +38,12 @@ export interface ApprovalInput {
   require: readonly OwnerApprovalChange[];
   /** Logins whose latest review approves the PR. */
   approvedBy: readonly string[];
-  /** Team slug (`org/team`, lower case) -> member logins, for the teams the app may read. */
+  /** Logins whose latest review approved an earlier commit (see `approvalsFromReviews`). */
+  staleApprovals?: readonly string[];
+  /** Team slug (`org/team`, lower case) -> the approvers known to be active members. */
   teamMembers?: ReadonlyMap<string, readonly string[]>;
+  /** Team slugs (lower case) whose membership could not be read. */
+  unreadableTeams?: ReadonlySet<string>;
   /** The PR's author never approves their own change. */
   author?: string;
 }
@@ -44,8 +52,9 @@ export interface ApprovalInput {
 export function missingOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
   if (input.require.length === 0) return [];
   const wanted = new Set(input.require);
-  const author = input.author?.toLowerCase();
-  const approved = new Set(input.approvedBy.map((l) => l.toLowerCase()).filter((l) => l !== author));
+  const author = input.author === undefined ? undefined : normalLogin(input.author);
+  const approved = new Set(input.approvedBy.map(normalLogin).filter((l) => l !== author));
+  const stale = new Set((input.staleApprovals ?? []).map(normalLogin).filter((l) => l !== author));
   const baseById = new Map<string, Threat>();
   for (const t of input.base.threats) if (!baseById.has(t.id)) baseById.set(t.id, t);
 
@@ -55,19 +64,28 @@ export function missingOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
     if (risky.length === 0) return;
     const owners = threat.owner ?? [];
     const logins = new Set<string>();
-    const teams: string[] = [];
+    const teams = new Set<string>();
     for (const key of owners) {
       const owner = input.base.owners[key];
-      for (const login of owner?.github ?? []) logins.add(login);
+      for (const login of owner?.github ?? []) logins.add(login.replace(/^@/, ''));
       if (owner?.team) {
-        const members = input.teamMembers?.get(owner.team.toLowerCase());
-        if (members) for (const m of members) logins.add(m);
-        else teams.push(owner.team);
+        const team = owner.team.replace(/^@/, '');
+        teams.add(team);
+        for (const m of input.teamMembers?.get(team.toLowerCase()) ?? []) logins.add(m);
       }
     }
-    const eligible = [...logins].filter((l) => l.toLowerCase() !== author);
-    if (eligible.some((l) => approved.has(l.toLowerCase()))) return;
-    needs.push({ threatId: threat.id, title: threat.title, changes: risky, owners, logins: eligible, teams });
+    const eligible = [...logins].filter((l) => normalLogin(l) !== author);
+    if (eligible.some((l) => approved.has(normalLogin(l)))) return;
+    needs.push({
+      threatId: threat.id,
+      title: threat.title,
+      changes: risky,
+      owners,
+      logins: eligible,
+      teams: [...teams],
+      unreadableTeams: [...teams].filter((t) => input.unreadableTeams?.has(t.toLowerCase())),
+      staleApprovers: eligible.filter((l) => stale.has(normalLogin(l))),
+    });
   };
   for (const change of input.diff.changed) {
     const before = baseById.get(change.id);
@@ -78,6 +96,55 @@ export function missingOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
     if (before) consider(before, ['remove']);
   }
   return needs;
+}
+
+function normalLogin(login: string): string {
+  return login.replace(/^@/, '').toLowerCase();
+}
+
+/**
+ * Who approved, from a PR's reviews (oldest first): per user the latest review that sets a state
+ * (APPROVED, CHANGES_REQUESTED, DISMISSED; a later COMMENTED review leaves an approval standing, as on
+ * GitHub). An approval counts only when it was given on `headSha`: as with GitHub's "dismiss stale pull
+ * request approvals when new commits are pushed", a push after the approval needs a new one, since the
+ * push may change what the owner approved. Approvals of earlier commits are returned as `stale`.
+ */
+export function approvalsFromReviews(
+  reviews: readonly { login: string; state: string; commitId: string | null }[],
+  headSha: string,
+): { approvedBy: string[]; stale: string[] } {
+  const latest = new Map<string, { login: string; state: string; commitId: string | null }>();
+  for (const review of reviews) {
+    if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED' && review.state !== 'DISMISSED') continue;
+    latest.set(normalLogin(review.login), review);
+  }
+  const approvedBy: string[] = [];
+  const stale: string[] = [];
+  for (const review of latest.values()) {
+    if (review.state !== 'APPROVED') continue;
+    (review.commitId === headSha ? approvedBy : stale).push(review.login);
+  }
+  return { approvedBy, stale };
+}
+
+/**
+ * The team memberships worth asking about: each owner team of a threat still missing an approval, with
+ * each approver (not the author) who could be in it. At most `max` pairs: the rest stay unasked, and
+ * their threats fail closed.
+ */
+export function membershipQueries(needs: readonly ApprovalNeed[], approvedBy: readonly string[], author: string | undefined, max: number): { team: string; login: string }[] {
+  const authorLogin = author === undefined ? undefined : normalLogin(author);
+  const approvers = [...new Set(approvedBy.map(normalLogin))].filter((l) => l !== authorLogin);
+  const pairs = new Map<string, { team: string; login: string }>();
+  for (const need of needs) {
+    for (const team of need.teams) {
+      for (const login of approvers) {
+        const key = `${team.toLowerCase()} ${login}`;
+        if (!pairs.has(key)) pairs.set(key, { team, login });
+      }
+    }
+  }
+  return [...pairs.values()].slice(0, max);
 }
 
 /** Which of the approval-worthy kinds a threat's change is. */
@@ -117,13 +184,22 @@ export interface ApprovalCheck {
 export function renderApprovalCheck(needs: readonly ApprovalNeed[], require: readonly OwnerApprovalChange[]): ApprovalCheck {
   if (require.length === 0) return { conclusion: 'success', title: 'No owner approval required', summary: '`pull_requests.require_owner_approval` is empty.' };
   if (needs.length === 0) {
-    return { conclusion: 'success', title: 'Owner approvals complete', summary: `Every threat this pull request ${require.map((r) => CHANGE_NAME[r]).join(', ')} has its owner’s approval.` };
+    return {
+      conclusion: 'success',
+      title: 'Owner approvals complete',
+      summary: `Every threat this pull request changes in a way that needs its owner’s approval (${require.map((r) => code(r)).join(', ')}) has it.`,
+    };
   }
   const shown = needs.slice(0, 50);
   const lines = shown.map((n) => {
-    const who = [...n.logins.map((l) => code(l)), ...n.teams.map((t) => `a member of ${code(t)}`)];
+    const unreadable = new Set(n.unreadableTeams);
+    const who = [
+      ...n.logins.map((l) => code(l)),
+      ...n.teams.map((t) => `a member of ${code(t)}${unreadable.has(t) ? ' (membership could not be checked: the app needs the organisation permission `members: read`)' : ''}`),
+    ];
     const approvers = who.length > 0 ? `approval needed from ${who.join(' or ')}` : `no owner with a GitHub login or team: give it an owner in an earlier pull request`;
-    return `- ${code(n.threatId)} ${escapeLine(n.title)}: this pull request ${n.changes.map((c) => CHANGE_NAME[c]).join(' and ')}; ${approvers}`;
+    const stale = n.staleApprovers.length > 0 ? ` (${n.staleApprovers.map((l) => code(l)).join(', ')} approved an earlier commit: a push after an approval needs a new one)` : '';
+    return `- ${code(n.threatId)} ${escapeLine(n.title)}: this pull request ${n.changes.map((c) => CHANGE_NAME[c]).join(' and ')}; ${approvers}${stale}`;
   });
   if (needs.length > shown.length) lines.push(`- … and ${needs.length - shown.length} more`);
   return {
@@ -135,4 +211,19 @@ export function renderApprovalCheck(needs: readonly ApprovalNeed[], require: rea
       ...lines,
     ].join('\n'),
   };
+}
+
+/**
+ * The `Threat model` check run with the approval gate in it: one check run, so a missing approval fails
+ * it like a lint error would, its title says so first when the lint is clean, and the summary gains an
+ * "Owner approval" section.
+ */
+export function withApprovalCheck<C extends string>(
+  lint: { title: string; summary: string; conclusion: C },
+  approval: ApprovalCheck,
+): { title: string; summary: string; conclusion: C | 'failure' } {
+  const summary = `${lint.summary}\n\n**Owner approval**\n\n${approval.summary}`;
+  if (approval.conclusion === 'success') return { ...lint, summary };
+  const title = lint.conclusion === 'failure' ? `${lint.title}; ${approval.title}` : approval.title;
+  return { title, summary, conclusion: 'failure' };
 }
