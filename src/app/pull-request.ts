@@ -46,8 +46,8 @@ import { countFindings, publishCheckRun, type CheckConclusion } from '../github/
 import { listReviews, teamMembership } from '../github/reviews.ts';
 import {
   approvalsFromReviews,
+  assessOwnerApprovals,
   membershipQueries,
-  missingOwnerApprovals,
   renderApprovalCheck,
   withApprovalCheck,
   type ApprovalCheck,
@@ -570,7 +570,7 @@ async function ownerApprovalCheck(
   const diff = diffModels(base, head);
   const author = pr.user?.login;
   const gate = { diff, base, head, require, author };
-  if (missingOwnerApprovals({ ...gate, approvedBy: [] }).length === 0) return renderApprovalCheck([], require);
+  if (assessOwnerApprovals({ ...gate, approvedBy: [] }).length === 0) return renderApprovalCheck([], require);
 
   let read: Awaited<ReturnType<typeof listReviews>>;
   try {
@@ -582,8 +582,13 @@ async function ownerApprovalCheck(
     read = { reviews: [], capped: false };
   }
   const { approvedBy, stale } = approvalsFromReviews(read.reviews, pr.head.sha);
-  let needs = missingOwnerApprovals({ ...gate, approvedBy, staleApprovals: stale });
-  const queries = membershipQueries(needs, approvedBy, author, MAX_MEMBERSHIP_READS);
+  let assessed = assessOwnerApprovals({ ...gate, approvedBy, staleApprovals: stale });
+  const queries = membershipQueries(
+    assessed.filter((n) => n.approvedBy.length === 0),
+    approvedBy,
+    author,
+    MAX_MEMBERSHIP_READS,
+  );
   if (queries.length > 0) {
     const teamMembers = new Map<string, string[]>();
     const unreadableTeams = new Set<string>();
@@ -600,9 +605,13 @@ async function ownerApprovalCheck(
       if (membership === 'member') members.push(login);
       teamMembers.set(key, members);
     }
-    needs = missingOwnerApprovals({ ...gate, approvedBy, staleApprovals: stale, teamMembers, unreadableTeams });
+    assessed = assessOwnerApprovals({ ...gate, approvedBy, staleApprovals: stale, teamMembers, unreadableTeams });
   }
-  const check = renderApprovalCheck(needs, require);
+  const check = renderApprovalCheck(
+    assessed.filter((n) => n.approvedBy.length === 0),
+    require,
+    assessed.filter((n) => n.approvedBy.length > 0),
+  );
   if (!read.capped || check.conclusion === 'success') return check;
   return { ...check, summary: `${check.summary}\n\nOnly the first ${read.reviews.length} reviews were read; later approvals were not seen.` };
 }

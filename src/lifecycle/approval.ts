@@ -29,6 +29,8 @@ export interface ApprovalNeed {
   unreadableTeams: string[];
   /** Owners (or team members) whose approval was given on an earlier commit, which no longer counts. */
   staleApprovers: string[];
+  /** Owners (or team members) whose approval of the head commit counts; empty while it is missing. */
+  approvedBy: string[];
 }
 
 export interface ApprovalInput {
@@ -50,6 +52,11 @@ export interface ApprovalInput {
 
 /** The threats still missing an owner's approval, in diff order (changed, then removed). */
 export function missingOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
+  return assessOwnerApprovals(input).filter((n) => n.approvedBy.length === 0);
+}
+
+/** Every threat the PR changes in a way that needs its owner's approval, approved or not, in diff order. */
+export function assessOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
   if (input.require.length === 0) return [];
   const wanted = new Set(input.require);
   const author = input.author === undefined ? undefined : normalLogin(input.author);
@@ -75,8 +82,8 @@ export function missingOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
       }
     }
     const eligible = [...logins].filter((l) => normalLogin(l) !== author);
-    if (eligible.some((l) => approved.has(normalLogin(l)))) return;
     needs.push({
+      approvedBy: eligible.filter((l) => approved.has(normalLogin(l))),
       threatId: threat.id,
       title: threat.title,
       changes: risky,
@@ -181,13 +188,22 @@ export interface ApprovalCheck {
   summary: string;
 }
 
-export function renderApprovalCheck(needs: readonly ApprovalNeed[], require: readonly OwnerApprovalChange[]): ApprovalCheck {
+/**
+ * `needs`: the threats still missing an approval; `approved`: those that have one, listed so the check
+ * run records who approved which change (on the head commit) for the audit trail.
+ */
+export function renderApprovalCheck(needs: readonly ApprovalNeed[], require: readonly OwnerApprovalChange[], approved: readonly ApprovalNeed[] = []): ApprovalCheck {
   if (require.length === 0) return { conclusion: 'success', title: 'No owner approval required', summary: '`pull_requests.require_owner_approval` is empty.' };
+  const approvedLines = approved
+    .slice(0, 50)
+    .map((n) => `- ${code(n.threatId)} ${escapeLine(n.title)}: this pull request ${n.changes.map((c) => CHANGE_NAME[c]).join(' and ')}; approved by ${n.approvedBy.map((l) => code(l)).join(', ')}`);
+  if (approved.length > approvedLines.length) approvedLines.push(`- … and ${approved.length - approvedLines.length} more`);
+  const approvedSection = approvedLines.length > 0 ? ['', 'Approved on this commit:', ...approvedLines] : [];
   if (needs.length === 0) {
     return {
       conclusion: 'success',
       title: 'Owner approvals complete',
-      summary: `Every threat this pull request changes in a way that needs its owner’s approval (${require.map((r) => code(r)).join(', ')}) has it.`,
+      summary: [`Every threat this pull request changes in a way that needs its owner’s approval (${require.map((r) => code(r)).join(', ')}) has it.`, ...approvedSection].join('\n'),
     };
   }
   const shown = needs.slice(0, 50);
@@ -209,6 +225,7 @@ export function renderApprovalCheck(needs: readonly ApprovalNeed[], require: rea
       `This repository asks an owner of a threat to approve changes that lower its risk on paper (\`pull_requests.require_owner_approval\`). A new approving review re-runs this check.`,
       '',
       ...lines,
+      ...approvedSection,
     ].join('\n'),
   };
 }

@@ -79,7 +79,7 @@ describe('owner approval for risky model changes, through the app', () => {
     const passed = lastCheck(repo);
     expect(passed.conclusion).toBe('success');
     expect(passed.output.summary).toContain('**Owner approval**');
-    expect(passed.output.summary).toContain('has it.');
+    expect(passed.output.summary).toContain('Approved on this commit:\n- `TM-1` Threat number 1 against the API: this pull request accepts or transfers the risk; approved by `sec-lead`');
     expect(passed.head_sha).toBe(failed.head_sha);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, OWNER_APPROVAL_CHANGES } from '../../src/config/schema.ts';
-import { approvalsFromReviews, membershipQueries, missingOwnerApprovals, renderApprovalCheck, withApprovalCheck } from '../../src/lifecycle/approval.ts';
+import { approvalsFromReviews, assessOwnerApprovals, membershipQueries, missingOwnerApprovals, renderApprovalCheck, withApprovalCheck } from '../../src/lifecycle/approval.ts';
 import { loadModel } from '../../src/model/load.ts';
 import { diffModels } from '../../src/pull-request/diff.ts';
 
@@ -128,5 +128,27 @@ describe('membership queries, unreadable teams, stale approvers and the combined
     const passing = withApprovalCheck(lint, renderApprovalCheck([], ['remove']));
     expect(passing).toMatchObject({ conclusion: 'success', title: 'No problems' });
     expect(passing.summary).toBe('Lint: 0 errors, 0 warnings.\n\n**Owner approval**\n\nEvery threat this pull request changes in a way that needs its owner’s approval (`remove`) has it.');
+  });
+});
+
+describe('the approved changes, for the audit trail', () => {
+  it('lists who approved which change on the head commit, in the failing and the passing check', () => {
+    const assessed = assessOwnerApprovals({ diff, base, head, require: ['accept', 'remove'], approvedBy: ['omar'] });
+    expect(assessed.map((n) => [n.threatId, n.approvedBy])).toEqual([
+      ['T1', ['omar']],
+      ['T4', []],
+      ['T3', ['omar']],
+    ]);
+    const check = renderApprovalCheck(
+      assessed.filter((n) => n.approvedBy.length === 0),
+      ['accept', 'remove'],
+      assessed.filter((n) => n.approvedBy.length > 0),
+    );
+    expect(check.conclusion).toBe('failure');
+    expect(check.summary.split('\n').slice(-3)).toEqual([
+      'Approved on this commit:',
+      '- `T1` Token theft: this pull request accepts or transfers the risk; approved by `omar`',
+      '- `T3` Old threat: this pull request removes it; approved by `omar`',
+    ]);
   });
 });
