@@ -188,6 +188,26 @@ export interface ApprovalCheck {
   summary: string;
 }
 
+/** How a need is written: Markdown for check runs and job summaries, plain for the terminal. */
+export interface ApprovalNeedStyle {
+  literal(text: string): string;
+  text(text: string): string;
+}
+const MARKDOWN_STYLE: ApprovalNeedStyle = { literal: code, text: escapeLine };
+export const PLAIN_APPROVAL_STYLE: ApprovalNeedStyle = { literal: (t) => t, text: (t) => t.replace(/\s+/g, ' ').trim() };
+
+/** One threat still missing an approval: the change, who could approve, and why an earlier approval no longer counts. */
+export function approvalNeedLine(n: ApprovalNeed, style: ApprovalNeedStyle = MARKDOWN_STYLE): string {
+  const unreadable = new Set(n.unreadableTeams);
+  const who = [
+    ...n.logins.map((l) => style.literal(l)),
+    ...n.teams.map((t) => `a member of ${style.literal(t)}${unreadable.has(t) ? ` (membership could not be checked: the app needs the organisation permission ${style.literal('members: read')})` : ''}`),
+  ];
+  const approvers = who.length > 0 ? `approval needed from ${who.join(' or ')}` : `no owner with a GitHub login or team: give it an owner in an earlier pull request`;
+  const stale = n.staleApprovers.length > 0 ? ` (${n.staleApprovers.map((l) => style.literal(l)).join(', ')} approved an earlier commit: a push after an approval needs a new one)` : '';
+  return `${style.literal(n.threatId)} ${style.text(n.title)}: this pull request ${n.changes.map((c) => CHANGE_NAME[c]).join(' and ')}; ${approvers}${stale}`;
+}
+
 /**
  * `needs`: the threats still missing an approval; `approved`: those that have one, listed so the check
  * run records who approved which change (on the head commit) for the audit trail.
@@ -207,16 +227,7 @@ export function renderApprovalCheck(needs: readonly ApprovalNeed[], require: rea
     };
   }
   const shown = needs.slice(0, 50);
-  const lines = shown.map((n) => {
-    const unreadable = new Set(n.unreadableTeams);
-    const who = [
-      ...n.logins.map((l) => code(l)),
-      ...n.teams.map((t) => `a member of ${code(t)}${unreadable.has(t) ? ' (membership could not be checked: the app needs the organisation permission `members: read`)' : ''}`),
-    ];
-    const approvers = who.length > 0 ? `approval needed from ${who.join(' or ')}` : `no owner with a GitHub login or team: give it an owner in an earlier pull request`;
-    const stale = n.staleApprovers.length > 0 ? ` (${n.staleApprovers.map((l) => code(l)).join(', ')} approved an earlier commit: a push after an approval needs a new one)` : '';
-    return `- ${code(n.threatId)} ${escapeLine(n.title)}: this pull request ${n.changes.map((c) => CHANGE_NAME[c]).join(' and ')}; ${approvers}${stale}`;
-  });
+  const lines = shown.map((n) => `- ${approvalNeedLine(n, MARKDOWN_STYLE)}`);
   if (needs.length > shown.length) lines.push(`- … and ${needs.length - shown.length} more`);
   return {
     conclusion: 'failure',
