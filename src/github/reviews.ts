@@ -32,7 +32,7 @@ export async function listReviews(
   for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...where, pull_number: pullNumber, per_page: PER_PAGE })) {
     for (const r of page.data) if (r.user) reviews.push({ login: r.user.login, state: r.state, commitId: r.commit_id ?? null });
     if (++pages >= maxPages) {
-      capped = page.data.length === PER_PAGE;
+      capped = /rel="next"/.test(page.headers.link ?? '');
       break;
     }
   }
