@@ -244,6 +244,7 @@ export function readOwnerApprovals(text: string): ActionResult['ownerApprovals']
     unreadableTeams: [],
     staleApprovers: [],
     approvedBy: [],
+    authorIsOwner: false,
   }));
   return { config: String(approvals.config ?? ''), needs };
 }

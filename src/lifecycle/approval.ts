@@ -31,6 +31,8 @@ export interface ApprovalNeed {
   staleApprovers: string[];
   /** Owners (or team members) whose approval of the head commit counts; empty while it is missing. */
   approvedBy: string[];
+  /** The PR's author is one of the owners' logins (and so not among `logins`). */
+  authorIsOwner: boolean;
 }
 
 export interface ApprovalInput {
@@ -83,6 +85,7 @@ export function assessOwnerApprovals(input: ApprovalInput): ApprovalNeed[] {
     }
     const eligible = [...logins].filter((l) => normalLogin(l) !== author);
     needs.push({
+      authorIsOwner: eligible.length < logins.size,
       approvedBy: eligible.filter((l) => approved.has(normalLogin(l))),
       threatId: threat.id,
       title: threat.title,
@@ -203,7 +206,12 @@ export function approvalNeedLine(n: ApprovalNeed, style: ApprovalNeedStyle = MAR
     ...n.logins.map((l) => style.literal(l)),
     ...n.teams.map((t) => `a member of ${style.literal(t)}${unreadable.has(t) ? ` (membership could not be checked: the app needs the organisation permission ${style.literal('members: read')})` : ''}`),
   ];
-  const approvers = who.length > 0 ? `approval needed from ${who.join(' or ')}` : `no owner with a GitHub login or team: give it an owner in an earlier pull request`;
+  const approvers =
+    who.length > 0
+      ? `approval needed from ${who.join(' or ')}`
+      : n.authorIsOwner
+        ? `its only owner is this pull request's author, who cannot approve it: give it another owner in an earlier pull request`
+        : `no owner with a GitHub login or team: give it an owner in an earlier pull request`;
   const stale = n.staleApprovers.length > 0 ? ` (${n.staleApprovers.map((l) => style.literal(l)).join(', ')} approved an earlier commit: a push after an approval needs a new one)` : '';
   return `${style.literal(n.threatId)} ${style.text(n.title)}: this pull request ${n.changes.map((c) => CHANGE_NAME[c]).join(' and ')}; ${approvers}${stale}`;
 }

@@ -64,7 +64,10 @@ describe('missingOwnerApprovals', () => {
     const viaTeam = missingOwnerApprovals({ diff, base, head, require: ['accept'], approvedBy: ['kim'], teamMembers: new Map([['acme/security', ['kim']]]) });
     expect(viaTeam.map((n) => n.threatId)).toEqual(['T4']);
     const self = missingOwnerApprovals({ diff, base, head, require: ['reassign'], approvedBy: ['dev-1'], author: 'dev-1' });
-    expect(self.map((n) => [n.threatId, n.logins])).toEqual([['T2', []]]);
+    expect(self.map((n) => [n.threatId, n.logins, n.authorIsOwner])).toEqual([['T2', [], true]]);
+    expect(renderApprovalCheck(self, ['reassign']).summary).toContain(
+      "- `T2` Log tampering: this pull request takes it from its owner; its only owner is this pull request's author, who cannot approve it: give it another owner in an earlier pull request",
+    );
   });
 
   it('the check run fails naming who is missing, and passes once every threat is approved', () => {
