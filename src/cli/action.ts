@@ -33,7 +33,9 @@ import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../model/findings.ts';
 import { approvalNeedLine, type ApprovalNeed } from '../lifecycle/approval.ts';
-import type { OwnerApprovalChange } from '../config/schema.ts';
+import { CONFIG_PATH, type OwnerApprovalChange } from '../config/schema.ts';
+import { loadConfigText } from '../config/load.ts';
+import { readTextFile } from './model-input.ts';
 import { summarisePlan } from '../sync/github/format-plan.ts';
 import type { GithubOperation } from '../sync/github/state.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -193,10 +195,14 @@ export async function runAction(env: Env, io: Omit<CliIo, 'env'>, cli: CliMain =
   const base = run.command === 'lint' ? pullRequestBase(env) : undefined;
   if (base) {
     const approvals = await captured(cli, approvalArgv(base, env), cliIo);
-    const read = approvals.exit === EXIT.ok ? readOwnerApprovals(approvals.out.join('\n')) : undefined;
-    if (read) result.ownerApprovals = read;
-    // The message can quote the model (a finding): printed with workflow commands off.
-    else untrusted(io, () => io.out(`threatloop: owner approvals not listed: ${approvals.err[0] ?? 'the diff did not run'} (the base commit must be in the checkout: actions/checkout with fetch-depth: 0)`));
+    if (approvals.exit === EXIT.ok) {
+      const read = readOwnerApprovals(approvals.out.join('\n'));
+      if (read) result.ownerApprovals = read;
+    } else if (asksForApproval(io.cwd, env)) {
+      // Said only where the checked-out config uses the gate (a shallow checkout is the default). The message
+      // can quote the model (a finding): printed with workflow commands off.
+      untrusted(io, () => io.out(`threatloop: owner approvals not listed: ${approvals.err[0] ?? 'the diff did not run'} (the base commit must be in the checkout: actions/checkout with fetch-depth: 0)`));
+    }
   }
   for (const line of annotationLines(result.findings)) io.out(line);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, jobSummary(result));
@@ -204,9 +210,12 @@ export async function runAction(env: Env, io: Omit<CliIo, 'env'>, cli: CliMain =
   return json.exit;
 }
 
-/** The pull request's base commit, on a `pull_request` or `pull_request_target` run (from the event file the runner writes). */
+/**
+ * The pull request's base commit, on a `pull_request` run (from the event file the runner writes). Not on
+ * `pull_request_target`: its checkout is the base branch, not the change.
+ */
 export function pullRequestBase(env: Env): string | undefined {
-  if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') return undefined;
+  if (env.GITHUB_EVENT_NAME !== 'pull_request') return undefined;
   if (!env.GITHUB_EVENT_PATH) return undefined;
   try {
     const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { base?: { sha?: unknown } } };
@@ -215,6 +224,15 @@ export function pullRequestBase(env: Env): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The checked-out config (the `config` input, else the default path) names changes that need an owner's approval. */
+function asksForApproval(cwd: string, env: Env): boolean {
+  const file = env[ACTION_INPUTS.config]?.trim() || CONFIG_PATH;
+  const read = readTextFile(cwd, file, 'config');
+  if (!read.ok) return false;
+  const loaded = loadConfigText(read.text, file);
+  return loaded.ok && loaded.config.pull_requests.require_owner_approval.length > 0;
 }
 
 /** `diff <base> HEAD --format json`, at the `model` input's path when given. */

@@ -237,6 +237,14 @@ describe('runAction: lint on a pull request lists the owner approvals the change
     const c = captureIo(cwd);
     expect(await runAction(pullRequestEnv(cwd, 'f'.repeat(40)), c.io)).toBe(0);
     expect(c.stdout()).toContain('threatloop: owner approvals not listed: threatloop diff: cannot read ffffffffffffffffffffffffffffffffffffffff:threat-model.yml from git');
+
+    // Without the key in the checked-out config: not a word about approvals, base commit or not.
+    writeFileSync(join(cwd, '.github/threatloop.yml'), 'pull_requests:\n  comment: true\n');
+    for (const sha of [base, 'f'.repeat(40)]) {
+      const quiet = captureIo(cwd);
+      expect(await runAction(pullRequestEnv(cwd, sha), quiet.io)).toBe(0);
+      expect(quiet.stdout()).not.toContain('approval');
+    }
   });
 });
 
