@@ -9,7 +9,7 @@ import type { ApplicationFunction, Context } from 'probot';
 import type { GitHubClient } from '../github/client.ts';
 import { describeError, wrapHandler, type HandlerResult } from './handler.ts';
 import { createRuntime, type AppOptions, type AppRuntime } from './runtime.ts';
-import { onPullRequest, onPullRequestClosed, PULL_REQUEST_CONTEXT_EVENTS } from './pull-request.ts';
+import { onPullRequest, onPullRequestClosed, onPullRequestReview, PULL_REQUEST_CONTEXT_EVENTS, PULL_REQUEST_REVIEW_EVENTS } from './pull-request.ts';
 import { onInstallation, onPush } from './sync-handlers.ts';
 import { processJob } from './worker.ts';
 
@@ -39,6 +39,7 @@ export const ROUTES: Route[] = [
   ),
   route('pull-request-context', PULL_REQUEST_CONTEXT_EVENTS, onPullRequest),
   route('pull-request-merged', ['pull_request.closed'], onPullRequestClosed),
+  route('pull-request-review', PULL_REQUEST_REVIEW_EVENTS, onPullRequestReview),
 ];
 
 export interface ThreatloopApp {

@@ -9,7 +9,7 @@
  *   survive restarts.
  */
 import type { HandlerResult } from './handler.ts';
-import { jobKey, repositoryKey, type JobRequest, type SyncJobData } from './jobs.ts';
+import { coalesceKey, jobKey, repositoryKey, type JobRequest, type SyncJobData } from './jobs.ts';
 import { nodeTimers, RepoQueue, ResumeScheduler, type Timers } from './repo-queue.ts';
 
 export type JobProcessor = (job: JobRequest) => Promise<HandlerResult>;
@@ -49,6 +49,8 @@ export class InProcessJobQueue implements JobQueue {
   readonly #now: () => Date;
   #processor: JobProcessor | undefined;
   #daily: unknown;
+  /** Coalescing jobs not yet started, by `coalesceKey`: a newer one takes the waiting one's place. */
+  readonly #waiting = new Map<string, { job: JobRequest; result: Promise<HandlerResult> }>();
 
   constructor(options: { timers?: Timers; now?: () => Date } = {}) {
     this.#timers = options.timers ?? nodeTimers;
@@ -59,7 +61,20 @@ export class InProcessJobQueue implements JobQueue {
   enqueue(job: JobRequest): Promise<HandlerResult> {
     const processor = this.#processor;
     if (!processor) return Promise.reject(new Error('the in-process queue has no worker (start it with startWorker)'));
-    return this.queue.run(jobKey(job), () => processor(job));
+    const coalesce = coalesceKey(job);
+    if (coalesce === undefined) return this.queue.run(jobKey(job), () => processor(job));
+    const waiting = this.#waiting.get(coalesce);
+    if (waiting) {
+      waiting.job = job;
+      return waiting.result;
+    }
+    const entry = { job, result: undefined as unknown as Promise<HandlerResult> };
+    entry.result = this.queue.run(jobKey(job), () => {
+      this.#waiting.delete(coalesce);
+      return processor(entry.job);
+    });
+    this.#waiting.set(coalesce, entry);
+    return entry.result;
   }
 
   async scheduleResume(data: SyncJobData, at: Date): Promise<void> {

@@ -34,8 +34,11 @@ export type SyncJobData = z.infer<typeof SyncJobDataSchema>;
 /** The pull request fields the refresh uses (the rest of the webhook payload is not kept). */
 export const PullRequestJobDataSchema = z.object({
   installationId: z.number().int().positive(),
-  /** `context`: check run, comment, cross-links; `merged`: comments on the referenced threat issues. */
-  work: z.enum(['context', 'merged']),
+  /**
+   * `context`: check run, comment, cross-links; `merged`: comments on the referenced threat issues;
+   * `approval`: a review changed who approved, so only the check run (with its owner-approval gate) again.
+   */
+  work: z.enum(['context', 'merged', 'approval']),
   action: z.string().max(50),
   /** `edited` only: true when the PR was retargeted to another base branch. */
   baseChanged: z.boolean().default(false),
@@ -82,6 +85,15 @@ export function jobKey(job: JobRequest): string {
     case 'daily':
       return 'daily';
   }
+}
+
+/**
+ * Jobs that may stand in for each other while one waits: a review only asks for the check run again, and
+ * the job reads the reviews when it runs, so a flood of reviews on one PR needs one waiting job, not one
+ * each. Undefined: every job runs.
+ */
+export function coalesceKey(job: JobRequest): string | undefined {
+  return job.name === 'pull-request-refresh' && job.data.work === 'approval' ? `approval@${jobKey(job)}` : undefined;
 }
 
 export function repositoryKey(owner: string, repo: string): string {

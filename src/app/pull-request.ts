@@ -8,6 +8,10 @@
  *   PR cannot hide its own context), cross-links on the threat issues the PR
  *   refers to, and optional review requests.
  * - closed with `merged: true`: one comment on each referenced threat issue.
+ * - `pull_request_review` submitted / dismissed / edited: when the base config
+ *   asks for owner approval (`pull_requests.require_owner_approval`) and the
+ *   PR changes the model, the check run again (a review changes only who
+ *   approved). Reviews of one PR coalesce: at most one such job waits.
  *
  * The webhook only enqueues a `pull-request-refresh` job with the fields it
  * needs. Jobs of one PR run one at a time (across replicas with Redis), so
@@ -47,8 +51,21 @@ import {
   updateComment,
 } from '../github/pull-requests.ts';
 import { commitReader, readOwnConfigOnDefaultBranch, readRepoConfig, type ExtendsPolicy } from '../github/contents.ts';
-import { loadedModel, readModelInput } from '../input/pipeline.ts';
+import { loadedModel, readModelInput, type ModelInput } from '../input/pipeline.ts';
 import { countFindings, publishCheckRun, type CheckConclusion } from '../github/check-run.ts';
+import { listReviews, teamMembership } from '../github/reviews.ts';
+import {
+  approvalsFromReviews,
+  assessOwnerApprovals,
+  membershipQueries,
+  renderApprovalCheck,
+  withApprovalCheck,
+  type ApprovalCheck,
+} from '../lifecycle/approval.ts';
+import { diffModels } from '../pull-request/diff.ts';
+import type { ConfigRead } from '../config/load.ts';
+import type { OwnerApprovalChange } from '../config/schema.ts';
+import type { ChangedFile } from '../pull-request/match.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import { PullRequestJobDataSchema, type PullRequestJobData } from './jobs.ts';
 import { installationPaceKey, type AppRuntime } from './runtime.ts';
@@ -93,8 +110,18 @@ export function onPullRequestClosed(context: Context<'pull_request.closed'>, run
   return enqueuePullRequestJob(context, runtime, 'merged');
 }
 
+/** The `pull_request_review` events that can change who approved a pull request. */
+export const PULL_REQUEST_REVIEW_EVENTS = ['pull_request_review.submitted', 'pull_request_review.dismissed', 'pull_request_review.edited'] as const;
+export type PullRequestReviewEvent = (typeof PULL_REQUEST_REVIEW_EVENTS)[number];
+
+/** `pull_request_review`: a job for the check run's owner-approval gate (open pull requests only). */
+export function onPullRequestReview(context: Context<PullRequestReviewEvent>, runtime: AppRuntime): Promise<HandlerResult> {
+  if (context.payload.pull_request.state !== 'open') return Promise.resolve({ outcome: 'skipped', reason: 'the pull request is closed' });
+  return enqueuePullRequestJob(context, runtime, 'approval');
+}
+
 async function enqueuePullRequestJob(
-  context: Context<PullRequestContextEvent | 'pull_request.closed'>,
+  context: Context<PullRequestContextEvent | PullRequestReviewEvent | 'pull_request.closed'>,
   runtime: AppRuntime,
   work: PullRequestJobData['work'],
 ): Promise<HandlerResult> {
@@ -108,8 +135,9 @@ async function enqueuePullRequestJob(
     installationId: payload.installation.id,
     work,
     action: payload.action,
-    baseChanged: payload.action === 'edited' && payload.changes?.base !== undefined,
-    number: payload.number,
+    baseChanged: work !== 'approval' && payload.action === 'edited' && payload.changes?.base !== undefined,
+    // A `pull_request_review` payload has no top-level `number`.
+    number: payload.number ?? payload.pull_request?.number,
     pull_request: pick(payload.pull_request, ['number', 'title', 'body', 'html_url', 'draft', 'merged', 'merge_commit_sha', 'changed_files', 'user', 'head', 'base']),
     repository: pick(payload.repository, ['name', 'full_name', 'private', 'owner']),
   });
@@ -161,7 +189,25 @@ export async function runPullRequestJob(runtime: AppRuntime, data: PullRequestJo
       return true;
     },
   };
-  return data.work === 'merged' ? notifyMerged(tools, data) : refreshPullRequest(tools, data);
+  if (data.work === 'merged') return notifyMerged(tools, data);
+  return data.work === 'approval' ? refreshApprovalCheck(tools, data) : refreshPullRequest(tools, data);
+}
+
+/**
+ * After a review: the check run again, only when it can have changed (the base config asks for owner
+ * approval and the PR changes the model). Without `require_owner_approval` a review costs the config read.
+ */
+async function refreshApprovalCheck(tools: EventTools, payload: PullRequestPayload): Promise<HandlerResult> {
+  const { octokit } = tools;
+  const { pull_request: pr, repository } = payload;
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha, tools.extendsPolicy);
+  if (!baseConfig.ok) return { outcome: 'base-config-invalid' };
+  if (baseConfig.config.pull_requests.require_owner_approval.length === 0) return { outcome: 'no-approval-required' };
+  const files = await listChangedFiles(octokit, { owner, repo }, pr.number);
+  const checked = await checkPullRequest(tools, payload, files, baseConfig);
+  return { outcome: checked.check === 'no-check' ? 'model-unchanged' : 'check-refreshed', check: checked.check };
 }
 
 async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload): Promise<HandlerResult> {
@@ -173,43 +219,18 @@ async function refreshPullRequest(tools: EventTools, payload: PullRequestPayload
 
   const files = await listChangedFiles(octokit, { owner, repo }, pr.number);
   const filesCapped = files.length >= GITHUB_PR_FILES_CAP || (pr.changed_files ?? 0) > files.length;
-  const changedPaths = new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])));
+  const changedPaths = changedPathsOf(files);
 
-  // The check run: what the model and config would be if this PR merged.
   const baseConfig = await readRepoConfig(octokit, owner, repo, pr.base.sha, tools.extendsPolicy);
-  // A fork's head config is linted as the file it is: its `_extends` is not followed (a fork must not make
-  // the app read, or name in a public check run, another repository's config).
-  const headPolicy = isFork(payload) ? { ...tools.extendsPolicy, followExtends: false } : tools.extendsPolicy;
-  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha, headPolicy) : baseConfig;
-  // A broken head config hides the model's path: the base's names the file to check.
-  const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
-  const head = headModelPath
-    ? await readModelInput(commitReader(octokit, { owner, repo, sha: pr.head.sha }, headConfig), { today, modelPath: headModelPath })
-    : undefined;
-  const headModelFound = head !== undefined && (head.status === 'config-invalid' ? head.modelFound : head.status !== 'no-model');
-  // Loaded even with lint errors: the check run counts its threats, the comment shows its diff.
-  const headLintModel = head ? loadedModel(head) : undefined;
-  let check: string = 'no-check';
   // An edit of the title or body leaves the head commit as it was: its check run stands. A new base
   // branch does not: the head is now checked against that base's config.
   const checkStands = payload.action === 'edited' && !payload.baseChanged;
-  if (!checkStands && (headModelFound || headConfig.found)) {
-    const findings = head?.findings ?? (headConfig.ok ? [] : headConfig.findings);
-    const report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: headLintModel });
-    try {
-      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report, changedPaths, pace: tools.pace });
-      check = report.conclusion;
-    } catch (error) {
-      // Without the checks permission (or on a hiccup) the comment still goes out.
-      log.warn({ error: describeError(error) }, 'pull request: the check run could not be published');
-      check = 'check-failed';
-    }
-  }
+  const { check, head, headModelFound, headLintModel, base: checkedBase } = await checkPullRequest(tools, payload, files, baseConfig, checkStands);
 
   // The context: mapping and threats from the BASE commit.
   if (!baseConfig.ok) return { outcome: 'base-config-invalid', check };
   const config = baseConfig.config;
-  const base = await readModelInput(commitReader(octokit, { owner, repo, sha: pr.base.sha }, baseConfig), { today });
+  const base = checkedBase ?? (await readModelInput(commitReader(octokit, { owner, repo, sha: pr.base.sha }, baseConfig), { today }));
   if (base.status === 'no-model') return { outcome: 'no-base-model', check };
   // The base's mapping is shown even when its lint has errors (they are the base's, not this PR's).
   const baseModel = loadedModel(base);
@@ -524,4 +545,151 @@ export function describePullRequestCheck(input: {
       ...(warnings.length > 0 ? ['', '**Warnings**', ...listed] : []),
     ].join('\n'),
   };
+}
+
+/**
+ * The `Threat model` check run of a pull request's head: lint of the head's model and config and, when the
+ * BASE config asks for it, the owner-approval gate. `approvalOnly` (a review): published only when the gate
+ * applies. Returns what the context comment reuses (the head's model, and the base's when it was read).
+ */
+async function checkPullRequest(
+  tools: EventTools,
+  payload: PullRequestPayload,
+  files: readonly ChangedFile[],
+  baseConfig: ConfigRead,
+  checkStands = false,
+): Promise<{ check: string; head: ModelInput | undefined; headModelFound: boolean; headLintModel: ThreatModel | undefined; base?: ModelInput }> {
+  const { octokit, log, now } = tools;
+  const { pull_request: pr, repository } = payload;
+  const owner = repository.owner.login;
+  const repo = repository.name;
+  const today = now.toISOString().slice(0, 10);
+  const approvalOnly = payload.work === 'approval';
+  const changedPaths = changedPathsOf(files);
+
+  // The owner-approval gate is asked for by the BASE config only: a pull request cannot switch it off.
+  const config = baseConfig.ok ? baseConfig.config : undefined;
+  const require = config?.pull_requests.require_owner_approval ?? [];
+  const none = { check: 'no-check', head: undefined, headModelFound: false, headLintModel: undefined };
+  if (approvalOnly && (!config || require.length === 0 || (!changedPaths.has(config.model) && !changedPaths.has(CONFIG_PATH)))) return none;
+
+  // The check run: what the model and config would be if this PR merged.
+  // A fork's head config is linted as the file it is: its `_extends` is not followed (a fork must not make
+  // the app read, or name in a public check run, another repository's config).
+  const headPolicy = isFork(payload) ? { ...tools.extendsPolicy, followExtends: false } : tools.extendsPolicy;
+  const headConfig = changedPaths.has(CONFIG_PATH) ? await readRepoConfig(octokit, owner, repo, pr.head.sha, headPolicy) : baseConfig;
+  // A broken head config hides the model's path: the base's names the file to check.
+  const headModelPath = headConfig.ok ? headConfig.config.model : baseConfig.ok ? baseConfig.config.model : undefined;
+  // The gate applies when the PR changes the model file, or points the config at another one.
+  const gated = config !== undefined && require.length > 0 && (changedPaths.has(config.model) || headModelPath !== config.model);
+  if (approvalOnly && !gated) return none;
+  const head = headModelPath
+    ? await readModelInput(commitReader(octokit, { owner, repo, sha: pr.head.sha }, headConfig), { today, modelPath: headModelPath })
+    : undefined;
+  const headModelFound = head !== undefined && (head.status === 'config-invalid' ? head.modelFound : head.status !== 'no-model');
+  // Loaded even with lint errors: the check run counts its threats, the comment shows its diff.
+  const headLintModel = head ? loadedModel(head) : undefined;
+  let check: string = 'no-check';
+  let base: ModelInput | undefined;
+  if (!checkStands && (headModelFound || headConfig.found || gated)) {
+    const findings = head?.findings ?? (headConfig.ok ? [] : headConfig.findings);
+    let report = describePullRequestCheck({ findings, modelPath: headModelPath, modelFound: headModelFound, headSha: pr.head.sha, model: headLintModel });
+    if (gated) {
+      // Read here rather than after the check: the context comment reuses it (no extra read).
+      base = await readModelInput(commitReader(octokit, { owner, repo, sha: pr.base.sha }, baseConfig), { today });
+      const approval = await ownerApprovalCheck(tools, payload, { require, base: loadedModel(base), head: headLintModel, headFound: headModelFound });
+      if (approval) report = withApprovalCheck(report, approval);
+    }
+    try {
+      await publishCheckRun(octokit, { owner, repo, headSha: pr.head.sha, findings, ...report, changedPaths, pace: tools.pace });
+      check = report.conclusion;
+    } catch (error) {
+      // Without the checks permission (or on a hiccup) the comment still goes out.
+      log.warn({ error: describeError(error) }, 'pull request: the check run could not be published');
+      check = 'check-failed';
+    }
+  }
+  return { check, head, headModelFound, headLintModel, ...(base ? { base } : {}) };
+}
+
+/** The paths a PR changes; a renamed file counts under its old and new path. */
+function changedPathsOf(files: readonly ChangedFile[]): Set<string> {
+  return new Set(files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename])));
+}
+
+/** Team memberships read per check (one request each); approvals beyond them are not counted (fails closed). */
+const MAX_MEMBERSHIP_READS = 20;
+
+/**
+ * The owner-approval part of the check run: the risky changes between the base and head models, the PR's
+ * reviews (read only when there is a risky change), and team memberships of approvers (only for threats
+ * still missing an approval). Owners come from the BASE model. Undefined: the base has no model that
+ * loads, so there are no owners to ask.
+ */
+async function ownerApprovalCheck(
+  tools: EventTools,
+  payload: PullRequestPayload,
+  input: { require: readonly OwnerApprovalChange[]; base: ThreatModel | undefined; head: ThreatModel | undefined; headFound: boolean },
+): Promise<ApprovalCheck | undefined> {
+  const { octokit, log } = tools;
+  const { pull_request: pr, repository } = payload;
+  const where = { owner: repository.owner.login, repo: repository.name };
+  const { require, base } = input;
+  if (!base) return undefined;
+  if (!input.head && input.headFound) {
+    return {
+      conclusion: 'failure',
+      title: 'Owner approvals cannot be checked',
+      summary: 'The model at the head commit does not load, so what it changes is unknown: owner approvals are checked once it loads.',
+    };
+  }
+  // A PR that deletes the model removes every threat.
+  const head = input.head ?? { ...base, threats: [] };
+  const diff = diffModels(base, head);
+  const author = pr.user?.login;
+  const gate = { diff, base, head, require, author };
+  if (assessOwnerApprovals({ ...gate, approvedBy: [] }).length === 0) return renderApprovalCheck([], require);
+
+  let read: Awaited<ReturnType<typeof listReviews>>;
+  try {
+    read = await listReviews(octokit, where, pr.number);
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status !== 403 && status !== 404) throw error;
+    log.warn({ status }, 'pull request: reviews could not be read; no approval counts');
+    read = { reviews: [], capped: false };
+  }
+  const { approvedBy, stale } = approvalsFromReviews(read.reviews, pr.head.sha);
+  let assessed = assessOwnerApprovals({ ...gate, approvedBy, staleApprovals: stale });
+  const queries = membershipQueries(
+    assessed.filter((n) => n.approvedBy.length === 0),
+    approvedBy,
+    author,
+    MAX_MEMBERSHIP_READS,
+  );
+  if (queries.length > 0) {
+    const teamMembers = new Map<string, string[]>();
+    const unreadableTeams = new Set<string>();
+    for (const { team, login } of queries) {
+      const key = team.toLowerCase();
+      if (unreadableTeams.has(key)) continue;
+      const membership = await teamMembership(octokit, team, login);
+      if (membership === 'unreadable') {
+        unreadableTeams.add(key);
+        teamMembers.delete(key);
+        continue;
+      }
+      const members = teamMembers.get(key) ?? [];
+      if (membership === 'member') members.push(login);
+      teamMembers.set(key, members);
+    }
+    assessed = assessOwnerApprovals({ ...gate, approvedBy, staleApprovals: stale, teamMembers, unreadableTeams });
+  }
+  const check = renderApprovalCheck(
+    assessed.filter((n) => n.approvedBy.length === 0),
+    require,
+    assessed.filter((n) => n.approvedBy.length > 0),
+  );
+  if (!read.capped || check.conclusion === 'success') return check;
+  return { ...check, summary: `${check.summary}\n\nOnly the first ${read.reviews.length} reviews were read; later approvals were not seen.` };
 }

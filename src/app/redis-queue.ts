@@ -19,7 +19,9 @@
  * Pull request events are not collapsed (each carries its own payload): each
  * takes a sequence number, and one that runs after a newer one of the same
  * PR has finished is skipped, so an old payload never overwrites a newer
- * comment.
+ * comment. Reviews (`approval` work: the check run again, reading the
+ * reviews when it runs) are collapsed like pushes, one waiting behind the
+ * running one, and take no sequence number (they write no comment).
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
@@ -27,7 +29,7 @@ import { Redis } from 'ioredis';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { JobProcessor, JobQueue, WorkerOptions } from './job-queue.ts';
 import { DAILY_AT_UTC } from './job-queue.ts';
-import { jobKey, parseJob, repositoryKey, type JobRequest, type SyncJobData } from './jobs.ts';
+import { coalesceKey, jobKey, parseJob, repositoryKey, type JobRequest, type SyncJobData } from './jobs.ts';
 
 export interface RedisQueueOptions {
   /** `redis://…` or `rediss://…` (TLS). */
@@ -83,8 +85,11 @@ export class RedisJobQueue implements JobQueue {
     };
     const stored: StoredJob = { job: job.data };
     let options: JobsOptions = retries;
+    const coalesce = coalesceKey(job);
     if (job.name === 'sync') {
       options = { ...retries, deduplication: { id: `sync@${key}`, keepLastIfActive: true } };
+    } else if (coalesce !== undefined) {
+      options = { ...retries, deduplication: { id: coalesce, keepLastIfActive: true } };
     } else if (job.name === 'pull-request-refresh') {
       stored.seq = await this.redis.incr(this.#seqKey(key));
       await this.redis.pexpire(this.#seqKey(key), 7 * 24 * 3_600_000);

@@ -14,6 +14,12 @@
  * CLI's own output is printed between `::stop-commands::` markers: nothing
  * in it can be read as a workflow command.
  *
+ * On a pull request, lint also lists in the job summary the model changes that
+ * need an owner's approval (`threatloop diff <base sha> HEAD`, config and
+ * owners at the base). Read-only: the step cannot see reviews (it runs on the
+ * `pull_request` event, not on each review), so it never fails on approvals;
+ * the app's check run enforces them.
+ *
  * The token goes to the CLI as GITHUB_TOKEN for sync and plan only, never on
  * the command line; lint sees no token at all.
  *
@@ -22,10 +28,14 @@
  * reader is where `_extends` lands once the one config loader does it for the
  * CLI, the Action and the app alike.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../model/findings.ts';
+import { approvalNeedLine, type ApprovalNeed } from '../lifecycle/approval.ts';
+import { CONFIG_PATH, type OwnerApprovalChange } from '../config/schema.ts';
+import { loadConfigText } from '../config/load.ts';
+import { readTextFile } from './model-input.ts';
 import { summarisePlan } from '../sync/github/format-plan.ts';
 import type { GithubOperation } from '../sync/github/state.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -138,6 +148,8 @@ export interface ActionResult {
   /** sync and plan: the outcome's one-line title. */
   title?: string;
   sarifFile?: string;
+  /** lint on a pull request: the changes that need an owner's approval (none asked for: absent). */
+  ownerApprovals?: { config: string; needs: ApprovalNeed[] };
 }
 
 /** Runs the mapped CLI command; `cli` is the CLI's `main` (tests pass one with fast pacing). */
@@ -180,10 +192,79 @@ export async function runAction(env: Env, io: Omit<CliIo, 'env'>, cli: CliMain =
     result.sarifFile = run.sarifFile;
     io.out(`threatloop: SARIF written to ${run.sarifFile}`);
   }
+  const base = run.command === 'lint' ? pullRequestBase(env) : undefined;
+  if (base) {
+    const approvals = await captured(cli, approvalArgv(base, env), cliIo);
+    if (approvals.exit === EXIT.ok) {
+      const read = readOwnerApprovals(approvals.out.join('\n'));
+      if (read) result.ownerApprovals = read;
+    } else if (asksForApproval(io.cwd, env)) {
+      // Said only where the checked-out config uses the gate (a shallow checkout is the default). The message
+      // can quote the model (a finding): printed with workflow commands off.
+      untrusted(io, () => io.out(`threatloop: owner approvals not listed: ${approvals.err[0] ?? 'the diff did not run'} (the base commit must be in the checkout: actions/checkout with fetch-depth: 0)`));
+    }
+  }
   for (const line of annotationLines(result.findings)) io.out(line);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, jobSummary(result));
   if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, outputLines(actionOutputs(result)));
   return json.exit;
+}
+
+/**
+ * The pull request's base commit, on a `pull_request` run (from the event file the runner writes). Not on
+ * `pull_request_target`: its checkout is the base branch, not the change.
+ */
+export function pullRequestBase(env: Env): string | undefined {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request') return undefined;
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { base?: { sha?: unknown } } };
+    const sha = event.pull_request?.base?.sha;
+    return typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The checked-out config (the `config` input, else the default path) names changes that need an owner's approval. */
+function asksForApproval(cwd: string, env: Env): boolean {
+  const file = env[ACTION_INPUTS.config]?.trim() || CONFIG_PATH;
+  const read = readTextFile(cwd, file, 'config');
+  if (!read.ok) return false;
+  const loaded = loadConfigText(read.text, file);
+  return loaded.ok && loaded.config.pull_requests.require_owner_approval.length > 0;
+}
+
+/** `diff <base> HEAD --format json`, at the `model` input's path when given. */
+function approvalArgv(base: string, env: Env): string[] {
+  const model = env[ACTION_INPUTS.model]?.trim();
+  const sides = model ? [`${base}:${model}`, `HEAD:${model}`] : [base, 'HEAD'];
+  return ['diff', ...sides, '--format', 'json'];
+}
+
+/** The `ownerApprovals` of `threatloop diff --format json`; undefined when it is not there. */
+export function readOwnerApprovals(text: string): ActionResult['ownerApprovals'] {
+  let parsed: { ownerApprovals?: { required?: unknown; config?: unknown; needs?: unknown } };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    return undefined;
+  }
+  const approvals = parsed.ownerApprovals;
+  if (!approvals || !Array.isArray(approvals.required) || approvals.required.length === 0 || !Array.isArray(approvals.needs)) return undefined;
+  const needs = (approvals.needs as Partial<ApprovalNeed>[]).map((n) => ({
+    threatId: String(n.threatId),
+    title: String(n.title ?? ''),
+    changes: (n.changes ?? []) as OwnerApprovalChange[],
+    owners: n.owners ?? [],
+    logins: n.logins ?? [],
+    teams: n.teams ?? [],
+    unreadableTeams: [],
+    staleApprovers: [],
+    approvedBy: [],
+    authorIsOwner: false,
+  }));
+  return { config: String(approvals.config ?? ''), needs };
 }
 
 async function captured(cli: CliMain, argv: string[], io: CliIo): Promise<{ exit: number; out: string[]; err: string[] }> {
@@ -298,6 +379,18 @@ export function jobSummary(result: ActionResult): string {
     if (result.findings.length > MAX_SUMMARY_FINDINGS) lines.push('', `…and ${result.findings.length - MAX_SUMMARY_FINDINGS} more in the log.`);
   }
   if (result.sarifFile) lines.push('', `SARIF: \`${result.sarifFile}\``);
+  if (result.ownerApprovals && result.ownerApprovals.needs.length > 0) {
+    const { needs } = result.ownerApprovals;
+    lines.push(
+      '',
+      '#### Owner approval',
+      '',
+      `This pull request makes changes that \`pull_requests.require_owner_approval\` (${markdownText(result.ownerApprovals.config)}) asks an owner of the threat to approve. This step does not read reviews and does not fail on them; the threatloop app's \`Threat model\` check enforces the approvals.`,
+      '',
+      ...needs.slice(0, MAX_SUMMARY_FINDINGS).map((n) => `- ${approvalNeedLine(n)}`),
+    );
+    if (needs.length > MAX_SUMMARY_FINDINGS) lines.push(`- …and ${needs.length - MAX_SUMMARY_FINDINGS} more (\`threatloop diff\` lists them all)`);
+  }
   return `${lines.join('\n')}\n\n`;
 }
 

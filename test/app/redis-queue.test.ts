@@ -182,6 +182,26 @@ describe.skipIf(unavailable !== undefined)(`jobs in a real Redis${unavailable ? 
     expect(new Set(labelCreations.map((r) => (r.body as { name: string }).name)).size).toBe(labelCreations.length);
   }, 60_000);
 
+  it('a flood of reviews on one pull request is one stored job (collapsed like pushes), run once by a worker', async () => {
+    const repo = setup(2, 'pull_requests:\n  require_owner_approval: [accept]\n');
+    const base = repo.branches.get(repo.defaultBranch)!;
+    const accepted = threatModelText({ threats: 2, overrides: { 0: { status: 'accepted\n    rationale: r\n    acceptance: { by: security, on: 2029-12-01, expires: 2030-06-01 }' } } });
+    const head = github.commit(REPO, base, { 'threat-model.yml': accepted });
+    const pull = github.addPullRequest(REPO, ['threat-model.yml'], { head, base });
+    const web = await replica({ role: 'web' });
+    const reviews = Array.from({ length: 20 }, (_, k) => github.addReview(REPO, pull, { login: k === 19 ? 'sec-lead' : `reviewer-${k}`, state: 'APPROVED' }));
+    await Promise.all(
+      reviews.map((r, k) => web.probot.receive({ name: 'pull_request_review', id: `review-${k}`, payload: github.pullRequestReviewPayload(REPO, pull, 'submitted', r) as never })),
+    );
+    const queue = inspector();
+    expect(await queue.queue.getJobCounts('wait', 'delayed')).toEqual({ wait: 1, delayed: 0 });
+
+    await replica({ role: 'worker' });
+    await drained(queue);
+    expect(repo.checkRuns).toHaveLength(1);
+    expect(repo.checkRuns[0]!.conclusion).toBe('success');
+  });
+
   it('a resume scheduled before a restart happens after it', async () => {
     const repo = setup(6, 'issues:\n  max_writes_per_sync: 12\n');
     const first = await replica();

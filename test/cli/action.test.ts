@@ -4,7 +4,8 @@
  * the GitHub stand-in with the token as GITHUB_TOKEN, the token never printed,
  * and the entry point as action.yml runs it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -193,6 +194,57 @@ describe('runAction: sync and plan with a token', () => {
     expect(c.stderr()).toContain('GITHUB_TOKEN was refused (401)');
     expect(c.all()).not.toContain(TOKEN);
     expect(standin.github.writes()).toEqual([]);
+  });
+});
+
+describe('runAction: lint on a pull request lists the owner approvals the change needs (read-only)', () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+
+  /** A checkout whose HEAD removes TM-2 (owner platform: plat-dev), the base asking for approval of removals. */
+  function pullRequestCheckout(): { cwd: string; base: string } {
+    const cwd = workdir({ '.github/threatloop.yml': 'pull_requests:\n  require_owner_approval: [remove]\n', 'threat-model.yml': threatModelText({ threats: 2 }) });
+    git(cwd, 'init', '-q', '-b', 'main');
+    git(cwd, 'add', '-A');
+    git(cwd, 'commit', '-q', '-m', 'base');
+    const base = git(cwd, 'rev-parse', 'HEAD');
+    writeFileSync(join(cwd, 'threat-model.yml'), threatModelText({ threats: 2, omit: [1] }));
+    git(cwd, 'commit', '-q', '-am', 'head');
+    return { cwd, base };
+  }
+
+  function pullRequestEnv(cwd: string, base: string, eventName = 'pull_request') {
+    writeFileSync(join(cwd, 'event.json'), JSON.stringify({ pull_request: { number: 7, base: { sha: base } } }));
+    return jobEnv({}, { GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: join(cwd, 'event.json'), GITHUB_STEP_SUMMARY: join(cwd, 'summary.md') });
+  }
+
+  it('names the threat, the change and who must approve in the job summary; the step passes', async () => {
+    const { cwd, base } = pullRequestCheckout();
+    const c = captureIo(cwd);
+    expect(await runAction(pullRequestEnv(cwd, base), c.io)).toBe(0);
+    const summary = readFileSync(join(cwd, 'summary.md'), 'utf8');
+    expect(summary).toContain('#### Owner approval');
+    expect(summary).toContain('- `TM-2` Threat number 2 against the database: this pull request removes it; approval needed from `plat-dev`');
+  });
+
+  it('not on a push; and a base commit missing from the checkout is a note in the log, not a failure', async () => {
+    const { cwd, base } = pullRequestCheckout();
+    expect(await runAction(pullRequestEnv(cwd, base, 'push'), captureIo(cwd).io)).toBe(0);
+    expect(readFileSync(join(cwd, 'summary.md'), 'utf8')).not.toContain('Owner approval');
+
+    const c = captureIo(cwd);
+    expect(await runAction(pullRequestEnv(cwd, 'f'.repeat(40)), c.io)).toBe(0);
+    expect(c.stdout()).toContain('threatloop: owner approvals not listed: threatloop diff: cannot read ffffffffffffffffffffffffffffffffffffffff:threat-model.yml from git');
+
+    // Without the key in the checked-out config: not a word about approvals, base commit or not.
+    writeFileSync(join(cwd, '.github/threatloop.yml'), 'pull_requests:\n  comment: true\n');
+    for (const sha of [base, 'f'.repeat(40)]) {
+      const quiet = captureIo(cwd);
+      expect(await runAction(pullRequestEnv(cwd, sha), quiet.io)).toBe(0);
+      expect(quiet.stdout()).not.toContain('approval');
+    }
   });
 });
 

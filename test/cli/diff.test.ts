@@ -95,4 +95,45 @@ describe('threatloop diff', () => {
     expect(dashed.code).toBe(2);
     expect(dashed.stderr).toContain('"--output=/tmp/x:y" is not a revision');
   });
+
+  describe('owner approval (pull_requests.require_owner_approval)', () => {
+    const OWNED = BASE.replace('system: { name: Test }\n', 'system: { name: Test }\nowners:\n  sec: { name: Security, github: [lena], team: acme/security }\n').replace(
+      'severity: low }',
+      'severity: low, owner: sec }',
+    );
+    const REQUIRE = 'pull_requests:\n  require_owner_approval: [remove, accept]\n';
+
+    it('lists each threat whose change needs an owner and who (the BASE revision’s config and owners), in text and JSON', async () => {
+      const dir = workdir({ '.github/threatloop.yml': REQUIRE, 'threat-model.yml': OWNED });
+      git(dir, 'init', '-q', '-b', 'main');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', 'base');
+      git(dir, 'checkout', '-q', '-b', 'work');
+      // The change also drops the requirement and makes someone else the owner: neither counts.
+      writeFileSync(join(dir, '.github/threatloop.yml'), 'pull_requests:\n  require_owner_approval: []\n');
+      writeFileSync(join(dir, 'threat-model.yml'), HEAD.replace('system: { name: Test }\n', 'system: { name: Test }\nowners:\n  sec: { name: Security, github: [mallory] }\n'));
+      git(dir, 'commit', '-q', '-am', 'head');
+      const text = await diff(dir, 'main', 'HEAD');
+      expect(text.code).toBe(0);
+      expect(text.stdout.split('\n').slice(-2)).toEqual([
+        "Needs an owner's approval (pull_requests.require_owner_approval in main:.github/threatloop.yml):",
+        '  T3 Going away: this pull request removes it; approval needed from lena or a member of acme/security',
+      ]);
+      const json = JSON.parse((await diff(dir, 'main', 'HEAD', '--format', 'json')).stdout) as { ownerApprovals: unknown };
+      expect(json.ownerApprovals).toEqual({
+        required: ['remove', 'accept'],
+        config: 'main:.github/threatloop.yml',
+        needs: [{ threatId: 'T3', title: 'Going away', changes: ['remove'], owners: ['sec'], logins: ['lena'], teams: ['acme/security'] }],
+      });
+    });
+
+    it('two files: the working tree’s config (or --config); without the key nothing is listed', async () => {
+      const dir = workdir({ 'a.yml': OWNED, 'b.yml': HEAD, 'strict.yml': REQUIRE });
+      expect((await diff(dir, 'a.yml', 'b.yml')).stdout).not.toContain('approval');
+      const strict = await diff(dir, 'a.yml', 'b.yml', '--config', 'strict.yml');
+      expect(strict.stdout).toContain('  T3 Going away: this pull request removes it; approval needed from lena or a member of acme/security');
+      const json = JSON.parse((await diff(dir, 'a.yml', 'b.yml', '--format', 'json')).stdout) as { ownerApprovals: unknown };
+      expect(json.ownerApprovals).toEqual({ required: [], config: '.github/threatloop.yml', needs: [] });
+    });
+  });
 });

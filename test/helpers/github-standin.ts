@@ -8,7 +8,7 @@
  * git refs, contents (raw or base64), compare, issues (list with labels /
  * state / creator / pagination and Link headers, one by number, create, edit, comments listed per issue or for the
  * whole repository and posted), labels,
- * milestones, assignees and check runs. Every request is recorded. Extend it
+ * milestones, assignees, check runs, pull request reviews and team memberships. Every request is recorded. Extend it
  * for your endpoints (`route`) rather than writing another one.
  */
 import { createHash } from 'node:crypto';
@@ -60,6 +60,24 @@ export interface StandinRepo {
   nextNumber: number;
 }
 
+/** A pull request review as GitHub lists it (`GET /pulls/{n}/reviews`, oldest first). */
+export interface StandinReview {
+  id: number;
+  login: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+  commitId: string;
+  submittedAt: string;
+}
+
+/** The head, base and author of a pull request of `addPullRequest`. */
+export interface StandinPull {
+  head?: string;
+  base?: string;
+  author: string;
+  /** The repository the head is in (`owner/name`): another one for a fork. */
+  headRepo?: string;
+}
+
 export interface PushResult {
   before: string;
   after: string;
@@ -83,6 +101,15 @@ export class GitHubStandin {
   issueAuthor = 'threatloop[bot]';
   /** Changed files of each pull request, by `owner/name#number` (GET /pulls/{n}/files). */
   readonly pullFiles = new Map<string, string[]>();
+  /** Head, base and author of each pull request, by `owner/name#number`. */
+  readonly pulls = new Map<string, StandinPull>();
+  /** Reviews of each pull request, by `owner/name#number`, oldest first. */
+  readonly reviews = new Map<string, StandinReview[]>();
+  /** Active members of each team, by `org/team-slug` (lower case). */
+  readonly teams = new Map<string, string[]>();
+  /** False: the installation lacks the `members: read` organisation permission (team memberships answer 403). */
+  teamsReadable = true;
+  #reviewCounter = 0;
   /**
    * A request this returns true for is applied but never answered (its connection stays open until
    * `close`): the client sees a write that GitHub did, as when a replica dies mid-request.
@@ -221,10 +248,27 @@ export class GitHubStandin {
     };
   }
 
-  /** A pull request (an issue with `pull_request`, as GitHub lists it) changing `files`; returns its number. */
-  addPullRequest(fullName: string, files: string[]): number {
+  /** A commit on no branch (a pull request's head): `parent`'s files with `changes`; returns its sha. */
+  commit(fullName: string, parent: string, changes: Record<string, string | null>): string {
+    const repo = this.repo(fullName);
+    const files = { ...(repo.commits.get(parent) ?? {}) };
+    for (const [path, text] of Object.entries(changes)) {
+      if (text === null) delete files[path];
+      else files[path] = text;
+    }
+    const sha = createHash('sha1').update(`${fullName}:${++this.#commitCounter}`).digest('hex');
+    repo.commits.set(sha, files);
+    return sha;
+  }
+
+  /**
+   * A pull request (an issue with `pull_request`, as GitHub lists it) changing `files`; returns its number.
+   * Head and base default to the default branch's head when the payload is made; the author to `ada`.
+   */
+  addPullRequest(fullName: string, files: string[], pull: Partial<StandinPull> = {}): number {
     const repo = this.repo(fullName);
     const number = repo.nextNumber++;
+    this.pulls.set(`${fullName.toLowerCase()}#${number}`, { author: 'ada', ...pull });
     repo.issues.push({
       number,
       title: `Change ${number}`,
@@ -237,7 +281,7 @@ export class GitHubStandin {
       created_at: new Date().toISOString(),
       comments: [],
       pull_request: true,
-      user: 'ada',
+      user: pull.author ?? 'ada',
     });
     this.pullFiles.set(`${fullName.toLowerCase()}#${number}`, files);
     return number;
@@ -246,26 +290,75 @@ export class GitHubStandin {
   /** A `pull_request` webhook payload for a pull request of `addPullRequest`, head and base at the branch head. */
   pullRequestPayload(fullName: string, number: number, action: string, options: { installationId?: number } = {}) {
     const repo = this.repo(fullName);
-    const head = repo.branches.get(repo.defaultBranch)!;
-    const pr = repo.issues.find((i) => i.number === number)!;
     return {
       action,
       number,
-      pull_request: {
-        number,
-        title: pr.title,
-        body: pr.body,
-        html_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${number}`,
-        draft: false,
-        merged: false,
-        changed_files: this.pullFiles.get(`${fullName.toLowerCase()}#${number}`)?.length ?? 0,
-        user: { login: 'ada' },
-        head: { sha: head, ref: 'feature' },
-        base: { sha: head, ref: repo.defaultBranch },
-      },
+      pull_request: { ...this.#pullJson(fullName, number), changed_files: this.pullFiles.get(`${fullName.toLowerCase()}#${number}`)?.length ?? 0, merged: false },
       sender: { login: 'ada', id: 1, type: 'User' },
       installation: { id: options.installationId ?? 1, node_id: 'x' },
       repository: this.repositoryJson(repo),
+    };
+  }
+
+  /** A review by `login` on the pull request's head (or `commitId`), listed from now on; returns it. */
+  addReview(fullName: string, number: number, review: { login: string; state: StandinReview['state']; commitId?: string }): StandinReview {
+    const key = `${fullName.toLowerCase()}#${number}`;
+    const added: StandinReview = {
+      id: ++this.#reviewCounter,
+      login: review.login,
+      state: review.state,
+      commitId: review.commitId ?? this.#pullJson(fullName, number).head.sha,
+      submittedAt: new Date().toISOString(),
+    };
+    this.reviews.set(key, [...(this.reviews.get(key) ?? []), added]);
+    return added;
+  }
+
+  /**
+   * A `pull_request_review` webhook payload (submitted, dismissed, edited), as GitHub sends it: the review and
+   * the pull request without the fields only the pull request events carry (`merged`, `changed_files`).
+   */
+  pullRequestReviewPayload(fullName: string, number: number, action: string, review: StandinReview, options: { installationId?: number } = {}) {
+    const repo = this.repo(fullName);
+    return {
+      action,
+      review: this.#reviewJson(review),
+      pull_request: this.#pullJson(fullName, number),
+      sender: { login: review.login, id: 2, type: 'User' },
+      installation: { id: options.installationId ?? 1, node_id: 'x' },
+      repository: this.repositoryJson(repo),
+    };
+  }
+
+  #pullJson(fullName: string, number: number) {
+    const repo = this.repo(fullName);
+    const branchHead = repo.branches.get(repo.defaultBranch)!;
+    const pull = this.pulls.get(`${fullName.toLowerCase()}#${number}`) ?? { author: 'ada' };
+    const pr = repo.issues.find((i) => i.number === number)!;
+    const headRepo = pull.headRepo ?? `${repo.owner}/${repo.name}`;
+    return {
+      number,
+      state: pr.state,
+      title: pr.title,
+      body: pr.body,
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${number}`,
+      draft: false,
+      user: { login: pull.author, id: 1, type: 'User' },
+      head: { sha: pull.head ?? branchHead, ref: 'feature', repo: { full_name: headRepo } },
+      base: { sha: pull.base ?? branchHead, ref: repo.defaultBranch, repo: { full_name: `${repo.owner}/${repo.name}` } },
+    };
+  }
+
+  #reviewJson(review: StandinReview) {
+    return {
+      id: review.id,
+      node_id: `PRR_${review.id}`,
+      user: { login: review.login, id: 100 + review.id, type: 'User' },
+      body: '',
+      state: review.state,
+      commit_id: review.commitId,
+      submitted_at: review.submittedAt,
+      author_association: 'MEMBER',
     };
   }
 
@@ -531,6 +624,19 @@ export class GitHubStandin {
     on('GET', new RegExp(`^${R}/pulls/(\\d+)/files$`), (_, m, url) => {
       const files = this.pullFiles.get(`${m[1]!.toLowerCase()}/${m[2]!.toLowerCase()}#${m[3]}`);
       return files && this.#page(url, files.map((filename) => ({ filename, status: 'modified' })));
+    });
+    on('GET', new RegExp(`^${R}/pulls/(\\d+)/reviews$`), (_, m, url) => {
+      if (!repoOf(m)) return undefined;
+      const reviews = this.reviews.get(`${m[1]!.toLowerCase()}/${m[2]!.toLowerCase()}#${m[3]}`) ?? [];
+      return this.#page(url, reviews.map((r) => this.#reviewJson(r)));
+    });
+    // As GitHub: 200 with the membership's state (a pending invitation too), 404 for a non-member, 403
+    // without the organisation permission `members: read`.
+    on('GET', /^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/, (_, m) => {
+      if (!this.teamsReadable) return forbidden;
+      const members = this.teams.get(`${m[1]}/${m[2]}`.toLowerCase()) ?? [];
+      if (!members.some((login) => login.toLowerCase() === m[3]!.toLowerCase())) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: { url: '', role: 'member', state: 'active' } };
     });
     on('GET', /^\/app\/installations$/, (_, __, url) => this.#page(url, [{ id: 1, account: { login: 'acme' }, suspended_at: null }]));
     on('GET', /^\/installation\/repositories$/, (_, __, url) => {

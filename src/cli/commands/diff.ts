@@ -1,6 +1,9 @@
 /**
  * `threatloop diff BASE HEAD`: the threat-level model diff a PR comment
- * shows, for two model files or two git revisions of the model (`main HEAD`).
+ * shows, for two model files or two git revisions of the model (`main HEAD`),
+ * and, when the config asks for it (`pull_requests.require_owner_approval`),
+ * whose approval the changes need. Read-only: reviews are not read, so every
+ * such change is listed (the app's check run counts the approvals).
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,6 +13,8 @@ import { CONFIG_PATH } from '../../config/schema.ts';
 import { loadModel } from '../../model/load.ts';
 import type { ThreatModel } from '../../model/schema.ts';
 import { diffModels } from '../../pull-request/diff.ts';
+import type { OwnerApprovalChange } from '../../config/schema.ts';
+import { approvalNeedLine, missingOwnerApprovals, PLAIN_APPROVAL_STYLE } from '../../lifecycle/approval.ts';
 import { formatFindingsText } from '../../render/findings.ts';
 import { renderModelDiffText } from '../../pull-request/model-diff.ts';
 import { gitShowFile } from '../git-show.ts';
@@ -24,8 +29,11 @@ const USAGE = 'threatloop diff BASE HEAD [--format text|json] [--config PATH]';
 const HELP = [
   'BASE and HEAD are each a model file, a git revision (the model at that commit: `model` in the config,',
   `else threat-model.yml), or REV:path. A name that is an existing file is read as the file.`,
-  '  --format   text (default): the changes as the PR comment lists them; json: { base, head, added, removed, changed }',
+  '  --format   text (default): the changes as the PR comment lists them; json: { base, head, added, removed, changed, ownerApprovals }',
   `  --config   the repository config that names the model (default ${CONFIG_PATH} when it exists)`,
+  `Owner approval: when the config's pull_requests.require_owner_approval names a change this diff makes, the`,
+  `threats and the owners (at BASE) who must approve are listed. The config is BASE's when BASE is a git revision`,
+  `(${CONFIG_PATH} at that revision; as in the app, a change cannot switch the gate off), else --config or the working tree's.`,
   'Exit status: 0 the diff was printed (with or without changes), 1 a model could not be read or does not load',
   '(findings on stderr), 2 usage error (bad option, missing file, unknown revision).',
 ].join('\n');
@@ -111,9 +119,52 @@ function runDiff(args: string[], io: CliIo): number {
   const head = readSide(positionals[1]!);
   if (!head.ok) return head.exit;
   const diff = diffModels(base.model, head.model);
-  if (format === 'json') io.out(JSON.stringify({ base: base.label, head: head.label, ...diff }, null, 2));
-  else io.out(`--- ${base.label}\n+++ ${head.label}\n${renderModelDiffText(diff)}`);
+  const required = approvalsRequired(io, values.config, isFile(io.cwd, positionals[0]!) ? undefined : revisionOf(positionals[0]!));
+  const needs = missingOwnerApprovals({ diff, base: base.model, head: head.model, require: required.require, approvedBy: [] });
+  if (format === 'json') {
+    const ownerApprovals = {
+      required: required.require,
+      config: required.source,
+      needs: needs.map(({ threatId, title, changes, owners, logins, teams }) => ({ threatId, title, changes, owners, logins, teams })),
+    };
+    io.out(JSON.stringify({ base: base.label, head: head.label, ...diff, ownerApprovals }, null, 2));
+  } else {
+    const approvals = needs.length > 0 ? [`Needs an owner's approval (pull_requests.require_owner_approval in ${required.source}):`, ...needs.map((n) => `  ${approvalNeedLine(n, PLAIN_APPROVAL_STYLE)}`)] : [];
+    io.out([`--- ${base.label}\n+++ ${head.label}\n${renderModelDiffText(diff)}`, ...approvals].join('\n'));
+  }
   return EXIT.ok;
+}
+
+/** The git revision of a BASE argument (`main`, `main:path/tm.yml`). */
+function revisionOf(arg: string): string {
+  const colon = arg.indexOf(':');
+  return colon === -1 ? arg : arg.slice(0, colon);
+}
+
+/**
+ * The changes that need an owner's approval, from `--config`, else the config at the BASE revision, else
+ * the working tree's. A config that is missing asks for none; one that does not load is reported on
+ * stderr and asks for none (the diff itself is still printed).
+ */
+function approvalsRequired(io: CliIo, configOption: string | undefined, baseRevision: string | undefined): { require: OwnerApprovalChange[]; source: string } {
+  let text: string | undefined;
+  let source: string;
+  if (configOption === undefined && baseRevision !== undefined) {
+    source = `${baseRevision}:${CONFIG_PATH}`;
+    const shown = gitShowFile(io.cwd, source);
+    text = shown.ok ? shown.text : undefined;
+  } else {
+    source = configOption ?? CONFIG_PATH;
+    const read = readTextFile(io.cwd, source, 'config');
+    text = read.ok ? read.text : undefined;
+  }
+  if (text === undefined) return { require: [], source };
+  const loaded = loadConfigText(text, source);
+  if (!loaded.ok) {
+    io.err(`threatloop diff: ${source} does not load, so no owner approvals are listed`);
+    return { require: [], source };
+  }
+  return { require: loaded.config.pull_requests.require_owner_approval, source };
 }
 
 function isFile(cwd: string, name: string): boolean {
