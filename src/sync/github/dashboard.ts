@@ -72,6 +72,12 @@ export function renderDashboard(input: DashboardInput): string {
   return `${short(shown).slice(0, kept).join('\n').trimEnd()}\n`;
 }
 
+/**
+ * Lint warnings the dashboard leaves out of its lint section: the "Needs attention" lists show the same
+ * threats by date, and their messages count days ("3 days ago"), which would rewrite the dashboard daily.
+ */
+const LISTED_BY_DATE: ReadonlySet<string> = new Set(['overdue', 'acceptance-expiring']);
+
 const TOO_LARGE_MATRIX = ['### STRIDE matrix', '', 'Too large to show here: run `threatloop report` for the full matrix.', ''];
 
 interface DashboardParts {
@@ -152,7 +158,7 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
 
   const matrix = strideMatrix(graph, threats, ref);
   const tail: string[] = [];
-  const warnings = input.lintWarnings ?? [];
+  const warnings = (input.lintWarnings ?? []).filter((f) => !LISTED_BY_DATE.has(f.rule));
   section(
     tail,
     `Lint warnings (${warnings.length})`,
