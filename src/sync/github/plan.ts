@@ -396,7 +396,8 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
   }
   if (newlyExpired && changes.state !== 'open') clockLines.push(`acceptance ended on ${expired.end.lastDay}: labelled \`${prefix}acceptance:expired\``);
   if (reminder) {
-    const who = reminder.handles.length > 0 ? `, mentioning ${reminder.handles.map((h) => `@${h}`).join(' ')}` : '';
+    // Named without `@`: plan lines reach logs and job summaries, where they must not look like mentions.
+    const who = reminder.handles.length > 0 ? `, mentioning ${reminder.handles.join(', ')}` : '';
     clockLines.push(`reminder: ${reminder.threshold} (due ${reminder.due})${who}`);
   }
 

@@ -378,7 +378,7 @@ describe('labels and milestones people set', () => {
     expect(p.operations[0]).toMatchObject({ title: 'Threats due 2026-02-09' });
     expect(p.operations[1]).toMatchObject({
       changes: { milestone: 'Threats due 2026-02-09' },
-      changed: ['due: 2026-03-31 → 2026-02-09', 'reminder: overdue (due 2026-02-09), mentioning @carol'],
+      changed: ['due: 2026-03-31 → 2026-02-09', 'reminder: overdue (due 2026-02-09), mentioning carol'],
     });
   });
 
