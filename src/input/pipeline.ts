@@ -16,6 +16,7 @@ import { lintOptionsFromConfig } from '../config/lint-options.ts';
 import { CONFIG_PATH, DEFAULT_CONFIG, type Config } from '../config/schema.ts';
 import { hasErrors, sortFindings, type Finding } from '../model/findings.ts';
 import { lintModelText } from '../model/lint/index.ts';
+import { CLOCK_RULES } from '../model/lint/lifecycle.ts';
 import type { SbomLookup } from '../model/lint/rules.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
@@ -94,6 +95,17 @@ export async function readModelInput(reader: InputReader, options: AssessOptions
 /** The model a read-only use may still show (a PR's base mapping): loaded, even with lint errors. */
 export function loadedModel(input: ModelInput): ThreatModel | undefined {
   return input.status === 'ok' || input.status === 'invalid' ? input.model : undefined;
+}
+
+/**
+ * The input the sync (and its dry run) acts on: a model whose only errors come from the clock
+ * (`CLOCK_RULES`: an acceptance that has since expired) is synced, errors kept in `findings`, because
+ * reopening that threat's issue is the sync's answer to it. Anything else is returned unchanged.
+ */
+export function syncableInput(input: ModelInput): ModelInput {
+  if (input.status !== 'invalid' || !input.model || !input.source || input.text === undefined) return input;
+  if (!input.findings.every((f) => f.level !== 'error' || CLOCK_RULES.has(f.rule))) return input;
+  return { ...input, status: 'ok', model: input.model, source: input.source, text: input.text };
 }
 
 /** Files held in memory as a reader (path -> text; no config file means defaults): for tests and benches. */

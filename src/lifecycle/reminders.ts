@@ -41,6 +41,8 @@ export interface DueReminder {
   owners: string[];
   /** GitHub logins and `org/team` slugs to mention. */
   handles: string[];
+  /** Owners' handles named without a mention (set by the sync: not collaborators there, or past its mention limit). */
+  notMentioned?: string[];
   /** The marker's new `reminded` value once the comment is posted. */
   record: ReminderRecord;
 }
@@ -93,10 +95,17 @@ export function renderReminderComment(reminder: DueReminder): string {
       : reminder.daysLeft === 0
         ? `is due today (${reminder.due})`
         : `is due on ${reminder.due} (in ${days} ${days === 1 ? 'day' : 'days'})`;
-  const owner = reminder.handles.length > 0 ? '' : ' It has no owner with a GitHub login to remind; set `owner` in the model.';
+  const others = reminder.notMentioned ?? [];
+  const owner =
+    reminder.handles.length > 0 || others.length > 0 ? '' : ' It has no owner with a GitHub login to remind; set `owner` in the model.';
+  const named =
+    others.length > 0
+      ? [`Also its owners, not mentioned (not collaborators here, or past the few mentions one reminder makes): ${others.map(code).join(', ')}.`, '']
+      : [];
   return [
     `${who}threat ${code(reminder.threatId)} ${escapeLine(reminder.title)} ${when}.${owner}`,
     '',
+    ...named,
     reminder.threshold === 'overdue'
       ? 'Mitigate it, or change its `status`, `due` date or acceptance in the threat model. This is the only overdue reminder for this due date.'
       : 'This is the only reminder before the due date; a second one comes only if the date passes.',

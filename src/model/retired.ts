@@ -30,3 +30,12 @@ export function suggestRetiredIds(previous: ThreatModel, current: ThreatModel): 
   for (const id of previous.retired) suggest(id, 'dropped');
   return suggestions;
 }
+
+/**
+ * Of the ids of threats known to have left the model (e.g. their issues remain), those `current` neither
+ * uses nor lists under `retired`, in the order given, each once: what the sync suggests retiring.
+ */
+export function unretiredIds(removedIds: Iterable<string>, current: ThreatModel): string[] {
+  const taken = new Set([...current.threats.map((t) => t.id), ...current.retired]);
+  return [...new Set(removedIds)].filter((id) => !taken.has(id));
+}

@@ -20,7 +20,7 @@ import { branchHead, commitReader, readOwnConfigOnDefaultBranch, type ExtendsPol
 import { httpStatus } from '../github/errors.ts';
 import { decideConsent } from './consent.ts';
 import { isOwnedBy, sameRepo } from './github/issue-identity.ts';
-import { readModelInput, type InputReader } from '../input/pipeline.ts';
+import { readModelInput, syncableInput, type InputReader } from '../input/pipeline.ts';
 import { listIssuesFiledBy } from '../github/issues.ts';
 import { fetchRepoState, RepoAccessError } from './github/fetch.ts';
 import type { GithubPlan, RepoState, SyncContext } from './github/state.ts';
@@ -134,7 +134,8 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
   });
 
   const reader = request.input ?? commitReader(octokit, { owner, repo, sha }, request.config, request.extendsPolicy);
-  const input = await readModelInput(reader, { today, ...(request.modelPath ? { modelPath: request.modelPath } : {}) });
+  // An acceptance that expired since the model was reviewed is an error the sync acts on, not one that stops it.
+  const input = syncableInput(await readModelInput(reader, { today, ...(request.modelPath ? { modelPath: request.modelPath } : {}) }));
   if (input.status === 'config-invalid') {
     // A broken config is reported even without a model: the user asked for threatloop.
     const modelPath = input.modelPath ?? DEFAULT_CONFIG.model;

@@ -16,7 +16,7 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
   const warnings = outcome.findings.length - errors;
   const lintLine = `${countOf(errors, 'error')}, ${countOf(warnings, 'warning')} in \`${outcome.modelPath}\` at ${outcome.sha.slice(0, 7)}.`;
   const notes = outcome.notes.length > 0 ? ['', '**Notes**', ...outcome.notes.map((n) => `- ${n}`)] : [];
-  const lines = (...parts: string[]) => [lintLine, '', ...parts, ...notes].join('\n');
+  const lines = (...parts: string[]) => [lintLine, '', ...attentionLines(outcome), ...parts, ...notes].join('\n');
   switch (outcome.status) {
     case 'no-model':
       return { conclusion: 'neutral', title: `No threat model at ${outcome.modelPath}`, summary: lines('Nothing was checked and no issue was changed.') };
@@ -79,9 +79,31 @@ export function describeSync(outcome: SyncOutcome): SyncSummary {
           ),
         };
       }
-      return { conclusion: 'success', title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'), summary: lines(...applyLines(outcome)) };
+      // Errors in a synced model come from the clock (an acceptance that expired): synced, and red until renewed.
+      return {
+        conclusion: errors > 0 ? 'failure' : 'success',
+        title: titleFor(errors, warnings, outcome.apply?.writes ? 'issues synced' : 'issues already in sync'),
+        summary: lines(...applyLines(outcome)),
+      };
     }
   }
+}
+
+/** Lines of the attention block a summary opens with (at most this many, then a count). */
+const ATTENTION_LIMIT = 20;
+
+/**
+ * What the clock made urgent, first in the summary: overdue threats, then acceptances that expired (the
+ * lint findings `overdue` and `acceptance-expired`, whose annotations are on the lines). Empty when none.
+ */
+function attentionLines(outcome: SyncOutcome): string[] {
+  const block = (heading: string, rule: string): string[] => {
+    const found = outcome.findings.filter((f) => f.rule === rule);
+    if (found.length === 0) return [];
+    const more = found.length > ATTENTION_LIMIT ? [`- … and ${found.length - ATTENTION_LIMIT} more`] : [];
+    return [`**${heading} (${found.length})**`, ...found.slice(0, ATTENTION_LIMIT).map((f) => `- ${f.message}`), ...more, ''];
+  };
+  return [...block('Overdue', 'overdue'), ...block('Expired acceptances', 'acceptance-expired')];
 }
 
 /** Writes GitHub answered with 400 or 422 (invalid, too long): they fail again on every sync until something changes, so the check run must fail. */

@@ -46,9 +46,10 @@ describe.skipIf(unavailable !== undefined)(`jobs in a real Redis${unavailable ? 
   });
 
   /** A replica in this process: its own Probot, queue and worker (role `all` unless told). */
-  async function replica(options: { role?: 'all' | 'web' | 'worker'; lockMs?: number } = {}): Promise<TestApp> {
+  async function replica(options: { role?: 'all' | 'web' | 'worker'; lockMs?: number; daily?: boolean } = {}): Promise<TestApp> {
     const app = await createTestApp(standin.github.url, {
       role: options.role ?? 'all',
+      ...(options.daily ? { daily: true } : {}),
       redis: { url: redis.url, prefix, lockMs: options.lockMs ?? 5_000, busyRetryMs: 50, backoffMs: 100 },
     });
     replicas.push(app);
@@ -200,6 +201,23 @@ describe.skipIf(unavailable !== undefined)(`jobs in a real Redis${unavailable ? 
     await drained(queue);
     expect(repo.checkRuns).toHaveLength(1);
     expect(repo.checkRuns[0]!.conclusion).toBe('success');
+  });
+
+  it('the daily re-evaluation is one repeatable job however many replicas arm it, and when it runs it syncs every repository without a push', async () => {
+    const repo = setup(3);
+    await replica({ daily: true });
+    await replica({ daily: true });
+    const queue = inspector();
+    const schedulers = await queue.queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([['daily-reevaluation', '0 6 * * *', 'UTC']]);
+    const next = (await queue.queue.getDelayed()).filter((job) => job.name === 'daily');
+    expect(next).toHaveLength(1);
+
+    // Its time comes (promoted here rather than waited for): the repository is synced from its default branch.
+    expect(threatIssues(repo)).toHaveLength(0);
+    await next[0]!.promote();
+    await drained(queue, { delayed: false });
+    expectOneIssuePerThreat(repo, 3);
   });
 
   it('a resume scheduled before a restart happens after it', async () => {

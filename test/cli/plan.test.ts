@@ -85,3 +85,23 @@ describe('formatPlan', () => {
     expect(formatPlan({ operations: [], notes: [] })).toBe('Nothing to write: GitHub already matches the model.');
   });
 });
+
+describe('threatloop plan with an acceptance that has expired', () => {
+  const expired = SMALL_MODEL.replace(
+    '    owner: platform\n    status: planned\n',
+    '    owner: platform\n    status: accepted\n    rationale: Tokens live five minutes.\n    acceptance: { by: platform, on: 2025-06-01, expires: 2026-02-28 }\n',
+  );
+
+  test('plans the threat open with the acceptance:expired label (the error does not stop a plan, as it does not stop a sync); lint still fails', async () => {
+    expect(expired).not.toBe(SMALL_MODEL);
+    const c = captureIo(workdir({ 'threat-model.yml': expired }));
+    expect(await main(['plan', '--today', '2026-03-01'], c.io)).toBe(0);
+    expect(c.stdout()).toContain('+ label      acceptance:expired');
+    expect(c.stdout()).toMatch(/\+ issue {6}\[TM-31\] Session token replay {2}labels: threat, severity:high, stride:spoofing, stride:elevation-of-privilege, acceptance:expired/);
+    expect(c.stdout()).not.toMatch(/\[TM-31\].*then closed/);
+
+    const lint = captureIo(workdir({ 'threat-model.yml': expired }));
+    expect(await main(['lint', '--today', '2026-03-01'], lint.io)).not.toBe(0);
+    expect(lint.stdout() + lint.stderr()).toContain('acceptance-expired');
+  });
+});

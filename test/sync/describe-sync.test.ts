@@ -51,4 +51,27 @@ describe('check run summary of a sync', () => {
     const error = { rule: 'schema', level: 'error' as const, message: 'x', file: 'threat-model.yml', start: { line: 1, column: 1 } };
     expect(describeSync({ ...base, status: 'invalid', findings: [error] }).title).toBe('1 error, 0 warnings · issues not synced');
   });
+
+  test('overdue threats open the summary, then expired acceptances; a synced model with an expired acceptance fails the check', () => {
+    const at = (rule: string, level: 'error' | 'warning', message: string, line: number) => ({ rule, level, message, file: 'threat-model.yml', start: { line, column: 1 } });
+    const s = describeSync({
+      ...base,
+      findings: [
+        at('unscored', 'warning', 'threat TM-3 has no severity', 3),
+        at('acceptance-expired', 'error', 'threat TM-1: the acceptance by ciso expired on 2027-01-31', 10),
+        at('overdue', 'warning', 'threat TM-2 is open and was due 2027-02-15 (1 days ago)', 20),
+      ],
+      plan: { operations: [], notes: [] },
+      apply: { applied: 0, writes: 0, remaining: 0, errors: [], created: new Map() },
+    });
+    expect(s.conclusion).toBe('failure');
+    expect(s.summary.split('\n').slice(2, 8)).toEqual([
+      '**Overdue (1)**',
+      '- threat TM-2 is open and was due 2027-02-15 (1 days ago)',
+      '',
+      '**Expired acceptances (1)**',
+      '- threat TM-1: the acceptance by ciso expired on 2027-01-31',
+      '',
+    ]);
+  });
 });

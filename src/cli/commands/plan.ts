@@ -8,6 +8,7 @@ import { formatPlan, summarisePlan } from '../../sync/github/format-plan.ts';
 import type { RepoState, SyncContext } from '../../sync/github/state.ts';
 import { createExtensions } from '../../sync/trackers.ts';
 import { planGithubSync } from '../../sync/github/plan.ts';
+import { syncableInput } from '../../input/pipeline.ts';
 import { EXIT, type CliIo, type CommandModule } from '../io.ts';
 import { assessWorkingTree, readModelCommandInput, requireValidModel, usageError } from '../model-input.ts';
 import { runRemotePlan } from './sync.ts';
@@ -49,7 +50,7 @@ async function runPlan(allArgs: string[], io: CliIo): Promise<number> {
   const { values, config, modelFile: file, today } = read.input;
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) return usageError(io, 'plan', USAGE, `unknown format "${values.format}" (use ${FORMATS.join(', ')})`);
-  const valid = requireValidModel(io, 'plan', assessWorkingTree(read.input, today), 'nothing was planned (a sync would write nothing either)');
+  const valid = requireValidModel(io, 'plan', syncableInput(assessWorkingTree(read.input, today)), 'nothing was planned (a sync would write nothing either)');
   if (!valid.ok) return valid.exit;
   const { findings, model, source } = valid.input;
 

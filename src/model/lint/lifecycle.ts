@@ -12,6 +12,12 @@ import type { ModelRule } from './rules.ts';
  */
 export const RATIONALE_PLACEHOLDER = 'TODO(threatloop): say why this threat does not apply to the system';
 
+/**
+ * Rules that the passing of time makes true on a model that was valid when it was reviewed: their errors
+ * fail a pull request's check, but never stop the sync, whose job is to act on them (reopen the issue).
+ */
+export const CLOCK_RULES: ReadonlySet<string> = new Set(['acceptance-expired']);
+
 const acceptanceMissing: ModelRule = {
   id: 'acceptance-missing',
   level: 'warning',

@@ -21,6 +21,7 @@ import { renderIssueIndex } from './issue-index.ts';
 import type { EffectiveDue } from '../due-dates.ts';
 import { RATING_NAME, STATUS_LABEL } from '../../render/display-names.ts';
 import { code, escapeCell, escapeLine, escapeText } from '../../render/markdown.ts';
+import type { AcceptanceState } from '../../model/acceptance.ts';
 
 export interface DashboardThreat {
   threat: Threat;
@@ -42,6 +43,8 @@ export interface DashboardInput {
   modelRepo?: string;
   lintWarnings?: readonly Finding[];
   notices?: readonly string[];
+  /** Acceptances that have expired, and those ending within `warningDays` (src/lifecycle/acceptance.ts). */
+  acceptances?: { expired: readonly AcceptanceState[]; expiring: readonly AcceptanceState[]; warningDays: number };
 }
 
 /** Items per list before "… and N more" (a GitHub issue body holds at most 65,536 characters). */
@@ -76,6 +79,12 @@ function withIndex(body: string, input: DashboardInput, measuredLength: number):
   const entries = input.threats.map((t) => ({ threatId: t.threat.id, issue: t.issue }));
   return `${body}${renderIssueIndex(entries, measuredLength, issueRef)}\n`;
 }
+
+/**
+ * Lint warnings the dashboard leaves out of its lint section: the "Needs attention" lists show the same
+ * threats by date, and their messages count days ("3 days ago"), which would rewrite the dashboard daily.
+ */
+const LISTED_BY_DATE: ReadonlySet<string> = new Set(['overdue', 'acceptance-expiring']);
 
 const TOO_LARGE_MATRIX = ['### STRIDE matrix', '', 'Too large to show here: run `threatloop report` for the full matrix.', ''];
 
@@ -135,15 +144,29 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
     if (items.length > 0) list(head, `#### ${heading} (${items.length})`, items.map(describe));
     else allClear.push(clear);
   };
+  // Overdue first, then what the clock reopened; the "all clear" sentence keeps its order (an unchanged dashboard stays byte for byte).
+  if (overdue.length > 0) attention('Overdue', overdue, 'nothing is overdue');
+  const byId = new Map(threats.map((t) => [t.threat.id, t]));
+  const acceptance = (heading: string, states: readonly AcceptanceState[], facts: (s: AcceptanceState) => string) => {
+    if (states.length === 0) return;
+    const items = states.map((s) => {
+      const entry = byId.get(s.threatId);
+      const by = escapeLine(graph.owners.get(s.acceptance.by)?.name ?? s.acceptance.by);
+      return `${entry ? ref(entry) : code(s.threatId)} **${escapeText(s.threatId)}** (${STATUS_LABEL[s.status]} by ${by} on ${s.acceptance.on}, ${facts(s)})`;
+    });
+    list(head, `#### ${heading} (${states.length})`, items);
+  };
+  acceptance('Expired acceptances', input.acceptances?.expired ?? [], (s) => `ended ${s.end.lastDay}`);
+  acceptance(`Acceptances expiring in ${input.acceptances?.warningDays ?? 30} days`, input.acceptances?.expiring ?? [], (s) => `ends ${s.end.lastDay}`);
   attention('Open critical and high', urgent, 'no critical or high threat is open');
-  attention('Overdue', overdue, 'nothing is overdue');
+  if (overdue.length === 0) attention('Overdue', overdue, 'nothing is overdue');
   attention('Unowned', unowned, 'every open threat has an owner');
   attention('Unscored', unscored, 'every threat has a CVSS vector or a severity');
   if (allClear.length > 0) head.push(`${sentence(allClear)}.`, '');
 
   const matrix = strideMatrix(graph, threats, ref);
   const tail: string[] = [];
-  const warnings = input.lintWarnings ?? [];
+  const warnings = (input.lintWarnings ?? []).filter((f) => !LISTED_BY_DATE.has(f.rule));
   section(
     tail,
     `Lint warnings (${warnings.length})`,

@@ -18,7 +18,7 @@ import type { IssueMarker, SyncedFields } from './state.ts';
 const MARKER_PATTERN = /<!-- threatloop:(threat|dashboard)((?: [a-z]+="[^"<>]*")*) -->/;
 const ATTRIBUTE_PATTERN = / ([a-z]+)="([^"<>]*)"/g;
 /** The marker's own attributes; any other name is a tracker link. */
-const CORE_ATTRIBUTES = new Set(['id', 'repo', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest', 'reminded']);
+const CORE_ATTRIBUTES = new Set(['id', 'repo', 'status', 'rating', 'score', 'due', 'owners', 'assigned', 'digest', 'reminded', 'expired']);
 
 export function renderMarker(marker: IssueMarker): string {
   const attributes: [string, string | undefined][] = [];
@@ -38,7 +38,7 @@ export function renderMarker(marker: IssueMarker): string {
     );
   }
   // Last, and only when set: markers written before reminders existed render exactly as before.
-  attributes.push(['reminded', marker.reminded]);
+  attributes.push(['reminded', marker.reminded], ['expired', marker.expired]);
   const text = attributes
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => ` ${name}="${name === 'owners' || name === 'assigned' ? value : escapeValue(value)}"`)
@@ -103,6 +103,8 @@ export function parseMarker(body: string | null | undefined): IssueMarker | unde
   if (Object.keys(synced).length > 0) marker.synced = synced;
   const reminded = text('reminded');
   if (reminded) marker.reminded = reminded;
+  const expired = text('expired');
+  if (expired && /^\d{4}-\d{2}-\d{2}$/.test(expired)) marker.expired = expired;
   return marker;
 }
 

@@ -56,6 +56,10 @@ import { isOwnedBy, issuesByThreat, markerRepo, preferredFirst, sameRepo } from 
 import type { TrackerLinks } from '../extension.ts';
 import { TRACKERS } from '../trackers.ts';
 import type { IssueLink } from './issue-body.ts';
+import { renderReminderComment } from '../../lifecycle/reminders.ts';
+import { renderAcceptanceExpiredComment } from '../../lifecycle/acceptance.ts';
+import { acceptanceEnd, needsAcceptance } from '../../model/acceptance.ts';
+import { planClock, retiredIdsNote, reusedIdLine, type ClockPlan, type ThreatClock } from './lifecycle.ts';
 
 export interface GithubPlanInput {
   model: ThreatModel;
@@ -83,6 +87,8 @@ interface DesiredIssue {
   labels: LabelSpec[];
   /** Existing issues for this threat id, the one to keep first. */
   existing: ExistingIssue[];
+  /** Expired acceptance, reminder due (src/sync/github/lifecycle.ts). */
+  clock: ThreatClock;
 }
 
 export function planGithubSync(given: GithubPlanInput): GithubPlan {
@@ -98,10 +104,18 @@ export function planGithubSync(given: GithubPlanInput): GithubPlan {
   const notes: string[] = [];
   const byThreat = issuesByThreat(state.issues);
   const unassignable = new Map<string, string[]>();
+  const clock = planClock({
+    model: input.model,
+    config,
+    state,
+    today: context.today,
+    keptIssue: (id) => byThreat.get(id)?.[0],
+    dueOf: (threat) => threatDue(threat, rateThreat(threat), config, byThreat.get(threat.id)?.[0], context.today)?.date,
+  });
 
   const desired: DesiredIssue[] = [];
   for (const threat of graph.threats.values()) {
-    desired.push(desiredIssue(threat, graph, input, byThreat.get(threat.id) ?? [], unassignable));
+    desired.push(desiredIssue(threat, graph, input, byThreat.get(threat.id) ?? [], unassignable, clock.byThreat.get(threat.id) ?? {}));
   }
 
   // Labels and milestones first: issues refer to them by name.
@@ -121,7 +135,7 @@ export function planGithubSync(given: GithubPlanInput): GithubPlan {
   operations.push(...removedThreatOperations(byThreat, graph, context));
 
   if (issues.dashboard.enabled) {
-    operations.push(...dashboardOperations(desired, graph, input));
+    operations.push(...dashboardOperations(desired, graph, input, clock));
   } else {
     for (const dashboard of state.issues.filter((i) => i.marker.kind === 'dashboard' && i.state === 'open')) {
       operations.push(
@@ -130,6 +144,8 @@ export function planGithubSync(given: GithubPlanInput): GithubPlan {
     }
   }
 
+  const retire = retiredIdsNote([...byThreat.keys()].filter((id) => !graph.threats.has(id)), input.model, context.modelPath);
+  if (retire) notes.push(retire);
   for (const [login, threats] of unassignable) {
     notes.push(
       `${login} cannot be assigned in ${target} (not a collaborator with access), so ${threats.join(', ')} ${threats.length === 1 ? 'is' : 'are'} not assigned to them. ` +
@@ -196,14 +212,15 @@ function desiredIssue(
   input: GithubPlanInput,
   existing: ExistingIssue[],
   unassignable: Map<string, string[]>,
+  clock: ThreatClock,
 ): DesiredIssue {
   const { config, context, state } = input;
   const prefix = config.issues.labels.prefix;
   const rating = rateThreat(threat);
   const kept = existing[0];
-  const createdOn = kept ? kept.createdAt.slice(0, 10) : context.today;
-  const due = effectiveDue(threat, rating.rating, config, createdOn);
-  const closing = config.issues.close_statuses.includes(threat.status);
+  const due = threatDue(threat, rating, config, kept, context.today);
+  // An expired acceptance no longer closes the issue: the risk is back until someone renews it.
+  const closing = config.issues.close_statuses.includes(threat.status) && !clock.expired;
 
   const logins: string[] = [];
   if (config.issues.assign_owners) {
@@ -240,7 +257,8 @@ function desiredIssue(
     ...(links.length > 0 ? { links: Object.fromEntries(links.map(({ system, key, url }) => [system, { key, ...(url ? { url } : {}) }])) } : {}),
     synced,
     // Carried over so a body update never forgets a reminder already sent.
-    ...(previous?.reminded ? { reminded: previous.reminded } : {}),
+    ...(clock.reminded ? { reminded: clock.reminded } : previous?.reminded ? { reminded: previous.reminded } : {}),
+    ...(clock.expired ? { expired: clock.expired.end.lastDay } : {}),
   };
   const index = graph.threatIndex.get(threat);
   const line = input.source && index !== undefined ? input.source.locate(['threats', index]).start.line : undefined;
@@ -255,7 +273,7 @@ function desiredIssue(
     permalink: modelPermalink(context.webUrl, context.modelRepo, context.sha, context.modelPath, line),
     links,
   });
-  const labels = threatIssueLabels(prefix, rating.rating, threat.stride);
+  const labels = threatIssueLabels(prefix, rating.rating, threat.stride, { acceptanceExpired: clock.expired !== undefined });
   return {
     threat,
     rating,
@@ -264,8 +282,14 @@ function desiredIssue(
     marker,
     labels,
     existing,
+    clock,
     fields: { title: issueTitle(threat), body, labels: labels.map((l) => l.name), assignees: logins, milestone: null },
   };
+}
+
+/** The due date the sync uses: stated, or the SLA counted from the day its issue was first created (today for a new one). */
+function threatDue(threat: Threat, rating: ThreatRating, config: Config, kept: ExistingIssue | undefined, today: string): EffectiveDue | undefined {
+  return effectiveDue(threat, rating.rating, config, kept ? kept.createdAt.slice(0, 10) : today);
 }
 
 /** A threat that does not apply was never work done: its issue closes as not planned. */
@@ -330,6 +354,14 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
     { title: kept.title, synced: kept.marker.synced ?? {}, body: kept.body },
     { title: d.fields.title, synced: d.marker.synced ?? {}, body: d.fields.body },
   );
+  const { expired, reminder } = d.clock;
+  // The expiry is announced once (its own comment), when the marker does not hold it yet.
+  const newlyExpired = expired !== undefined && kept.marker.expired !== expired.end.lastDay;
+  /** Lines for the plan whose record is their own comment (expiry, reminder), not the audit comment. */
+  const clockLines: string[] = [];
+  const reused = reusedIdLine(kept, id, d.fields.title);
+  if (reused) modelChanges.push(reused);
+  if (kept.marker.expired !== undefined && !expired) modelChanges.push(acceptanceClearedLine(d.threat, prefix));
   if (changes.body && modelChanges.length === 0) {
     // Not a change to the threat: a Jira link, a renamed component or owner, a new rendering.
     restored.unshift(
@@ -351,27 +383,63 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
   } else if (kept.state === 'closed' && !d.closing) {
     changes.state = 'open';
     changes.stateReason = 'reopened';
-    stateLines.push(
-      kept.stateReason === 'not_planned'
-        ? `reopened: the threat is back in the model with status \`${d.threat.status}\``
-        : `reopened: the model lists the threat with status \`${d.threat.status}\` (change its status in the model to close it)`,
-    );
+    if (expired) {
+      (newlyExpired ? clockLines : stateLines).push(
+        `reopened: the acceptance (${d.threat.status} by ${expired.acceptance.by}) ended on ${expired.end.lastDay}; renew it in the model to close the issue`,
+      );
+    } else {
+      stateLines.push(
+        kept.stateReason === 'not_planned'
+          ? `reopened: the threat is back in the model with status \`${d.threat.status}\``
+          : `reopened: the model lists the threat with status \`${d.threat.status}\` (change its status in the model to close it)`,
+      );
+    }
+  }
+  if (newlyExpired && changes.state !== 'open') clockLines.push(`acceptance ended on ${expired.end.lastDay}: labelled \`${prefix}acceptance:expired\``);
+  if (reminder) {
+    // Named without `@`: plan lines reach logs and job summaries, where they must not look like mentions.
+    const who = reminder.handles.length > 0 ? `, mentioning ${reminder.handles.join(', ')}` : '';
+    clockLines.push(`reminder: ${reminder.threshold} (due ${reminder.due})${who}`);
   }
 
   if (Object.keys(changes).length > 0) {
     const modelLines = [...modelChanges, ...stateLines];
     // Edits that are not changes to the threat (fields a person changed on GitHub, a refreshed
     // rendering) show in the plan but are not written to the audit log.
-    const changed = modelLines.length > 0 ? modelLines : restored;
+    const changed =
+      modelLines.length > 0
+        ? [...modelLines, ...clockLines]
+        : clockLines.length > 0
+          ? [...clockLines, ...restored.filter((line) => line !== 'description refreshed')]
+          : restored;
     operations.push({ op: 'update-issue', number: kept.number, threatId: id, changes, changed });
     if (modelLines.length > 0) {
-      const heading = changes.state === 'closed' ? 'Threat closed' : changes.state === 'open' ? 'Threat reopened' : 'Threat changed';
+      const heading = reused
+        ? 'Threat id reused'
+        : changes.state === 'closed'
+          ? 'Threat closed'
+          : changes.state === 'open'
+            ? 'Threat reopened'
+            : 'Threat changed';
       operations.push({ op: 'comment', number: kept.number, threatId: id, body: renderAuditComment({ lines: modelLines, context, heading }) });
     }
+    // After the edit they explain, in the same unit: the applier posts them first, tagged, so a crash between
+    // comment and edit neither loses nor doubles them (src/sync/github/apply.ts).
+    if (newlyExpired) operations.push({ op: 'comment', number: kept.number, threatId: id, body: renderAcceptanceExpiredComment(expired, input.model) });
+    if (reminder) operations.push({ op: 'comment', number: kept.number, threatId: id, body: renderReminderComment(reminder) });
   }
 
   operations.push(...duplicateOperations(kept, others, id));
   return operations;
+}
+
+/** The audit line when an issue loses `acceptance:expired`: the acceptance was renewed, or the status no longer rests on one. */
+function acceptanceClearedLine(threat: Threat, prefix: string): string {
+  const label = `\`${prefix}acceptance:expired\``;
+  if (!threat.acceptance || !needsAcceptance(threat)) {
+    return `no longer an expired acceptance (status \`${threat.status}\`): label ${label} removed`;
+  }
+  return `acceptance renewed (${threat.status} by ${threat.acceptance.by} on ${threat.acceptance.on}, holds until ${acceptanceEnd(threat.acceptance).lastDay}): label ${label} removed`;
 }
 
 function duplicateOperations(kept: ExistingIssue, others: readonly ExistingIssue[], threatId: string | undefined): GithubOperation[] {
@@ -424,7 +492,7 @@ function closeOperation(
   };
 }
 
-function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph, input: GithubPlanInput): GithubOperation[] {
+function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph, input: GithubPlanInput, clock: ClockPlan): GithubOperation[] {
   const { config, context, state } = input;
   const prefix = config.issues.labels.prefix;
   const threats: DashboardThreat[] = desired.map((d) => ({
@@ -439,6 +507,7 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
     threats,
     today: context.today,
     modelPath: context.modelPath,
+    acceptances: { expired: clock.review.expired, expiring: clock.review.expiring, warningDays: config.lint.acceptance_warning_days },
     ...(markerRepo({ modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }) ? { modelRepo: context.modelRepo } : {}),
     ...(input.lintWarnings ? { lintWarnings: input.lintWarnings.filter((f) => f.level === 'warning') } : {}),
     ...(input.notices ? { notices: input.notices } : {}),

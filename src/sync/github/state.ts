@@ -55,6 +55,11 @@ export interface IssueMarker {
   synced?: SyncedFields;
   /** The last due-date reminder commented, `due-soon:YYYY-MM-DD` or `overdue:YYYY-MM-DD` (see lifecycle/reminders.ts). */
   reminded?: string;
+  /**
+   * The last day of the expired acceptance the issue was reopened (or labelled) for, YYYY-MM-DD: its audit
+   * comment is posted once per expiry, and a renewal is told apart from a person removing the label.
+   */
+  expired?: string;
 }
 
 export type IssueStateReason = 'completed' | 'not_planned' | 'duplicate' | 'reopened';

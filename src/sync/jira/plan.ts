@@ -27,6 +27,7 @@ import {
   type ThreatloopProperty,
 } from './state.ts';
 import { modelPermalink } from '../permalink.ts';
+import { planAcceptanceReview } from '../../lifecycle/acceptance.ts';
 
 /** The GitHub issue of a threat, as far as the Jira side needs it. */
 export interface GithubIssueRef {
@@ -73,11 +74,14 @@ export function planJiraSync(input: JiraPlanInput): JiraPlan {
   const graph = buildGraph(input.model);
   const operations: JiraOperation[] = [];
   const notes = [...input.jiraState.notes];
+  // The GitHub side's rule: an expired acceptance no longer closes the ticket (src/lifecycle/acceptance.ts).
+  const expired = new Map(planAcceptanceReview(input.model, input.config, input.context.today).expired.map((e) => [e.threatId, e]));
 
   for (const threat of graph.threats.values()) {
     const existing = input.jiraState.issues.get(threat.id);
-    const desired = desiredIssue(input, jira, graph, threat);
-    const closing = input.config.issues.close_statuses.includes(threat.status);
+    const lapsed = expired.get(threat.id);
+    const desired = desiredIssue(input, jira, graph, threat, lapsed !== undefined);
+    const closing = input.config.issues.close_statuses.includes(threat.status) && !lapsed;
     const github = input.githubIssues.get(threat.id);
     // Links posted earlier in this run whose record (the property) was left for the last pass.
     const knownLinks = { ...(existing?.property?.links ?? {}), ...(existing?.unrecordedLinks ?? {}) };
@@ -133,7 +137,9 @@ export function planJiraSync(input: JiraPlanInput): JiraPlan {
         key: existing.key,
         to: 'reopen',
         name: jira.transitions.reopen,
-        reason: `threat is ${threat.status} again`,
+        reason: lapsed
+          ? `the acceptance (${threat.status} by ${lapsed.acceptance.by} on ${lapsed.acceptance.on}) ended on ${lapsed.end.lastDay}`
+          : `threat is ${threat.status} again`,
       };
       property.state = 'open';
     } else if (isDone) {
@@ -190,7 +196,7 @@ interface DesiredIssue {
   modelLink?: RemoteLink;
 }
 
-function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph, threat: Threat): DesiredIssue {
+function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph, threat: Threat, acceptanceExpired: boolean): DesiredIssue {
   const { context, config } = input;
   const rating = rateThreat(threat);
   // The GitHub side's rule (SLA counted from the GitHub issue's creation), so both trackers show one date.
@@ -215,7 +221,7 @@ function desiredIssue(input: JiraPlanInput, jira: JiraConfig, graph: ModelGraph,
     fields: {
       summary: jiraSummary(threat),
       description,
-      labels: desiredLabels(jira, context.modelRepo, threat, rating),
+      labels: desiredLabels(jira, context.modelRepo, threat, rating, acceptanceExpired),
       priority: jira.priority[rating.rating],
       duedate: due,
       assigneeAccountId: assignee,
@@ -249,19 +255,27 @@ export function jiraSummary(threat: Threat): string {
   return `${cut.trimEnd()}…`;
 }
 
-/** Config labels, the threat label, severity, STRIDE and the repository's identity label. */
-export function desiredLabels(jira: JiraConfig, repo: string, threat: Threat, rating: ThreatRating): string[] {
+/** On the Jira issue of a threat whose acceptance has expired (GitHub's `acceptance:expired`; Jira labels take no colon). */
+export const JIRA_ACCEPTANCE_EXPIRED_LABEL = 'acceptance-expired';
+
+/** Config labels, the threat label, severity, STRIDE, `acceptance-expired` while it is, and the repository's identity label. */
+export function desiredLabels(jira: JiraConfig, repo: string, threat: Threat, rating: ThreatRating, acceptanceExpired = false): string[] {
   return unique([
     ...jira.labels,
     JIRA_THREAT_LABEL,
     `severity-${rating.rating}`,
     ...threat.stride.map((category) => `stride-${category}`),
+    ...(acceptanceExpired ? [JIRA_ACCEPTANCE_EXPIRED_LABEL] : []),
     identityLabel(repo),
   ]);
 }
 
 /** Labels threatloop removes when they no longer apply (it never removes any other). */
-const MANAGED_LABELS = new Set([...RATINGS.map((r) => `severity-${r}`), ...STRIDE_CATEGORIES.map((c) => `stride-${c}`)]);
+const MANAGED_LABELS = new Set([
+  ...RATINGS.map((r) => `severity-${r}`),
+  ...STRIDE_CATEGORIES.map((c) => `stride-${c}`),
+  JIRA_ACCEPTANCE_EXPIRED_LABEL,
+]);
 
 function diffIssue(
   jira: JiraConfig,

@@ -62,3 +62,15 @@ describe('marker', () => {
     );
   });
 });
+
+describe('the expired attribute', () => {
+  test('round-trips after reminded, is never read as a tracker link, and a damaged value reads as none', () => {
+    const marker = { kind: 'threat' as const, threatId: 'TM-1', synced: { status: 'accepted' }, reminded: 'overdue:2027-01-31', expired: '2027-01-31' };
+    const text = renderMarker(marker);
+    expect(text).toBe('<!-- threatloop:threat id="TM-1" status="accepted" reminded="overdue%3A2027-01-31" expired="2027-01-31" -->');
+    expect(parseMarker(text)).toEqual(marker);
+    expect(parseMarker(text.replace('expired="2027-01-31"', 'expired="soon"'))).toEqual({ kind: 'threat', threatId: 'TM-1', synced: { status: 'accepted' }, reminded: 'overdue:2027-01-31' });
+    // Without the attribute the marker renders exactly as before it existed.
+    expect(renderMarker({ kind: 'threat', threatId: 'TM-1', synced: { status: 'accepted' } })).toBe('<!-- threatloop:threat id="TM-1" status="accepted" -->');
+  });
+});

@@ -373,9 +373,13 @@ describe('labels and milestones people set', () => {
     const state = synced();
     issueFor(state, 'TM-31').createdAt = '2026-01-10T09:00:00Z';
     const p = plan(SMALL_MODEL, state, newCommit);
-    expect(ops(p)).toEqual(['create-milestone', 'update-issue', 'comment', 'update-dashboard']);
+    // The earlier due date has passed: the audit comment, then the one overdue reminder.
+    expect(ops(p)).toEqual(['create-milestone', 'update-issue', 'comment', 'comment', 'update-dashboard']);
     expect(p.operations[0]).toMatchObject({ title: 'Threats due 2026-02-09' });
-    expect(p.operations[1]).toMatchObject({ changes: { milestone: 'Threats due 2026-02-09' }, changed: ['due: 2026-03-31 → 2026-02-09'] });
+    expect(p.operations[1]).toMatchObject({
+      changes: { milestone: 'Threats due 2026-02-09' },
+      changed: ['due: 2026-03-31 → 2026-02-09', 'reminder: overdue (due 2026-02-09), mentioning carol'],
+    });
   });
 
   test('milestones switched off: no milestone operations, none set', () => {

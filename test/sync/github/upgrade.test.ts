@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { planGithubSync } from '../../../src/sync/github/plan.ts';
 import { parseMarker } from '../../../src/sync/github/marker.ts';
 import type { RepoState } from '../../../src/sync/github/state.ts';
-import { config, model, SMALL_MODEL, syncContext } from './plan-simulator.ts';
+import { applyPlan, config, model, SMALL_MODEL, syncContext } from './plan-simulator.ts';
 
 const written = JSON.parse(readFileSync(new URL('../../fixtures/upgrade/issues-0.1.0.json', import.meta.url), 'utf8')) as { state: RepoState };
 
@@ -36,6 +36,21 @@ describe('issues written by threatloop 0.1.0', () => {
     const context = syncContext({ modelRepo: OWN });
     expect(planGithubSync({ ...model(SMALL_MODEL), config: config(), state: asOwnRepository, context, links: new Map([['jira', jira]]) }).operations).toEqual([]);
     expect(planGithubSync({ ...model(SMALL_MODEL), config: config(), state: asOwnRepository, context }).operations).toEqual([]);
+  });
+
+  test('in the model’s own repository on a later day, when TM-22 is overdue: only its reminder (marker edit + comment) and the dashboard, then zero writes', () => {
+    const context = syncContext({ modelRepo: OWN, today: '2026-04-02' });
+    const input = { ...model(SMALL_MODEL), config: config(), context };
+    const first = planGithubSync({ ...input, state: asOwnRepository });
+    const tm22 = asOwnRepository.issues.find((issue) => issue.marker.threatId === 'TM-22')!;
+    const onTm22 = first.operations.filter((op) => 'number' in op && op.number === tm22.number);
+    expect(onTm22.map((op) => op.op)).toEqual(['update-issue', 'comment']);
+    expect(onTm22[1]).toMatchObject({ body: expect.stringContaining('was due on 2026-03-31 (2 days ago)') });
+    // The edit adds `reminded` to the marker and changes nothing else in it.
+    const edited = onTm22[0]!.op === 'update-issue' ? parseMarker(onTm22[0]!.changes.body) : undefined;
+    expect(edited).toEqual({ ...tm22.marker, reminded: 'overdue:2026-03-31' });
+    const after = applyPlan(asOwnRepository, first, context.today).state;
+    expect(planGithubSync({ ...input, state: after }).operations).toEqual([]);
   });
 
   test('in another repository: not believed, so none of them is edited, retitled or closed', () => {

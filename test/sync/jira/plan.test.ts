@@ -312,3 +312,31 @@ describe('formatJiraPlan', () => {
     );
   });
 });
+
+describe('planJiraSync: an acceptance that expires', () => {
+  const accepted = (expires: string, on = '2025-12-01') =>
+    model((m) => {
+      Object.assign(m.threats![1]!, { status: 'accepted', acceptance: { by: 'web', on, expires } });
+    });
+  const at = (today: string) => ({ ...CONTEXT, today });
+  const doneState = stateAfter(plan({ model: accepted('2026-06-30') }).operations);
+
+  it('while it holds the ticket is done; the day after, it is transitioned back and labelled acceptance-expired; renewed, done again and the label off', () => {
+    expect(doneState.issues.get('TM-7')).toMatchObject({ statusCategory: 'done', property: { state: 'done' } });
+
+    const lapsed = plan({ model: accepted('2026-06-30'), jiraState: doneState, context: at('2026-07-01') }).operations;
+    // (TM-7 has no GitHub issue here, so its SLA due date counts from `today`: the description moves too.)
+    expect(lapsed.filter((o) => o.threatId === 'TM-7' && o.op === 'transition')).toHaveLength(1);
+    expect(lapsed).toContainEqual(
+      expect.objectContaining({ op: 'transition', threatId: 'TM-7', to: 'reopen', reason: 'the acceptance (accepted by web on 2025-12-01) ended on 2026-06-30' }),
+    );
+    expect(lapsed).toContainEqual(expect.objectContaining({ op: 'update', threatId: 'TM-7', labels: { add: ['acceptance-expired'], remove: [] } }));
+    const reopened = stateAfter(lapsed, doneState);
+    expect(plan({ model: accepted('2026-06-30'), jiraState: reopened, context: at('2026-07-01') }).operations.filter((o) => o.threatId === 'TM-7')).toEqual([]);
+
+    const renewed = plan({ model: accepted('2027-06-30', '2026-07-02'), jiraState: reopened, context: at('2026-07-02') }).operations;
+    expect(renewed.filter((o) => o.threatId === 'TM-7' && o.op === 'transition')).toHaveLength(1);
+    expect(renewed).toContainEqual(expect.objectContaining({ op: 'update', threatId: 'TM-7', labels: { add: [], remove: ['acceptance-expired'] } }));
+    expect(renewed).toContainEqual(expect.objectContaining({ op: 'transition', threatId: 'TM-7', to: 'done' }));
+  });
+});
