@@ -11,6 +11,7 @@ import { describeError, wrapHandler, type HandlerResult } from './handler.ts';
 import { createRuntime, type AppOptions, type AppRuntime } from './runtime.ts';
 import { onPullRequest, onPullRequestClosed, PULL_REQUEST_CONTEXT_EVENTS } from './pull-request.ts';
 import { onInstallation, onPush } from './sync-handlers.ts';
+import { onIssueClosedOrReopened, onProposalClosed } from './proposals.ts';
 import { processJob } from './worker.ts';
 
 type EventName = EmitterWebhookEventName;
@@ -39,6 +40,8 @@ export const ROUTES: Route[] = [
   ),
   route('pull-request-context', PULL_REQUEST_CONTEXT_EVENTS, onPullRequest),
   route('pull-request-merged', ['pull_request.closed'], onPullRequestClosed),
+  route<'issues.closed' | 'issues.reopened'>('manual-close', ['issues.closed', 'issues.reopened'], onIssueClosedOrReopened),
+  route('proposal-closed', ['pull_request.closed'], onProposalClosed),
 ];
 
 export interface ThreatloopApp {

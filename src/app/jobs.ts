@@ -58,6 +58,33 @@ export const PullRequestJobDataSchema = z.object({
 });
 export type PullRequestJobData = z.infer<typeof PullRequestJobDataSchema>;
 
+/** What a proposal's basis entry holds (src/model/proposal.ts), as a declined PR hands it to its job. */
+const ProposalBasisSchema = z.object({
+  threatId: z.string().min(1).max(500),
+  to: z.enum(['mitigated', 'not-applicable']),
+  tracker: z.enum(['github', 'jira']),
+  ticket: z.string().max(500),
+  ticketUrl: z.string().max(500),
+  closedAt: z.string().max(500),
+  closedBy: z.string().max(500),
+  evidenceUrl: z.string().max(500).optional(),
+});
+
+/**
+ * Issues closed or reopened by hand, or the proposal PR closed without merging (issue 11): the proposal of
+ * the repository recomputed from every issue closed by hand (src/app/proposals.ts). One at a time per
+ * repository, in the same turn as its syncs.
+ */
+export const ProposalJobDataSchema = z.object({
+  installationId: z.number().int().positive(),
+  owner: login,
+  repo: login,
+  reason: z.enum(['issue-closed', 'issue-reopened', 'proposal-declined']),
+  /** `proposal-declined`: the PR and what it proposed (read from the app's own marker). */
+  declined: z.object({ number: z.number().int().positive(), basis: z.array(ProposalBasisSchema).max(100) }).optional(),
+});
+export type ProposalJobData = z.infer<typeof ProposalJobDataSchema>;
+
 export type JobRequest =
   /**
    * `config`: the repository config the webhook already read at `sha`, handed over within this process
@@ -66,6 +93,7 @@ export type JobRequest =
   | { name: 'sync'; data: SyncJobData; config?: ConfigRead }
   | { name: 'resume'; data: SyncJobData }
   | { name: 'pull-request-refresh'; data: PullRequestJobData }
+  | { name: 'proposal'; data: ProposalJobData }
   | { name: 'daily'; data: Record<string, never> };
 
 export type JobName = JobRequest['name'];
@@ -75,6 +103,7 @@ export function jobKey(job: JobRequest): string {
   switch (job.name) {
     case 'sync':
     case 'resume':
+    case 'proposal':
       return repositoryKey(job.data.owner, job.data.repo);
     case 'pull-request-refresh':
       // A distinct key from the repository's sync, which a PR comment must not wait hours for.
@@ -95,6 +124,8 @@ export function parseJob(name: string, data: unknown): { ok: true; job: JobReque
       ? SyncJobDataSchema
       : name === 'pull-request-refresh'
         ? PullRequestJobDataSchema
+        : name === 'proposal'
+          ? ProposalJobDataSchema
         : name === 'daily'
           ? z.object({}).strict()
           : undefined;

@@ -85,6 +85,9 @@ export class RedisJobQueue implements JobQueue {
     let options: JobsOptions = retries;
     if (job.name === 'sync') {
       options = { ...retries, deduplication: { id: `sync@${key}`, keepLastIfActive: true } };
+    } else if (job.name === 'proposal' && !job.data.declined) {
+      // A waiting recompute stands for every closure after it (it reads them all when it runs).
+      options = { ...retries, deduplication: { id: `proposal@${key}`, keepLastIfActive: true } };
     } else if (job.name === 'pull-request-refresh') {
       stored.seq = await this.redis.incr(this.#seqKey(key));
       await this.redis.pexpire(this.#seqKey(key), 7 * 24 * 3_600_000);
