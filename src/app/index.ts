@@ -39,9 +39,10 @@ export const ROUTES: Route[] = [
     onInstallation,
   ),
   route('pull-request-context', PULL_REQUEST_CONTEXT_EVENTS, onPullRequest),
+  // Before the merged-PR route: both answer `pull_request.closed`, and this one is done at once for any other PR.
+  route('proposal-closed', ['pull_request.closed'], onProposalClosed),
   route('pull-request-merged', ['pull_request.closed'], onPullRequestClosed),
   route<'issues.closed' | 'issues.reopened'>('manual-close', ['issues.closed', 'issues.reopened'], onIssueClosedOrReopened),
-  route('proposal-closed', ['pull_request.closed'], onProposalClosed),
 ];
 
 export interface ThreatloopApp {

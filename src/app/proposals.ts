@@ -15,7 +15,7 @@ import type { Context } from 'probot';
 import { type ConfigRead } from '../config/load.ts';
 import { readRepoConfig } from '../github/contents.ts';
 import { listManagedIssues } from '../github/issues.ts';
-import { installationMayWriteContents, isProposalPullRequest, ProposalPaceExhausted } from '../github/proposal-branch.ts';
+import { installationMayWriteContents, isProposalPullRequest, PROPOSAL_BRANCH, ProposalPaceExhausted } from '../github/proposal-branch.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { parseProposalBasis } from '../model/proposal.ts';
 import { isOwnedBy, sameRepo } from '../sync/github/issue-identity.ts';
@@ -49,6 +49,7 @@ export async function onProposalClosed(context: Context<'pull_request.closed'>, 
   const pr = payload.pull_request;
   const installationId = payload.installation?.id;
   if (installationId === undefined) return { outcome: 'skipped', reason: 'no installation in the payload' };
+  if (pr.head.ref !== PROPOSAL_BRANCH) return { outcome: 'skipped', reason: 'not the proposal pull request' };
   if (!isProposalPullRequest(pr, payload.repository, await runtime.botLogin())) return { outcome: 'skipped', reason: 'not the proposal pull request' };
   if (pr.merged) return { outcome: 'skipped', reason: 'proposal merged: the push syncs the new statuses' };
   const [owner, repo] = payload.repository.full_name.split('/') as [string, string];
