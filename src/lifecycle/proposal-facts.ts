@@ -49,7 +49,8 @@ export function closeFromTimeline(
     return at <= closedMs && closedMs - at <= CLOSING_COMMENT_WINDOW_MS;
   });
   const closedAs: ClosedAs = closedAsFromGithub(closed?.stateReason ?? issue.stateReason);
-  const byApp = context.botLogin !== undefined && closedBy.toLowerCase() === context.botLogin.toLowerCase();
+  // Only a bot login tells the app's closures apart: with a person's token (the CLI) every closure is theirs.
+  const byApp = context.botLogin !== undefined && context.botLogin.endsWith('[bot]') && closedBy.toLowerCase() === context.botLogin.toLowerCase();
   return {
     threatId: issue.threatId,
     tracker: 'github',

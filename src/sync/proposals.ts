@@ -229,6 +229,13 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
       outcome.writes += 2;
       outcome.reopened.push(reopen.issue.marker.threatId ?? `#${reopen.issue.number}`);
     }
+    if (outcome.status === 'proposed') {
+      outcome.notes.push(`Proposed in pull request #${outcome.pr!.number}: ${outcome.proposed.map((p) => `${p.threatId} → ${p.to}`).join(', ')} (tickets closed by hand; the issues stay closed while it is open).`);
+    } else if (outcome.status === 'withdrawn') {
+      outcome.notes.push(`Pull request #${outcome.pr!.number} closed: every ticket it proposed a change for was reopened.`);
+    }
+    if (outcome.waiting.length > 0) outcome.notes.push(`${outcome.waiting.length} more closed tickets wait for the next proposal (one holds at most ${MAX_PROPOSED_THREATS}).`);
+    if (outcome.reopened.length > 0) outcome.notes.push(`Reopened, with a comment saying why: ${outcome.reopened.join(', ')}.`);
   } catch (error) {
     if (!(error instanceof ProposalPaceExhausted)) throw error;
     outcome.status = 'incomplete';

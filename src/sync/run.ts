@@ -76,6 +76,11 @@ export interface SyncRequest {
     canWriteContents: () => Promise<boolean>;
     /** Whose proposal PR and comments are believed (`<slug>[bot]`, the token's login). */
     botLogin: () => Promise<string | undefined>;
+    /**
+     * Look at the open proposal even when no issue is closed by hand, to withdraw it (`--propose`, which
+     * asks for it). The app withdraws on the `issues.reopened` event instead, so its syncs read nothing more.
+     */
+    always?: boolean;
   };
   /** After each GitHub write: writes done so far of the writes this sync may send (CLI progress bar). */
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -288,7 +293,7 @@ async function manualCloses(
   const { model, config, state, context } = input;
   const owned = state.issues.filter((issue) => isOwnedBy(issue, { modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }));
   const handClosed = handClosedIssues(model, config, owned);
-  if (handClosed.length === 0) return {};
+  if (handClosed.length === 0 && !request.proposals?.always) return {};
   const ids = new Set(handClosed.map(({ threat }) => threat.id));
   const configured = config.issues.on_manual_close;
   if (configured === 'keep') return { leaveClosed: ids };
