@@ -57,6 +57,8 @@ export interface ProposalRequest {
   open?: OpenProposal | null;
   /** The default branch and its head, when the caller has read them already. */
   base?: { defaultBranch: string; sha: string };
+  /** Tickets closed by hand in another tracker (Jira done), proposed the same way; their ticket stays as it is otherwise. */
+  elsewhere?: readonly ManualClose[];
   /** The proposal PR just closed without merging: its closures are declined (recorded on each issue, which reopens). */
   declined?: { number: number; basis: readonly ProposalBasis[] };
 }
@@ -152,16 +154,7 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
     const decision = decideManualClose(close, { config, threat, canWriteContents: request.canWriteContents, declinedBefore });
     if (decision.action === 'propose') {
       changes.push(decision.change);
-      basis.push({
-        threatId: threat.id,
-        to: decision.change.to === 'not-applicable' ? 'not-applicable' : 'mitigated',
-        tracker: close.tracker,
-        ticket: close.ticket,
-        ticketUrl: close.ticketUrl,
-        closedAt: close.closedAt,
-        closedBy: close.closedBy,
-        ...(close.evidenceUrl ? { evidenceUrl: close.evidenceUrl } : {}),
-      });
+      basis.push(basisOf(close, decision.change));
     } else if (decision.action === 'reopen') {
       reopens.push({
         issue,
@@ -171,6 +164,26 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
     } else if (decision.action === 'ignore' && close.closedByApp) {
       // The app closed it while the model said so; the model says open work again: reopen as the sync does.
       reopens.push({ issue, why: `The threat model lists ${threat.id} with status **${threat.status}** again: reopened.` });
+    }
+  }
+
+  // Other trackers' closures (Jira done), for threats whose GitHub issue is not closed by hand too.
+  const threats = new Map(loaded.model.threats.map((t) => [t.id, t]));
+  for (const close of request.elsewhere ?? []) {
+    const threat = threats.get(close.threatId);
+    if (!threat || changes.some((c) => c.threatId === close.threatId) || reopens.some((r) => r.issue.marker.threatId === close.threatId)) continue;
+    if (changes.length >= MAX_PROPOSED_THREATS) {
+      outcome.waiting.push(close.threatId);
+      continue;
+    }
+    const declinedNow = declined.get(close.threatId);
+    const declinedBefore = declinedNow !== undefined && declinedNow.closedAt === close.closedAt;
+    const decision = decideManualClose(close, { config, threat, canWriteContents: request.canWriteContents, declinedBefore });
+    if (decision.action === 'propose') {
+      changes.push(decision.change);
+      basis.push(basisOf(close, decision.change));
+    } else if (decision.action === 'reopen') {
+      outcome.notes.push(`${close.ticket} (${close.threatId}) is done in ${close.tracker === 'jira' ? 'Jira' : close.tracker} but not proposed: ${decision.why}`);
     }
   }
 
@@ -253,6 +266,19 @@ export async function defaultBranchHead(
   const { data: repository } = await octokit.request('GET /repos/{owner}/{repo}', where);
   const { data: head } = await octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...where, ref: `heads/${repository.default_branch}` });
   return { defaultBranch: repository.default_branch, sha: head.object.sha, htmlUrl: repository.html_url };
+}
+
+function basisOf(close: ManualClose, change: ProposedChange): ProposalBasis {
+  return {
+    threatId: change.threatId,
+    to: change.to === 'not-applicable' ? 'not-applicable' : 'mitigated',
+    tracker: close.tracker,
+    ticket: close.ticket,
+    ticketUrl: close.ticketUrl,
+    closedAt: close.closedAt,
+    closedBy: close.closedBy,
+    ...(close.evidenceUrl ? { evidenceUrl: close.evidenceUrl } : {}),
+  };
 }
 
 /** The closure again from what the proposal recorded about it. */

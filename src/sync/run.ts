@@ -30,6 +30,7 @@ import { redactSecrets } from '../security/redact-secrets.ts';
 import { handClosedIssues, runProposals, type ProposalOutcome } from './proposals.ts';
 import { readOpenProposal } from '../github/proposal-branch.ts';
 import type { DashboardProposal } from './github/dashboard.ts';
+import type { ManualClose } from '../lifecycle/manual-close.ts';
 
 export interface SyncRequest {
   octokit: GitHubClient;
@@ -216,7 +217,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     }
   }
   const sides = await Promise.all(extensions.map((extension) => extension.begin({ model, config, context, state, source })));
-  const manual = await manualCloses(request, { model, config, state, context });
+  const manual = await manualCloses(request, { model, config, state, context, elsewhere: sides.flatMap((side) => side.closedByHand ?? []) });
   const planInput: GithubPlanInput = {
     ...(manual.leaveClosed ? { leaveClosed: manual.leaveClosed } : {}),
     ...(manual.reopenReason ? { reopenReason: manual.reopenReason } : {}),
@@ -288,12 +289,12 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
  */
 async function manualCloses(
   request: SyncRequest,
-  input: { model: ThreatModel; config: Config; state: RepoState; context: SyncContext },
+  input: { model: ThreatModel; config: Config; state: RepoState; context: SyncContext; elsewhere: readonly ManualClose[] },
 ): Promise<{ leaveClosed?: ReadonlySet<string>; reopenReason?: string; dashboard?: DashboardProposal; outcome?: ProposalOutcome }> {
-  const { model, config, state, context } = input;
+  const { model, config, state, context, elsewhere } = input;
   const owned = state.issues.filter((issue) => isOwnedBy(issue, { modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }));
   const handClosed = handClosedIssues(model, config, owned);
-  if (handClosed.length === 0 && !request.proposals?.always) return {};
+  if (handClosed.length === 0 && elsewhere.length === 0 && !request.proposals?.always) return {};
   const ids = new Set(handClosed.map(({ threat }) => threat.id));
   const configured = config.issues.on_manual_close;
   if (configured === 'keep') return { leaveClosed: ids };
@@ -322,6 +323,7 @@ async function manualCloses(
     pace: () => request.pacer.beforeWrite(request.paceKey),
     budget: config.issues.max_writes_per_sync,
     open,
+    elsewhere,
   });
   const pr = outcome.pr ?? (open ? { number: open.number, htmlUrl: open.htmlUrl } : undefined);
   const changes = outcome.status === 'proposed' ? outcome.proposed : outcome.status === 'withdrawn' ? [] : (open?.basis ?? []).map((b) => ({ threatId: b.threatId, to: b.to }));
