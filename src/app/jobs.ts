@@ -79,7 +79,17 @@ export const ProposalJobDataSchema = z.object({
   installationId: z.number().int().positive(),
   owner: login,
   repo: login,
-  reason: z.enum(['issue-closed', 'issue-reopened', 'proposal-declined']),
+  reason: z.enum(['issue-closed', 'issue-reopened', 'proposal-declined', 'fixes-merged']),
+  /** `fixes-merged`: the merged pull request that says `Fixes <threat id>` (read when `pull_requests.propose_on_fixes`). */
+  fixes: z
+    .object({
+      number: z.number().int().positive(),
+      url: z.string().max(500),
+      mergedBy: z.string().max(100),
+      mergedAt: z.string().max(50),
+      threatIds: z.array(z.string().min(1).max(200)).max(50),
+    })
+    .optional(),
   /** `proposal-declined`: the PR and what it proposed (read from the app's own marker). */
   declined: z.object({ number: z.number().int().positive(), basis: z.array(ProposalBasisSchema).max(100) }).optional(),
 });

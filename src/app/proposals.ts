@@ -18,6 +18,8 @@ import { listManagedIssues } from '../github/issues.ts';
 import { installationMayWriteContents, isProposalPullRequest, PROPOSAL_BRANCH, ProposalPaceExhausted } from '../github/proposal-branch.ts';
 import type { GitHubClient } from '../github/client.ts';
 import { parseProposalBasis } from '../model/proposal.ts';
+import type { ManualClose } from '../lifecycle/manual-close.ts';
+import { parseThreatReferences } from '../pull-request/references.ts';
 import { isOwnedBy, sameRepo } from '../sync/github/issue-identity.ts';
 import { threatLabel } from '../sync/github/labels.ts';
 import { parseMarker } from '../sync/github/marker.ts';
@@ -49,12 +51,47 @@ export async function onProposalClosed(context: Context<'pull_request.closed'>, 
   const pr = payload.pull_request;
   const installationId = payload.installation?.id;
   if (installationId === undefined) return { outcome: 'skipped', reason: 'no installation in the payload' };
-  if (pr.head.ref !== PROPOSAL_BRANCH) return { outcome: 'skipped', reason: 'not the proposal pull request' };
+  if (pr.head.ref !== PROPOSAL_BRANCH) return onFixesMerged(context, runtime, installationId);
   if (!isProposalPullRequest(pr, payload.repository, await runtime.botLogin())) return { outcome: 'skipped', reason: 'not the proposal pull request' };
   if (pr.merged) return { outcome: 'skipped', reason: 'proposal merged: the push syncs the new statuses' };
   const [owner, repo] = payload.repository.full_name.split('/') as [string, string];
   const basis = parseProposalBasis(pr.body);
   return enqueueProposal(runtime, { installationId, owner, repo, reason: 'proposal-declined', declined: { number: pr.number, basis } });
+}
+
+/**
+ * `pull_requests.propose_on_fixes`: a merged pull request (not from a fork) that says `Fixes <threat id>`
+ * proposes those threats' change. `Fixes #12` is GitHub's own issue closing, which the issue's closure
+ * covers already; only bare threat ids count here. The config is read (at the PR's base) only for such a PR.
+ */
+async function onFixesMerged(context: Context<'pull_request.closed'>, runtime: AppRuntime, installationId: number): Promise<HandlerResult> {
+  const { payload } = context;
+  const pr = payload.pull_request;
+  if (!pr.merged) return { outcome: 'skipped', reason: 'not the proposal pull request' };
+  if (pr.head.repo?.full_name.toLowerCase() !== payload.repository.full_name.toLowerCase()) return { outcome: 'skipped', reason: 'a pull request from a fork proposes nothing' };
+  const threatIds = [
+    ...new Set(parseThreatReferences(`${pr.title}\n${pr.body ?? ''}`).flatMap((ref) => (ref.verb === 'fixes' && !ref.id.startsWith('#') ? [ref.id.replace(/`/g, '')] : []))),
+  ].slice(0, 50);
+  if (threatIds.length === 0) return { outcome: 'skipped', reason: 'no Fixes <threat id>' };
+  const [owner, repo] = payload.repository.full_name.split('/') as [string, string];
+  const config = await readRepoConfig(context.octokit as GitHubClient, owner, repo, pr.base.sha, runtime.extendsPolicy);
+  if (!config.ok || !config.config.pull_requests.propose_on_fixes) return { outcome: 'skipped', reason: 'pull_requests.propose_on_fixes is off' };
+  return runtime.jobs.enqueue({
+    name: 'proposal',
+    data: {
+      installationId,
+      owner,
+      repo,
+      reason: 'fixes-merged',
+      fixes: {
+        number: pr.number,
+        url: pr.html_url,
+        mergedBy: (pr.merged_by?.login ?? pr.user?.login ?? 'someone').slice(0, 100),
+        mergedAt: pr.merged_at ?? runtime.now().toISOString(),
+        threatIds,
+      },
+    },
+  });
 }
 
 /**
@@ -116,6 +153,7 @@ export async function runProposalJob(runtime: AppRuntime, data: ProposalJobData)
       budget: config.issues.max_writes_per_sync,
       base: { defaultBranch: base.defaultBranch, sha: base.sha },
       ...(data.declined ? { declined: data.declined } : {}),
+      ...(data.fixes ? { elsewhere: fixesCloses(data.fixes) } : {}),
     });
     // Counts and ids only: no finding text, comment or payload reaches the log.
     return {
@@ -131,6 +169,22 @@ export async function runProposalJob(runtime: AppRuntime, data: ProposalJobData)
     if (error instanceof ProposalPaceExhausted) return { outcome: 'incomplete', resumeAt: error.resumeAt.toISOString() };
     throw error;
   }
+}
+
+/** A merged `Fixes <id>` pull request as closures of those threats (the PR is the evidence). */
+function fixesCloses(fixes: NonNullable<ProposalJobData['fixes']>): ManualClose[] {
+  return fixes.threatIds.map((threatId) => ({
+    threatId,
+    tracker: 'github' as const,
+    ticket: `PR #${fixes.number}`,
+    ticketUrl: fixes.url,
+    closedAs: 'completed' as const,
+    closedBy: fixes.mergedBy,
+    closedByApp: false,
+    closedAt: fixes.mergedAt,
+    evidenceUrl: fixes.url,
+    viaPullRequest: true,
+  }));
 }
 
 /** The installation's `contents` permission, asked with the app's JWT. */

@@ -167,10 +167,17 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
     }
   }
 
-  // Other trackers' closures (Jira done), for threats whose GitHub issue is not closed by hand too.
-  const threats = new Map(loaded.model.threats.map((t) => [t.id, t]));
-  for (const close of request.elsewhere ?? []) {
-    const threat = threats.get(close.threatId);
+  // Other trackers' closures (Jira done) and merged `Fixes <id>` PRs, for threats whose GitHub issue is not
+  // closed by hand too. A merged PR is seen once (its event): the proposal's basis keeps it from then on.
+  // Ids as a PR wrote them are compared case-insensitively, as PR references are (src/pull-request/references.ts).
+  const threats = new Map(loaded.model.threats.map((t) => [t.id.toLowerCase(), t]));
+  const given = request.elsewhere ?? [];
+  const carried = (open?.basis ?? [])
+    .filter((b) => b.tracker === 'github' && /^PR #\d+$/.test(b.ticket) && !given.some((c) => c.threatId === b.threatId))
+    .map((b): ManualClose => ({ ...closeFromBasis(b, { threatId: b.threatId, number: 0, htmlUrl: b.ticketUrl, stateReason: null, closedAt: b.closedAt }), viaPullRequest: true }));
+  for (const written of [...given, ...carried]) {
+    const threat = threats.get(written.threatId.toLowerCase());
+    const close = threat ? { ...written, threatId: threat.id } : written;
     if (!threat || changes.some((c) => c.threatId === close.threatId) || reopens.some((r) => r.issue.marker.threatId === close.threatId)) continue;
     if (changes.length >= MAX_PROPOSED_THREATS) {
       outcome.waiting.push(close.threatId);

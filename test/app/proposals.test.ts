@@ -280,3 +280,39 @@ describe('bounds', () => {
     expect(parseProposalBasis(openPulls(repo)[0]!.body)).toHaveLength(40);
   });
 });
+
+describe('pull_requests.propose_on_fixes (opt-in)', () => {
+  async function mergeFixes(repo: StandinRepo, body: string, options: { headRepo?: string } = {}) {
+    const number = github.addPullRequest(REPO, ['src/api/auth.ts']);
+    const pr = repo.issues.find((i) => i.number === number)!;
+    pr.body = body;
+    const payload = github.pullRequestPayload(REPO, number, 'closed') as { pull_request: Record<string, any> };
+    payload.pull_request.merged = true;
+    payload.pull_request.merged_at = '2030-01-02T15:00:00Z';
+    payload.pull_request.merged_by = { login: 'sec-lead' };
+    payload.pull_request.head = { ...payload.pull_request.head, repo: { full_name: options.headRepo ?? REPO } };
+    await app.probot.receive({ name: 'pull_request', id: `d-${++delivery}`, payload: payload as never });
+    return number;
+  }
+
+  it('a merged PR saying `Fixes <id>` proposes the change with the PR as evidence, and the proposal keeps it', async () => {
+    const repo = await setup({ threats: 3 }, 'pull_requests:\n  propose_on_fixes: true\n');
+    const number = await mergeFixes(repo, 'Sign the tokens. Fixes tm-3');
+    expect(openPulls(repo)).toHaveLength(1);
+    const model = modelOn(repo, PROPOSAL_BRANCH);
+    expect(model).toContain(`verification: "PR #${number} (Fixes TM-3) merged by sec-lead on 2030-01-02: http://${github.host}/acme/app/pull/${number}"`);
+    // A later closure keeps the PR's change in the proposal.
+    await close(repo, 'TM-1');
+    expect(parseProposalBasis(openPulls(repo)[0]!.body).map((b) => b.threatId)).toEqual(['TM-1', 'TM-3']);
+  });
+
+  it('is off by default, and a fork’s merged PR never proposes', async () => {
+    const repo = await setup();
+    await mergeFixes(repo, 'Fixes TM-3');
+    expect(repo.pulls).toEqual([]);
+    const optedIn = github.repo(REPO);
+    github.push(REPO, { '.github/threatloop.yml': 'pull_requests:\n  propose_on_fixes: true\n' });
+    await mergeFixes(optedIn, 'Fixes TM-3', { headRepo: 'mallory/app' });
+    expect(repo.pulls).toEqual([]);
+  });
+});
