@@ -14,7 +14,7 @@ import type { ThreatModel } from '../model/schema.ts';
 import { resolveIssueRefs } from './github/dashboard.ts';
 import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
-import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
+import { countRequests, RateLimitedError, type GitHubClient, type WritePacer } from '../github/client.ts';
 import type { ConfigRead } from '../config/load.ts';
 import { branchHead, commitReader, readOwnConfigOnDefaultBranch, type ExtendsPolicy } from '../github/contents.ts';
 import { httpStatus } from '../github/errors.ts';
@@ -28,7 +28,7 @@ import type { SyncExtension } from './extension.ts';
 import { missingIssues, planGithubSync, type GithubPlanInput } from './github/plan.ts';
 import { redactSecrets } from '../security/redact-secrets.ts';
 import { handClosedIssues, runProposals, type ProposalOutcome } from './proposals.ts';
-import { readOpenProposal } from '../github/proposal-branch.ts';
+import { readOpenProposal, type OpenProposal } from '../github/proposal-branch.ts';
 import type { DashboardProposal } from './github/dashboard.ts';
 import type { ManualClose } from '../lifecycle/manual-close.ts';
 
@@ -310,21 +310,32 @@ async function manualCloses(
     };
   }
   const botLogin = await request.proposals.botLogin();
-  const open = (await readOpenProposal(request.octokit, { owner: request.owner, repo: request.repo }, botLogin)) ?? null;
-  const outcome = await runProposals({
-    octokit: request.octokit,
-    owner: request.owner,
-    repo: request.repo,
-    webUrl: request.webUrl,
-    config,
-    issues: owned,
-    botLogin,
-    canWriteContents: true,
-    pace: () => request.pacer.beforeWrite(request.paceKey),
-    budget: config.issues.max_writes_per_sync,
-    open,
-    elsewhere,
-  });
+  let open: OpenProposal | null;
+  let outcome: ProposalOutcome;
+  try {
+    open = (await readOpenProposal(request.octokit, { owner: request.owner, repo: request.repo }, botLogin)) ?? null;
+    outcome = await runProposals({
+      octokit: request.octokit,
+      owner: request.owner,
+      repo: request.repo,
+      webUrl: request.webUrl,
+      config,
+      issues: owned,
+      botLogin,
+      canWriteContents: true,
+      pace: () => request.pacer.beforeWrite(request.paceKey),
+      budget: config.issues.max_writes_per_sync,
+      open,
+      elsewhere,
+    });
+  } catch (error) {
+    if (error instanceof RateLimitedError) throw error;
+    // The proposal failing (a protected branch, a refused write) must not stop the issues' sync, nor
+    // reopen what people closed: they stay closed and the next event or sync tries again.
+    const status = httpStatus(error);
+    const note = `The proposal for issues closed by hand could not be written${status ? ` (HTTP ${status})` : ''}: ${error instanceof Error ? error.message : String(error)}. Those issues stay closed; the next sync tries again.`;
+    return { leaveClosed: ids, outcome: { status: 'incomplete', proposed: [], waiting: [], reopened: [], findings: [], writes: 0, notes: [redactSecrets(note)] } };
+  }
   const pr = outcome.pr ?? (open ? { number: open.number, htmlUrl: open.htmlUrl } : undefined);
   const changes = outcome.status === 'proposed' ? outcome.proposed : outcome.status === 'withdrawn' ? [] : (open?.basis ?? []).map((b) => ({ threatId: b.threatId, to: b.to }));
   return {

@@ -316,3 +316,17 @@ describe('pull_requests.propose_on_fixes (opt-in)', () => {
     expect(repo.pulls).toEqual([]);
   });
 });
+
+describe('when GitHub refuses the proposal', () => {
+  it('a refused branch write leaves the issue closed, the sync still completes and says why', async () => {
+    const repo = await setup();
+    github.fail('POST', /\/git\/trees$/, { status: 403, body: { message: 'Resource not accessible by integration' } }, 2);
+    await close(repo, 'TM-1');
+    expect(repo.pulls).toEqual([]);
+    await pushFiles({ [MODEL]: `${modelOn(repo, 'main')}# edit\n` });
+    expect(issueOf(repo, 'TM-1').state).toBe('closed');
+    const check = repo.checkRuns.at(-1)!;
+    expect(check.conclusion).toBe('success');
+    expect(check.output.summary).toContain('could not be written (HTTP 403)');
+  });
+});
