@@ -9,6 +9,7 @@ import { benchInputBudgets } from './input-budgets.bench.ts';
 import { benchLint } from './lint.bench.ts';
 import { benchPace } from './pace.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
+import { benchProposals } from './proposals.bench.ts';
 import { benchReport } from './report.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchSync } from './sync.bench.ts';
@@ -30,6 +31,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['GitHub API requests per sync (targets: no-op resync writes nothing; one-threat change at most 2 writes)', benchSync],
   ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with comments)', benchReport],
   ['Write pace of a first sync through the app (target: at most 1.1 s a write on average)', benchPace],
+  ['Proposals: a flood of 500 closures (targets: one commit and one PR write per recompute; a rerun writes nothing)', benchProposals],
 ];
 
 const only = process.argv.slice(2);

@@ -67,16 +67,9 @@ export async function readOpenProposal(octokit: GitHubClient, where: Where, botL
     head: `${where.owner}:${PROPOSAL_BRANCH}`,
     per_page: 10,
   });
-  const fullName = `${where.owner}/${where.repo}`.toLowerCase();
-  for (const pr of data) {
-    const ours =
-      botLogin !== undefined &&
-      pr.user?.login.toLowerCase() === botLogin.toLowerCase() &&
-      pr.head.ref === PROPOSAL_BRANCH &&
-      pr.head.repo?.full_name.toLowerCase() === fullName &&
-      (pr.body ?? '').includes(PROPOSAL_BASIS_PREFIX);
-    if (ours) return { number: pr.number, htmlUrl: pr.html_url, title: pr.title, body: pr.body ?? '', basis: parseProposalBasis(pr.body) };
-  }
+  const repository = { full_name: `${where.owner}/${where.repo}` };
+  const pr = data.find((candidate) => isProposalPullRequest(candidate, repository, botLogin));
+  if (pr) return { number: pr.number, htmlUrl: pr.html_url, title: pr.title, body: pr.body ?? '', basis: parseProposalBasis(pr.body) };
   return undefined;
 }
 
