@@ -85,8 +85,9 @@ export class RedisJobQueue implements JobQueue {
     let options: JobsOptions = retries;
     if (job.name === 'sync') {
       options = { ...retries, deduplication: { id: `sync@${key}`, keepLastIfActive: true } };
-    } else if (job.name === 'proposal' && !job.data.declined) {
-      // A waiting recompute stands for every closure after it (it reads them all when it runs).
+    } else if (job.name === 'proposal' && !job.data.declined && !job.data.fixes) {
+      // A waiting recompute stands for every closure after it (it reads them all when it runs); a declined
+      // proposal or a merged `Fixes` PR carries what only its event knows, so it is never dropped.
       options = { ...retries, deduplication: { id: `proposal@${key}`, keepLastIfActive: true } };
     } else if (job.name === 'pull-request-refresh') {
       stored.seq = await this.redis.incr(this.#seqKey(key));
