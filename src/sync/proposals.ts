@@ -190,8 +190,8 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
       changes.push(decision.change);
       basis.push(basisOf(close, decision.change));
     } else if (decision.action === 'reopen') {
-      const where = close.viaPullRequest ? 'merged with `Fixes`' : `done in ${close.tracker === 'jira' ? 'Jira' : 'GitHub'}`;
-      outcome.notes.push(`${close.ticket} (${close.threatId}) is ${where} but not proposed: ${decision.why}`);
+      const origin = close.viaPullRequest ? 'merged with `Fixes`' : `done in ${close.tracker === 'jira' ? 'Jira' : 'GitHub'}`;
+      outcome.notes.push(`${close.ticket} (${close.threatId}) is ${origin} but not proposed: ${decision.why}`);
     }
   }
 
