@@ -39,9 +39,12 @@ export const ROUTES: Route[] = [
     onInstallation,
   ),
   route('pull-request-context', PULL_REQUEST_CONTEXT_EVENTS, onPullRequest),
-  // Before the merged-PR route: both answer `pull_request.closed`, and this one is done at once for any other PR.
-  route('proposal-closed', ['pull_request.closed'], onProposalClosed),
-  route('pull-request-merged', ['pull_request.closed'], onPullRequestClosed),
+  // One route for `pull_request.closed`: the merged comments, and the proposal PR closed (or a merged `Fixes` PR).
+  route('pull-request-merged', ['pull_request.closed'], async (context, runtime) => {
+    const proposal = await onProposalClosed(context, runtime);
+    const merged = await onPullRequestClosed(context, runtime);
+    return proposal?.outcome === 'skipped' ? merged : { ...(merged ?? { outcome: 'done' }), proposal };
+  }),
   route<'issues.closed' | 'issues.reopened'>('manual-close', ['issues.closed', 'issues.reopened'], onIssueClosedOrReopened),
 ];
 
