@@ -11,6 +11,7 @@ import { benchLint } from './lint.bench.ts';
 import { benchPace } from './pace.bench.ts';
 import { benchPrMatch } from './pr-match.bench.ts';
 import { benchPrRefresh } from './pr-refresh.bench.ts';
+import { benchProposals } from './proposals.bench.ts';
 import { benchReport } from './report.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchSync } from './sync.bench.ts';
@@ -34,6 +35,7 @@ const BENCHES: [string, () => Figure[] | Promise<Figure[]>][] = [
   ['Jira writes per threat of a first sync (target: one property write per issue; no-op resync writes nothing)', benchJira],
   ['HTML report and evidence pack (targets: 5,000 threats / 500 components under 3 s; 1 read per 100 issues + 1 per issue with cross-links)', benchReport],
   ['Write pace of a first sync through the app (target: at most 1.1 s a write on average)', benchPace],
+  ['Proposals: a flood of 500 closures (targets: one commit and one PR write per recompute; a rerun writes nothing)', benchProposals],
 ];
 
 const only = process.argv.slice(2);

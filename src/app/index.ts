@@ -11,6 +11,7 @@ import { describeError, wrapHandler, type HandlerResult } from './handler.ts';
 import { createRuntime, type AppOptions, type AppRuntime } from './runtime.ts';
 import { onPullRequest, onPullRequestClosed, onPullRequestReview, PULL_REQUEST_CONTEXT_EVENTS, PULL_REQUEST_REVIEW_EVENTS } from './pull-request.ts';
 import { onInstallation, onPush } from './sync-handlers.ts';
+import { onIssueClosedOrReopened, onProposalClosed } from './proposals.ts';
 import { processJob } from './worker.ts';
 
 type EventName = EmitterWebhookEventName;
@@ -38,8 +39,14 @@ export const ROUTES: Route[] = [
     onInstallation,
   ),
   route('pull-request-context', PULL_REQUEST_CONTEXT_EVENTS, onPullRequest),
-  route('pull-request-merged', ['pull_request.closed'], onPullRequestClosed),
+  // One route for `pull_request.closed`: the merged comments, and the proposal PR closed (or a merged `Fixes` PR).
+  route('pull-request-merged', ['pull_request.closed'], async (context, runtime) => {
+    const proposal = await onProposalClosed(context, runtime);
+    const merged = await onPullRequestClosed(context, runtime);
+    return proposal?.outcome === 'skipped' ? merged : { ...(merged ?? { outcome: 'done' }), proposal };
+  }),
   route('pull-request-review', PULL_REQUEST_REVIEW_EVENTS, onPullRequestReview),
+  route<'issues.closed' | 'issues.reopened'>('manual-close', ['issues.closed', 'issues.reopened'], onIssueClosedOrReopened),
 ];
 
 export interface ThreatloopApp {

@@ -61,6 +61,43 @@ export const PullRequestJobDataSchema = z.object({
 });
 export type PullRequestJobData = z.infer<typeof PullRequestJobDataSchema>;
 
+/** What a proposal's basis entry holds (src/model/proposal.ts), as a declined PR hands it to its job. */
+const ProposalBasisSchema = z.object({
+  threatId: z.string().min(1).max(500),
+  to: z.enum(['mitigated', 'not-applicable']),
+  tracker: z.enum(['github', 'jira']),
+  ticket: z.string().max(500),
+  ticketUrl: z.string().max(500),
+  closedAt: z.string().max(500),
+  closedBy: z.string().max(500),
+  evidenceUrl: z.string().max(500).optional(),
+});
+
+/**
+ * Issues closed or reopened by hand, or the proposal PR closed without merging (issue 11): the proposal of
+ * the repository recomputed from every issue closed by hand (src/app/proposals.ts). One at a time per
+ * repository, in the same turn as its syncs.
+ */
+export const ProposalJobDataSchema = z.object({
+  installationId: z.number().int().positive(),
+  owner: login,
+  repo: login,
+  reason: z.enum(['issue-closed', 'issue-reopened', 'proposal-declined', 'fixes-merged']),
+  /** `fixes-merged`: the merged pull request that says `Fixes <threat id>` (read when `pull_requests.propose_on_fixes`). */
+  fixes: z
+    .object({
+      number: z.number().int().positive(),
+      url: z.string().max(500),
+      mergedBy: z.string().max(100),
+      mergedAt: z.string().max(50),
+      threatIds: z.array(z.string().min(1).max(200)).max(50),
+    })
+    .optional(),
+  /** `proposal-declined`: the PR and what it proposed (read from the app's own marker). */
+  declined: z.object({ number: z.number().int().positive(), basis: z.array(ProposalBasisSchema).max(100) }).optional(),
+});
+export type ProposalJobData = z.infer<typeof ProposalJobDataSchema>;
+
 export type JobRequest =
   /**
    * `config`: the repository config the webhook already read at `sha`, handed over within this process
@@ -69,6 +106,7 @@ export type JobRequest =
   | { name: 'sync'; data: SyncJobData; config?: ConfigRead }
   | { name: 'resume'; data: SyncJobData }
   | { name: 'pull-request-refresh'; data: PullRequestJobData }
+  | { name: 'proposal'; data: ProposalJobData }
   | { name: 'daily'; data: Record<string, never> };
 
 export type JobName = JobRequest['name'];
@@ -78,6 +116,7 @@ export function jobKey(job: JobRequest): string {
   switch (job.name) {
     case 'sync':
     case 'resume':
+    case 'proposal':
       return repositoryKey(job.data.owner, job.data.repo);
     case 'pull-request-refresh':
       // A distinct key from the repository's sync, which a PR comment must not wait hours for.
@@ -89,11 +128,14 @@ export function jobKey(job: JobRequest): string {
 
 /**
  * Jobs that may stand in for each other while one waits: a review only asks for the check run again, and
- * the job reads the reviews when it runs, so a flood of reviews on one PR needs one waiting job, not one
- * each. Undefined: every job runs.
+ * a proposal recompute reads every issue closed by hand when it runs, so a flood of reviews on one PR (or
+ * of closures in one repository) needs one waiting job, not one each. A declined proposal or a merged
+ * `Fixes` PR carries what only its event knows, so it is never dropped. Undefined: every job runs.
  */
 export function coalesceKey(job: JobRequest): string | undefined {
-  return job.name === 'pull-request-refresh' && job.data.work === 'approval' ? `approval@${jobKey(job)}` : undefined;
+  if (job.name === 'pull-request-refresh' && job.data.work === 'approval') return `approval@${jobKey(job)}`;
+  if (job.name === 'proposal' && !job.data.declined && !job.data.fixes) return `proposal@${jobKey(job)}`;
+  return undefined;
 }
 
 export function repositoryKey(owner: string, repo: string): string {
@@ -107,6 +149,8 @@ export function parseJob(name: string, data: unknown): { ok: true; job: JobReque
       ? SyncJobDataSchema
       : name === 'pull-request-refresh'
         ? PullRequestJobDataSchema
+        : name === 'proposal'
+          ? ProposalJobDataSchema
         : name === 'daily'
           ? z.object({}).strict()
           : undefined;

@@ -20,6 +20,7 @@ import { findCheckRun, publishCheckRun, updateCheckRun } from '../github/check-r
 import { describeError, type HandlerResult } from './handler.ts';
 import type { SyncJobData } from './jobs.ts';
 import { installationPaceKey, type AppRuntime } from './runtime.ts';
+import { canWriteContents } from './proposals.ts';
 
 const ZERO_SHA = /^0+$/;
 
@@ -176,6 +177,7 @@ async function syncCommit(runtime: AppRuntime, octokit: GitHubClient, key: strin
       extensions: await runtime.extensions(),
       issueCreator: runtime.botLogin,
       extendsPolicy: runtime.extendsPolicy,
+      proposals: { canWriteContents: () => canWriteContents(runtime, { owner: target.owner, repo: target.repo }), botLogin: runtime.botLogin },
     });
   } catch (error) {
     if (error instanceof RateLimitedError) {

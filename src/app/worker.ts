@@ -10,6 +10,7 @@ import type { GitHubClient } from '../github/client.ts';
 import { describeError, type HandlerResult } from './handler.ts';
 import type { JobRequest } from './jobs.ts';
 import { runPullRequestJob } from './pull-request.ts';
+import { runProposalJob } from './proposals.ts';
 import type { AppRuntime } from './runtime.ts';
 import { runSyncJob } from './sync-handlers.ts';
 
@@ -21,6 +22,8 @@ export async function processJob(runtime: AppRuntime, job: JobRequest): Promise<
       return runSyncJob(runtime, job.data);
     case 'pull-request-refresh':
       return runPullRequestJob(runtime, job.data);
+    case 'proposal':
+      return runProposalJob(runtime, job.data);
     case 'daily':
       return dailyReevaluation(runtime);
   }

@@ -57,6 +57,7 @@ export const ACTION_INPUTS = {
   jiraApiToken: 'INPUT_JIRA-API-TOKEN',
   output: 'INPUT_OUTPUT',
   appLogin: 'INPUT_APP-LOGIN',
+  propose: 'INPUT_PROPOSE',
 } as const;
 
 /** GitHub shows 10 error and 10 warning annotations per step and 50 per job; more only hide each other. */
@@ -121,6 +122,12 @@ export function actionArgs(env: Env): ActionArgs {
     return { ok: true, run: { command, argv: [command, ...options], env: cliEnv } };
   }
   if (input('output') || input('appLogin')) return { ok: false, message: `output and app-login are for the evidence command, not ${command}` };
+  const propose = input('propose');
+  if (propose !== undefined && propose !== 'true' && propose !== 'false') return { ok: false, message: `propose is true or false, not "${propose}"` };
+  if (propose === 'true') {
+    if (command !== 'sync') return { ok: false, message: `propose is for the sync command, not ${command}` };
+    options.push('--propose');
+  }
   const config = input('config');
   if (config) options.push('--config', config);
   const model = input('model');

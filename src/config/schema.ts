@@ -108,6 +108,10 @@ export const PullRequestsConfigSchema = z
     max_cross_links: z.number().int().min(0).max(50).default(5).meta({
       description: 'Most threat issues one pull request comments on (cross-links when opened, then again when merged)',
     }),
+    propose_on_fixes: z.boolean().default(false).meta({
+      description:
+        'A merged pull request whose title or body says `Fixes <threat id>` proposes that threat’s status change (mitigated, with the PR as evidence) in the proposal pull request, like a closed issue; pull requests from forks never do',
+    }),
     fork_cross_links: z.enum(['same-repo', 'none']).default('same-repo').meta({
       description:
         'Cross-link comments for pull requests from forks: only on threat issues in this same repository (same-repo), or none',

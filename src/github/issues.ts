@@ -54,6 +54,7 @@ function managedIssue(item: ListedIssue): ExistingIssue | undefined {
     assignees: (item.assignees ?? []).map((a) => a.login),
     milestone: item.milestone ? { number: item.milestone.number, title: item.milestone.title } : null,
     createdAt: item.created_at,
+    ...(item.state === 'closed' && item.closed_at ? { closedAt: item.closed_at } : {}),
     htmlUrl: item.html_url,
     marker,
   };

@@ -49,6 +49,8 @@ export interface ManualClose {
   evidenceUrl?: string;
   /** The comment written with the closure, if any (untrusted text). */
   closingComment?: string;
+  /** Not a ticket closed but a merged pull request saying `Fixes <id>` (`pull_requests.propose_on_fixes`); `ticket` is `PR #40`. */
+  viaPullRequest?: boolean;
 }
 
 export interface ManualCloseContext {
@@ -115,7 +117,9 @@ function proposedChange(close: ManualClose, threat: Threat): ProposedChange {
   const closedOn = close.closedAt.slice(0, 10);
   const how = notPlanned ? 'as not planned' : 'as completed';
   const evidence = close.evidenceUrl ?? close.ticketUrl;
-  const verification = `${close.tracker === 'github' ? 'Issue' : 'Jira issue'} ${close.ticket} closed ${how} by ${close.closedBy} on ${closedOn}: ${evidence}`;
+  const verification = close.viaPullRequest
+    ? `${close.ticket} (Fixes ${threat.id}) merged by ${close.closedBy} on ${closedOn}: ${evidence}`
+    : `${close.tracker === 'github' ? 'Issue' : 'Jira issue'} ${close.ticket} closed ${how} by ${close.closedBy} on ${closedOn}: ${evidence}`;
   const reason = notPlanned ? rationaleFrom(close.closingComment) : undefined;
   const to = notPlanned ? 'not-applicable' : 'mitigated';
   return {

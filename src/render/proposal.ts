@@ -3,7 +3,7 @@
  * whose ticket a person closed, old → new status, who closed it, links.
  * Pure text; the PR itself is opened by the GitHub edge.
  */
-import type { ProposedChange } from '../model/proposal.ts';
+import { renderProposalBasis, type ProposalBasis, type ProposedChange } from '../model/proposal.ts';
 import { STATUS_LABEL } from './display-names.ts';
 import { code, escapeCell, link, table } from './markdown.ts';
 
@@ -26,7 +26,15 @@ export function renderProposalTitle(changes: readonly ProposedChange[]): string 
   return cut(`Threat model: status of ${changes.length} threats whose tickets were closed (${shown})`);
 }
 
-export function renderProposalBody(changes: readonly ProposedChange[], options: { modelPath: string }): string {
+export interface ProposalBodyOptions {
+  modelPath: string;
+  /** What each change was based on (src/model/proposal.ts), kept hidden at the end for later events. */
+  basis?: readonly ProposalBasis[];
+  /** Closed tickets beyond what one proposal holds: they follow in the next one. */
+  waiting?: number;
+}
+
+export function renderProposalBody(changes: readonly ProposedChange[], options: ProposalBodyOptions): string {
   const ids = changes.map((c) => encodeURIComponent(c.threatId)).join(',');
   const rows = changes.slice(0, MAX_ROWS).map((c) => [
     `${code(c.threatId)} ${escapeCell(c.title)}`,
@@ -54,6 +62,10 @@ export function renderProposalBody(changes: readonly ProposedChange[], options: 
     '- **Close without merging** to keep the model as it is: the issues reopen and the same change is not proposed again until the ticket changes.',
     '- **Reopen a ticket** to take its threat out of this proposal.',
   );
+  if (options.waiting) {
+    out.push('', `${options.waiting} more closed ${options.waiting === 1 ? 'ticket waits' : 'tickets wait'}: one proposal holds at most ${changes.length} threats, the rest follow once this one is merged or closed.`);
+  }
+  if (options.basis) out.push('', renderProposalBasis(options.basis));
   return `${out.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.ts';
 import type { ThreatModel } from '../model/schema.ts';
 import type { YamlSource } from '../model/source.ts';
 import type { RepoState, SyncContext } from './github/state.ts';
+import type { ManualClose } from '../lifecycle/manual-close.ts';
 
 /** A threat's issue in another tracker. */
 export interface TrackerLink {
@@ -36,6 +37,8 @@ export interface ExtensionInput {
 export interface ExtensionSide {
   /** Threat id -> its issue there (every known one, so no body loses its link). */
   links: ReadonlyMap<string, TrackerLink>;
+  /** Tickets a person closed there while the model lists their threat as open work (issue 11: proposed like GitHub's). */
+  closedByHand?: readonly ManualClose[];
   /** For the dashboard, e.g. "Jira sync incomplete: ...". */
   notices: readonly string[];
   /** After the GitHub side: `created` maps threat ids to issues created in this sync. */

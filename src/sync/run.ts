@@ -14,7 +14,7 @@ import type { ThreatModel } from '../model/schema.ts';
 import { resolveIssueRefs } from './github/dashboard.ts';
 import { applyGithubPlan, type ApplyResult } from './github/apply.ts';
 import { summarisePlan } from './github/format-plan.ts';
-import { countRequests, type GitHubClient, type WritePacer } from '../github/client.ts';
+import { countRequests, RateLimitedError, type GitHubClient, type WritePacer } from '../github/client.ts';
 import type { ConfigRead } from '../config/load.ts';
 import { branchHead, commitReader, readOwnConfigOnDefaultBranch, type ExtendsPolicy } from '../github/contents.ts';
 import { httpStatus } from '../github/errors.ts';
@@ -27,6 +27,10 @@ import type { GithubPlan, RepoState, SyncContext } from './github/state.ts';
 import type { SyncExtension } from './extension.ts';
 import { missingIssues, planGithubSync, type GithubPlanInput } from './github/plan.ts';
 import { redactSecrets } from '../security/redact-secrets.ts';
+import { handClosedIssues, runProposals, type ProposalOutcome } from './proposals.ts';
+import { readOpenProposal, type OpenProposal } from '../github/proposal-branch.ts';
+import type { DashboardProposal } from './github/dashboard.ts';
+import type { ManualClose } from '../lifecycle/manual-close.ts';
 
 export interface SyncRequest {
   octokit: GitHubClient;
@@ -63,6 +67,22 @@ export interface SyncRequest {
    * plan would file new issues: the issues it filed that lost their managed label are relabelled instead.
    */
   issueCreator?: () => Promise<string | undefined>;
+  /**
+   * Issues closed by hand are proposed as a change to the model (issue 11, src/sync/proposals.ts) when the
+   * config's `issues.on_manual_close` (default `propose`) and `canWriteContents` allow it. The app: the
+   * installation's `contents` permission; the CLI: `--propose`. Absent: they reopen as before (or stay
+   * closed with `on_manual_close: keep`).
+   */
+  proposals?: {
+    canWriteContents: () => Promise<boolean>;
+    /** Whose proposal PR and comments are believed (`<slug>[bot]`, the token's login). */
+    botLogin: () => Promise<string | undefined>;
+    /**
+     * Look at the open proposal even when no issue is closed by hand, to withdraw it (`--propose`, which
+     * asks for it). The app withdraws on the `issues.reopened` event instead, so its syncs read nothing more.
+     */
+    always?: boolean;
+  };
   /** After each GitHub write: writes done so far of the writes this sync may send (CLI progress bar). */
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -111,6 +131,8 @@ export interface SyncOutcome {
   accessError?: string;
   /** `no-consent`: why, and what the target repository must add. */
   consentError?: string;
+  /** Issues closed by hand, when proposals are on: what was proposed or reopened. */
+  proposal?: ProposalOutcome;
 }
 
 /** How long to wait before resuming a sync that spent its write budget. */
@@ -196,7 +218,11 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     }
   }
   const sides = await Promise.all(extensions.map((extension) => extension.begin({ model, config, context, state, source })));
+  const manual = await manualCloses(request, { model, config, state, context, elsewhere: sides.flatMap((side) => side.closedByHand ?? []) });
   const planInput: GithubPlanInput = {
+    ...(manual.leaveClosed ? { leaveClosed: manual.leaveClosed } : {}),
+    ...(manual.reopenReason ? { reopenReason: manual.reopenReason } : {}),
+    ...(manual.dashboard ? { proposal: manual.dashboard } : {}),
     model,
     config,
     state,
@@ -214,7 +240,7 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     const notice = `${cost - budget} of ${cost} changes wait for the next sync (at most ${budget} writes per sync, to stay within GitHub's rate limits); it follows automatically.`;
     plan = planGithubSync({ ...planInput, notices: [...(planInput.notices ?? []), notice] });
   }
-  const notes = [...plan.notes, ...relabelled.notes];
+  const notes = [...plan.notes, ...relabelled.notes, ...(manual.outcome?.notes ?? [])];
   if (request.dryRun) return finish({ ...common, status: 'planned', findings: warnings, plan, notes });
 
   if (request.requireHead && plan.operations.length > 0) {
@@ -253,7 +279,71 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     const resumeAt = apply.resumeAt ?? new Date(request.now.getTime() + BUDGET_RESUME_MS);
     return finish({ ...common, status: 'incomplete', findings: warnings, plan, apply, notes, extensionFailures, resumeAt });
   }
-  return finish({ ...common, status: 'applied', findings: warnings, plan, apply, notes, extensionFailures });
+  return finish({ ...common, status: 'applied', findings: warnings, plan, apply, notes, extensionFailures, ...(manual.outcome ? { proposal: manual.outcome } : {}) });
+}
+
+/**
+ * What the sync does with issues a person closed while the model lists their threat as open work: leave
+ * them closed (`keep`, or a proposal: made here, before the plan, so the dashboard lists it as it is now),
+ * or reopen them as before, saying why when the app may not write contents. Costs no request when no
+ * such issue exists; else one permission check and one read of the open proposal.
+ */
+async function manualCloses(
+  request: SyncRequest,
+  input: { model: ThreatModel; config: Config; state: RepoState; context: SyncContext; elsewhere: readonly ManualClose[] },
+): Promise<{ leaveClosed?: ReadonlySet<string>; reopenReason?: string; dashboard?: DashboardProposal; outcome?: ProposalOutcome }> {
+  const { model, config, state, context, elsewhere } = input;
+  const owned = state.issues.filter((issue) => isOwnedBy(issue, { modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }));
+  const handClosed = handClosedIssues(model, config, owned);
+  if (handClosed.length === 0 && elsewhere.length === 0 && !request.proposals?.always) return {};
+  const ids = new Set(handClosed.map(({ threat }) => threat.id));
+  const configured = config.issues.on_manual_close;
+  if (configured === 'keep') return { leaveClosed: ids };
+  if (!request.proposals || request.dryRun || configured === 'reopen') return {};
+  // The proposal PR goes to the model's repository; issues filed in another repository are reopened as before.
+  if (!sameRepo(`${state.owner}/${state.repo}`, context.modelRepo)) return {};
+  const canWrite = await request.proposals.canWriteContents();
+  if (!canWrite) {
+    return {
+      reopenReason: configured
+        ? "`issues.on_manual_close` asks for a proposal, but threatloop may not write this repository's contents: grant the app `contents: write`, or change the status in the model"
+        : "threatloop may not write this repository's contents, so it cannot propose the change as a pull request: change the status in the model, or grant the app `contents: write`",
+    };
+  }
+  const botLogin = await request.proposals.botLogin();
+  let open: OpenProposal | null;
+  let outcome: ProposalOutcome;
+  try {
+    open = (await readOpenProposal(request.octokit, { owner: request.owner, repo: request.repo }, botLogin)) ?? null;
+    outcome = await runProposals({
+      octokit: request.octokit,
+      owner: request.owner,
+      repo: request.repo,
+      webUrl: request.webUrl,
+      config,
+      issues: owned,
+      botLogin,
+      canWriteContents: true,
+      pace: () => request.pacer.beforeWrite(request.paceKey),
+      budget: config.issues.max_writes_per_sync,
+      open,
+      elsewhere,
+    });
+  } catch (error) {
+    if (error instanceof RateLimitedError) throw error;
+    // The proposal failing (a protected branch, a refused write) must not stop the issues' sync, nor
+    // reopen what people closed: they stay closed and the next event or sync tries again.
+    const status = httpStatus(error);
+    const note = `The proposal for issues closed by hand could not be written${status ? ` (HTTP ${status})` : ''}: ${error instanceof Error ? error.message : String(error)}. Those issues stay closed; the next sync tries again.`;
+    return { leaveClosed: ids, outcome: { status: 'incomplete', proposed: [], waiting: [], reopened: [], findings: [], writes: 0, notes: [redactSecrets(note)] } };
+  }
+  const pr = outcome.pr ?? (open ? { number: open.number, htmlUrl: open.htmlUrl } : undefined);
+  const changes = outcome.status === 'proposed' ? outcome.proposed : outcome.status === 'withdrawn' ? [] : (open?.basis ?? []).map((b) => ({ threatId: b.threatId, to: b.to }));
+  return {
+    leaveClosed: ids,
+    outcome,
+    ...(pr && changes.length > 0 ? { dashboard: { number: pr.number, url: pr.htmlUrl, changes } } : {}),
+  };
 }
 
 /**

@@ -40,6 +40,22 @@ export interface StandinIssue {
   pull_request?: boolean;
   /** Login of whoever opened it (default: the app's bot, `issueAuthor`). */
   user?: string;
+  /** When it was last closed (set on closing, as GitHub's `closed_at`). */
+  closed_at?: string | null;
+  /** Its timeline's events besides comments: `closed` / `reopened`, who and when (GET …/timeline). */
+  events?: { event: string; actor: string; created_at: string; commit_id?: string | null; state_reason?: string | null }[];
+}
+
+/** A pull request opened through the API (POST /pulls), as GitHub keeps it. */
+export interface StandinPull {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  head: string;
+  base: string;
+  user: string;
 }
 
 export interface StandinRepo {
@@ -58,6 +74,10 @@ export interface StandinRepo {
   /** Writes answer 403 "Resource not accessible by integration". */
   readOnly: boolean;
   nextNumber: number;
+  /** Pull requests opened through the API (POST /pulls); numbered with the issues, as on GitHub. */
+  pulls: StandinPull[];
+  /** Commit sha -> its parents and message (git data API). */
+  commitInfo: Map<string, { parents: string[]; message: string }>;
 }
 
 /** A pull request review as GitHub lists it (`GET /pulls/{n}/reviews`, oldest first). */
@@ -69,8 +89,8 @@ export interface StandinReview {
   submittedAt: string;
 }
 
-/** The head, base and author of a pull request of `addPullRequest`. */
-export interface StandinPull {
+/** The head, base and author of a pull request of `addPullRequest` (a person's, not one the app opened). */
+export interface AddedPull {
   head?: string;
   base?: string;
   author: string;
@@ -102,7 +122,7 @@ export class GitHubStandin {
   /** Changed files of each pull request, by `owner/name#number` (GET /pulls/{n}/files). */
   readonly pullFiles = new Map<string, string[]>();
   /** Head, base and author of each pull request, by `owner/name#number`. */
-  readonly pulls = new Map<string, StandinPull>();
+  readonly addedPulls = new Map<string, AddedPull>();
   /** Reviews of each pull request, by `owner/name#number`, oldest first. */
   readonly reviews = new Map<string, StandinReview[]>();
   /** Active members of each team, by `org/team-slug` (lower case). */
@@ -119,6 +139,10 @@ export class GitHubStandin {
   readonly events = new EventEmitter();
   /** GET /user answers with this login; undefined = 403, as for an installation token or Actions' GITHUB_TOKEN. */
   tokenUser: string | undefined = undefined;
+  /** What GET /repos/{o}/{r}/installation says the app was granted (the manifest's defaults before proposals). */
+  installationPermissions: Record<string, string> = { contents: 'read', issues: 'write', checks: 'write', pull_requests: 'write', metadata: 'read' };
+  /** Tree sha -> files (git data API: every commit's tree, and trees posted). */
+  readonly #trees = new Map<string, Record<string, string>>();
   readonly #server: Server;
   readonly #prefix: string;
   readonly #routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
@@ -178,6 +202,8 @@ export class GitHubStandin {
       checkRuns: [],
       readOnly: options.readOnly ?? false,
       nextNumber: 1,
+      pulls: [],
+      commitInfo: new Map(),
     };
     this.repos.set(key(options.owner, options.name), repo);
     if (options.files) this.push(`${options.owner}/${options.name}`, options.files);
@@ -208,9 +234,67 @@ export class GitHubStandin {
     }
     const sha = createHash('sha1').update(`${fullName}:${++this.#commitCounter}`).digest('hex');
     repo.commits.set(sha, files);
+    repo.commitInfo.set(sha, { parents: before === '0'.repeat(40) ? [] : [before], message: 'update' });
     repo.branches.set(repo.defaultBranch, sha);
     result.after = sha;
     return result;
+  }
+
+  /**
+   * A person closes (or reopens) an issue, as GitHub records it: state, `closed_at`, a timeline event with
+   * the actor (and the commit, when a commit or merged PR closed it), and the comment written with it.
+   * Returns the `issues` webhook payload.
+   */
+  setIssueState(
+    fullName: string,
+    number: number,
+    change: { state: 'open' | 'closed'; by: string; reason?: 'completed' | 'not_planned' | 'duplicate'; commitId?: string; comment?: string; at?: string },
+  ) {
+    const repo = this.repo(fullName);
+    const issue = repo.issues.find((i) => i.number === number);
+    if (!issue) throw new Error(`stand-in has no issue #${number}`);
+    const at = change.at ?? new Date().toISOString();
+    if (change.comment !== undefined) issue.comments.push({ id: ++this.#commentCounter, body: change.comment, user: change.by, created_at: at });
+    issue.state = change.state;
+    issue.state_reason = change.state === 'closed' ? (change.reason ?? 'completed') : 'reopened';
+    if (change.state === 'closed') issue.closed_at = at;
+    (issue.events ??= []).push({
+      event: change.state === 'closed' ? 'closed' : 'reopened',
+      actor: change.by,
+      created_at: at,
+      commit_id: change.commitId ?? null,
+      state_reason: change.state === 'closed' ? issue.state_reason : null,
+    });
+    return {
+      action: change.state === 'closed' ? 'closed' : 'reopened',
+      issue: { ...this.#issueJson(repo, issue) },
+      sender: { login: change.by, id: 2, type: change.by.endsWith('[bot]') ? 'Bot' : 'User' },
+      installation: { id: 1, node_id: 'x' },
+      repository: this.repositoryJson(repo),
+    };
+  }
+
+  /** A pull request of `pulls` closed (merged or not) by `by`: the webhook payload, and the state changed. */
+  closePull(fullName: string, number: number, options: { by: string; merged?: boolean }) {
+    const repo = this.repo(fullName);
+    const pull = repo.pulls.find((p) => p.number === number);
+    if (!pull) throw new Error(`stand-in has no pull request #${number}`);
+    pull.state = 'closed';
+    pull.merged = options.merged ?? false;
+    if (pull.merged) {
+      // As a merge: the default branch gets the head's files in a new commit.
+      const files = repo.commits.get(repo.branches.get(pull.head)!)!;
+      const model = Object.fromEntries(Object.entries(files));
+      this.push(fullName, model);
+    }
+    return {
+      action: 'closed',
+      number,
+      pull_request: this.#pullJson(repo, pull),
+      sender: { login: options.by, id: 2, type: options.by.endsWith('[bot]') ? 'Bot' : 'User' },
+      installation: { id: 1, node_id: 'x' },
+      repository: this.repositoryJson(repo),
+    };
   }
 
   /** A push webhook payload for a `push()` result. */
@@ -265,10 +349,10 @@ export class GitHubStandin {
    * A pull request (an issue with `pull_request`, as GitHub lists it) changing `files`; returns its number.
    * Head and base default to the default branch's head when the payload is made; the author to `ada`.
    */
-  addPullRequest(fullName: string, files: string[], pull: Partial<StandinPull> = {}): number {
+  addPullRequest(fullName: string, files: string[], pull: Partial<AddedPull> = {}): number {
     const repo = this.repo(fullName);
     const number = repo.nextNumber++;
-    this.pulls.set(`${fullName.toLowerCase()}#${number}`, { author: 'ada', ...pull });
+    this.addedPulls.set(`${fullName.toLowerCase()}#${number}`, { author: 'ada', ...pull });
     repo.issues.push({
       number,
       title: `Change ${number}`,
@@ -293,7 +377,7 @@ export class GitHubStandin {
     return {
       action,
       number,
-      pull_request: { ...this.#pullJson(fullName, number), changed_files: this.pullFiles.get(`${fullName.toLowerCase()}#${number}`)?.length ?? 0, merged: false },
+      pull_request: { ...this.#addedPullJson(fullName, number), changed_files: this.pullFiles.get(`${fullName.toLowerCase()}#${number}`)?.length ?? 0, merged: false },
       sender: { login: 'ada', id: 1, type: 'User' },
       installation: { id: options.installationId ?? 1, node_id: 'x' },
       repository: this.repositoryJson(repo),
@@ -307,7 +391,7 @@ export class GitHubStandin {
       id: ++this.#reviewCounter,
       login: review.login,
       state: review.state,
-      commitId: review.commitId ?? this.#pullJson(fullName, number).head.sha,
+      commitId: review.commitId ?? this.#addedPullJson(fullName, number).head.sha,
       submittedAt: new Date().toISOString(),
     };
     this.reviews.set(key, [...(this.reviews.get(key) ?? []), added]);
@@ -323,17 +407,17 @@ export class GitHubStandin {
     return {
       action,
       review: this.#reviewJson(review),
-      pull_request: this.#pullJson(fullName, number),
+      pull_request: this.#addedPullJson(fullName, number),
       sender: { login: review.login, id: 2, type: 'User' },
       installation: { id: options.installationId ?? 1, node_id: 'x' },
       repository: this.repositoryJson(repo),
     };
   }
 
-  #pullJson(fullName: string, number: number) {
+  #addedPullJson(fullName: string, number: number) {
     const repo = this.repo(fullName);
     const branchHead = repo.branches.get(repo.defaultBranch)!;
-    const pull = this.pulls.get(`${fullName.toLowerCase()}#${number}`) ?? { author: 'ada' };
+    const pull = this.addedPulls.get(`${fullName.toLowerCase()}#${number}`) ?? { author: 'ada' };
     const pr = repo.issues.find((i) => i.number === number)!;
     const headRepo = pull.headRepo ?? `${repo.owner}/${repo.name}`;
     return {
@@ -568,6 +652,11 @@ export class GitHubStandin {
         }
         if (body.assignees !== undefined) issue.assignees = body.assignees.filter((a) => repo.assignees.includes(a));
         if (body.milestone !== undefined) issue.milestone = body.milestone;
+        if (body.state !== undefined && body.state !== issue.state) {
+          const at = new Date().toISOString();
+          (issue.events ??= []).push({ event: body.state === 'closed' ? 'closed' : 'reopened', actor: this.issueAuthor, created_at: at, state_reason: body.state_reason ?? null });
+          if (body.state === 'closed') issue.closed_at = at;
+        }
         if (body.state !== undefined) {
           issue.state = body.state;
           issue.state_reason = body.state_reason ?? (body.state === 'closed' ? 'completed' : 'reopened');
@@ -702,6 +791,119 @@ export class GitHubStandin {
       run.output.annotations.push(...(body.output?.annotations ?? []));
       return { status: 200, body: { id: run.id } };
     });
+    on('GET', new RegExp(`^${R}/installation$`), (_, m) => (repoOf(m) ? { status: 200, body: { id: 1, permissions: this.installationPermissions } } : undefined));
+
+    // The git data API, as much as a proposal uses: commits and their trees, trees with inline content, refs.
+    on('GET', new RegExp(`^${R}/git/commits/([0-9a-f]{40})$`), (_, m) => {
+      const repo = repoOf(m);
+      if (!repo?.commits.has(m[3]!)) return undefined;
+      const info = repo.commitInfo.get(m[3]!) ?? { parents: [], message: '' };
+      return { status: 200, body: { sha: m[3], tree: { sha: `tree-${m[3]}` }, parents: info.parents.map((sha) => ({ sha })), message: info.message } };
+    });
+    on('POST', new RegExp(`^${R}/git/trees$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { base_tree?: string; tree: { path: string; mode: string; type: string; content?: string; sha?: string | null }[] };
+        const base = body.base_tree ? this.treeFiles(repo, body.base_tree) : {};
+        if (!base) return { status: 422, body: { message: 'Invalid tree info' } };
+        const files = { ...base };
+        for (const entry of body.tree) {
+          if (entry.content !== undefined) files[entry.path] = entry.content;
+          else if (entry.sha === null) delete files[entry.path];
+          else return { status: 422, body: { message: 'tree.sha is not supported by the stand-in' } };
+        }
+        const sha = createHash('sha1').update(`tree:${JSON.stringify(Object.entries(files).sort())}`).digest('hex');
+        this.#trees.set(sha, files);
+        return { status: 201, body: { sha } };
+      }),
+    );
+    on('POST', new RegExp(`^${R}/git/commits$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { message: string; tree: string; parents: string[] };
+        const files = this.treeFiles(repo, body.tree);
+        if (!files || !body.parents.every((p) => repo.commits.has(p))) return { status: 422, body: { message: 'Invalid tree or parents' } };
+        const sha = createHash('sha1').update(`commit:${++this.#commitCounter}`).digest('hex');
+        repo.commits.set(sha, files);
+        repo.commitInfo.set(sha, { parents: [...body.parents], message: body.message });
+        return { status: 201, body: { sha, tree: { sha: body.tree }, parents: body.parents.map((p) => ({ sha: p })) } };
+      }),
+    );
+    on('POST', new RegExp(`^${R}/git/refs$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { ref: string; sha: string };
+        const branch = body.ref.replace(/^refs\/heads\//, '');
+        if (repo.branches.has(branch)) return { status: 422, body: { message: 'Reference already exists' } };
+        if (!repo.commits.has(body.sha)) return { status: 422, body: { message: 'Object does not exist' } };
+        repo.branches.set(branch, body.sha);
+        return { status: 201, body: { ref: body.ref, object: { sha: body.sha, type: 'commit' } } };
+      }),
+    );
+    on('PATCH', new RegExp(`^${R}/git/refs/heads/(.+)$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { sha: string; force?: boolean };
+        const current = repo.branches.get(m[3]!);
+        if (!current) return { status: 422, body: { message: 'Reference does not exist' } };
+        if (!repo.commits.has(body.sha)) return { status: 422, body: { message: 'Object does not exist' } };
+        const fastForward = repo.commitInfo.get(body.sha)?.parents.includes(current) ?? false;
+        if (!body.force && !fastForward) return { status: 422, body: { message: 'Update is not a fast forward' } };
+        repo.branches.set(m[3]!, body.sha);
+        return { status: 200, body: { ref: `refs/heads/${m[3]}`, object: { sha: body.sha, type: 'commit' } } };
+      }),
+    );
+
+    // Pull requests opened through the API: listed by state and `head` (owner:branch), opened, edited.
+    on('GET', new RegExp(`^${R}/pulls$`), (_, m, url) => {
+      const repo = repoOf(m);
+      if (!repo) return undefined;
+      const state = url.searchParams.get('state') ?? 'open';
+      const head = url.searchParams.get('head');
+      const items = repo.pulls.filter((p) => (state === 'all' || p.state === state) && (head === null || `${repo.owner}:${p.head}`.toLowerCase() === head.toLowerCase()));
+      return this.#page(url, items.map((p) => this.#pullJson(repo, p)));
+    });
+    on('POST', new RegExp(`^${R}/pulls$`), (request, m) =>
+      writable(m, (repo) => {
+        const body = request.body as { title: string; body?: string; head: string; base: string };
+        if (!repo.branches.has(body.head) || !repo.branches.has(body.base)) return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'head', code: 'invalid' }] } };
+        if (repo.pulls.some((p) => p.state === 'open' && p.head === body.head && p.base === body.base)) {
+          return { status: 422, body: { message: 'Validation Failed', errors: [{ message: `A pull request already exists for ${repo.owner}:${body.head}.` }] } };
+        }
+        const invalid = tooLong(body);
+        if (invalid) return invalid;
+        const pull: StandinPull = { number: repo.nextNumber++, title: body.title, body: body.body ?? '', state: 'open', merged: false, head: body.head, base: body.base, user: this.issueAuthor };
+        repo.pulls.push(pull);
+        return { status: 201, body: this.#pullJson(repo, pull) };
+      }),
+    );
+    on('PATCH', new RegExp(`^${R}/pulls/(\\d+)$`), (request, m) =>
+      writable(m, (repo) => {
+        const pull = repo.pulls.find((p) => p.number === Number(m[3]));
+        if (!pull) return { status: 404, body: { message: 'Not Found' } };
+        const body = request.body as { title?: string; body?: string; state?: 'open' | 'closed' };
+        const invalid = tooLong(body);
+        if (invalid) return invalid;
+        if (body.title !== undefined) pull.title = body.title;
+        if (body.body !== undefined) pull.body = body.body;
+        if (body.state !== undefined) pull.state = body.state;
+        return { status: 200, body: this.#pullJson(repo, pull) };
+      }),
+    );
+
+    // An issue's timeline: its comments and its closed/reopened events, oldest first.
+    on('GET', new RegExp(`^${R}/issues/(\\d+)/timeline$`), (_, m, url) => {
+      const issue = repoOf(m)?.issues.find((i) => i.number === Number(m[3]));
+      if (!issue) return undefined;
+      const comments = issue.comments.map((c) => ({
+        event: 'commented',
+        id: c.id,
+        body: c.body,
+        user: { login: c.user ?? this.issueAuthor },
+        actor: { login: c.user ?? this.issueAuthor },
+        created_at: c.created_at ?? issue.created_at,
+      }));
+      const events = (issue.events ?? []).map((e) => ({ event: e.event, actor: { login: e.actor }, created_at: e.created_at, commit_id: e.commit_id ?? null, state_reason: e.state_reason ?? null }));
+      const all = [...comments, ...events].sort((a, b) => a.created_at.localeCompare(b.created_at));
+      return this.#page(url, all);
+    });
+
     on('GET', new RegExp(`^${R}/commits/([0-9a-f]{40})/check-runs$`), (_, m, url) => {
       const repo = repoOf(m);
       if (!repo) return undefined;
@@ -709,6 +911,28 @@ export class GitHubStandin {
       const runs = repo.checkRuns.filter((r) => r.head_sha === m[3] && (name === null || r.name === name)).reverse();
       return { status: 200, body: { total_count: runs.length, check_runs: runs.map((r) => ({ id: r.id, name: r.name, head_sha: r.head_sha, app: { slug: 'threatloop' } })) } };
     });
+  }
+
+  #pullJson(repo: StandinRepo, pull: StandinPull) {
+    const headSha = repo.branches.get(pull.head) ?? '0'.repeat(40);
+    return {
+      number: pull.number,
+      title: pull.title,
+      body: pull.body,
+      state: pull.state,
+      merged: pull.merged,
+      merge_commit_sha: null,
+      draft: false,
+      html_url: `http://${this.host}/${repo.owner}/${repo.name}/pull/${pull.number}`,
+      user: { login: pull.user, type: pull.user.endsWith('[bot]') ? 'Bot' : 'User' },
+      head: { ref: pull.head, sha: headSha, label: `${repo.owner}:${pull.head}`, repo: { full_name: `${repo.owner}/${repo.name}` } },
+      base: { ref: pull.base, sha: repo.branches.get(pull.base) ?? '', repo: { full_name: `${repo.owner}/${repo.name}` } },
+    };
+  }
+
+  /** Files of a tree or a commit's tree. */
+  treeFiles(repo: StandinRepo, treeSha: string): Record<string, string> | undefined {
+    return this.#trees.get(treeSha) ?? (treeSha.startsWith('tree-') ? repo.commits.get(treeSha.slice(5)) : undefined);
   }
 
   #ensureLabel(repo: StandinRepo, name: string): void {
@@ -730,6 +954,7 @@ export class GitHubStandin {
       comments: issue.comments.length,
       user: { login: issue.user ?? this.issueAuthor, type: (issue.user ?? this.issueAuthor).endsWith('[bot]') ? 'Bot' : 'User' },
       html_url: `http://${this.host}/${repo.owner}/${repo.name}/issues/${issue.number}`,
+      closed_at: issue.state === 'closed' ? (issue.closed_at ?? null) : null,
       ...(issue.pull_request ? { pull_request: { url: '' } } : {}),
     };
   }

@@ -126,6 +126,19 @@ export class JiraStandin {
     return issue;
   }
 
+  /** A person moves an issue in Jira's UI (not through threatloop): status, resolution, and when. */
+  moveByHand(key: string, to: 'done' | 'todo', options: { resolution?: string; at?: string } = {}): void {
+    const issue = this.issue(key);
+    issue.fields.status = to === 'done' ? STATUSES.done : STATUSES.todo;
+    this.#statusChanged(issue, to === 'done' ? (options.resolution ?? 'Done') : null, options.at);
+  }
+
+  /** As Jira: a done status carries a resolution, and the status category change is dated. */
+  #statusChanged(issue: JiraStandinIssue, resolution: string | null, at?: string): void {
+    issue.fields.resolution = resolution ? { name: resolution } : null;
+    issue.fields.statuscategorychangedate = at ?? new Date((this.#clock += 1000)).toISOString().replace('Z', '+0000');
+  }
+
   async #handle(request: Request): Promise<Reply> {
     const url = new URL(request.url);
     const text = await request.text();
@@ -205,6 +218,7 @@ export class JiraStandin {
       if (!transition) return [400, { errorMessages: ['Transition id is not valid for this issue.'], errors: {} }];
       issue.fields.status = transition.to;
       this.#setProperties(issue, body.properties);
+      this.#statusChanged(issue, transition.to === STATUSES.done ? 'Done' : null);
       return [204];
     }
     return [404, { errorMessages: [`stand-in does not answer ${method} ${path}`], errors: {} }];

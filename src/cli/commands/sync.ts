@@ -21,7 +21,7 @@ import { terminalProgress } from '../progress.ts';
 import { parseCommandArgs, readWorkingTree, usageError, workingTreeReader } from '../model-input.ts';
 import { httpStatus } from '../../github/errors.ts';
 
-const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--dry-run] [--format text|json]';
+const USAGE = 'threatloop sync --repo owner/name [FILE] [--ref REF] [--config PATH] [--propose] [--dry-run] [--format text|json]';
 
 const HELP = [
   'Reconciles the threat issues of owner/name with the model, like the app does on a push.',
@@ -29,6 +29,8 @@ const HELP = [
   `  FILE       the model (default: \`model\` from ${CONFIG_PATH}, else threat-model.yml), read from the working tree`,
   '  --ref      read the model and config from the repository at REF (branch, tag or SHA) instead of the working tree',
   `  --config   the config file in the working tree (default ${CONFIG_PATH})`,
+  '  --propose  threat issues closed by hand become one pull request on the model (branch threatloop/status)',
+  '             instead of being reopened (`issues.on_manual_close`); the token must write contents and PRs',
   '  --dry-run  print the plan, write nothing (same as `threatloop plan --repo`)',
   '  --format   text (default) or json',
   'Environment: GITHUB_TOKEN (issues: write; checks are not written from the CLI), GITHUB_API_URL for',
@@ -66,6 +68,7 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
     config: { type: 'string' },
     format: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    propose: { type: 'boolean' },
   });
   if (!parsed.ok) return parsed.exit;
   const { values, file } = parsed;
@@ -107,6 +110,8 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
   }
 
   const progress = io.terminal && !dryRun ? terminalProgress(io.terminal) : undefined;
+  let login: Promise<string | undefined> | undefined;
+  const creator = () => (login ??= tokenLogin(octokit, io.env));
   let outcome: SyncOutcome;
   try {
     const { data: repository } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
@@ -129,7 +134,9 @@ export async function runRemoteSync(command: string, args: string[], io: CliIo, 
       pacer: new WritePacer({ minIntervalMs: options.writeIntervalMs ?? 1000, delay }),
       paceKey: 'token',
       extensions: await createExtensions({ env: io.env, delay }),
-      issueCreator: () => tokenLogin(octokit, io.env),
+      issueCreator: creator,
+      // --propose: the caller says the token may write contents (a refused write is reported as an error).
+      ...(values.propose ? { proposals: { canWriteContents: async () => true, botLogin: creator, always: true } } : {}),
       ...(progress ? { onProgress: ({ done, total }: { done: number; total: number }) => progress.update(done, total) } : {}),
     });
     progress?.done();
@@ -171,6 +178,17 @@ function report(outcome: SyncOutcome, format: string, io: CliIo): number {
           applied: outcome.apply?.applied ?? 0,
           remaining: outcome.apply?.remaining ?? 0,
           requests: outcome.requests,
+          ...(outcome.proposal
+            ? {
+                proposal: {
+                  status: outcome.proposal.status,
+                  pullRequest: outcome.proposal.pr?.number ?? null,
+                  proposed: outcome.proposal.proposed,
+                  reopened: outcome.proposal.reopened,
+                  findings: outcome.proposal.findings,
+                },
+              }
+            : {}),
         },
         null,
         2,

@@ -20,7 +20,7 @@ import { renderMarker } from './marker.ts';
 import { renderIssueIndex } from './issue-index.ts';
 import type { EffectiveDue } from '../due-dates.ts';
 import { RATING_NAME, STATUS_LABEL } from '../../render/display-names.ts';
-import { code, escapeCell, escapeLine, escapeText } from '../../render/markdown.ts';
+import { code, escapeCell, escapeLine, escapeText, link } from '../../render/markdown.ts';
 import type { AcceptanceState } from '../../model/acceptance.ts';
 
 export interface DashboardThreat {
@@ -45,6 +45,15 @@ export interface DashboardInput {
   notices?: readonly string[];
   /** Acceptances that have expired, and those ending within `warningDays` (src/lifecycle/acceptance.ts). */
   acceptances?: { expired: readonly AcceptanceState[]; expiring: readonly AcceptanceState[]; warningDays: number };
+  /** The open proposal PR (issue 11): threats whose tickets were closed, waiting for review. */
+  proposal?: DashboardProposal;
+}
+
+/** The open proposal, as the dashboard lists it. */
+export interface DashboardProposal {
+  number: number;
+  url: string;
+  changes: readonly { threatId: string; to: string }[];
 }
 
 /** Items per list before "… and N more" (a GitHub issue body holds at most 65,536 characters). */
@@ -107,6 +116,18 @@ function composeDashboard(input: DashboardInput, ref: (entry: DashboardThreat) =
 
   if (input.notices?.length) {
     head.push('### Notices', '', ...input.notices.map((n) => `- ⚠️ ${escapeLine(n)}`), '');
+  }
+  if (input.proposal) {
+    const { proposal } = input;
+    head.push(
+      '### Proposed status changes',
+      '',
+      `Their tickets were closed by hand; ${link(`pull request ${proposal.number}`, proposal.url)} proposes the change to the model, and the issues stay closed while it is open.`,
+      '',
+      ...proposal.changes.slice(0, LIST_LIMIT).map((c) => `- ${code(c.threatId)} → ${escapeText(c.to)}`),
+      ...(proposal.changes.length > LIST_LIMIT ? [`- … and ${proposal.changes.length - LIST_LIMIT} more`] : []),
+      '',
+    );
   }
 
   head.push('### By severity', '', '| Severity | Open | Closed | Total |', '|---|---:|---:|---:|');

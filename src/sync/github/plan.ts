@@ -25,7 +25,7 @@ import { buildGraph, type ModelGraph } from '../../model/graph.ts';
 import { rateThreat, type ThreatRating } from '../../model/rating.ts';
 import type { Threat, ThreatModel } from '../../model/schema.ts';
 import type { YamlSource } from '../../model/source.ts';
-import { renderDashboard, type DashboardThreat } from './dashboard.ts';
+import { renderDashboard, type DashboardProposal, type DashboardThreat } from './dashboard.ts';
 import { parseIssueIndex, sameIssueIndex, withoutIssueIndex } from './issue-index.ts';
 import { comparableBody, modelPermalink, renderThreatIssueBody } from './issue-body.ts';
 import { GITHUB_TITLE_LIMIT, plainTitle } from '../../render/markdown.ts';
@@ -74,6 +74,15 @@ export interface GithubPlanInput {
   notices?: readonly string[];
   /** Per tracker system, threat id -> its issue there (from that tracker's sync), shown and linked in the body. */
   links?: TrackerLinks;
+  /**
+   * Threats whose issue a person closed that the sync leaves closed (issue 11): `issues.on_manual_close:
+   * keep`, or a proposal that is open or is being made for them (src/sync/proposals.ts decides those).
+   */
+  leaveClosed?: ReadonlySet<string>;
+  /** Why an issue closed by hand is reopened, when there is more to say than the model's status. */
+  reopenReason?: string;
+  /** The open proposal PR, listed on the dashboard. */
+  proposal?: DashboardProposal;
 }
 
 /** One threat as it should look on GitHub. */
@@ -380,7 +389,7 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
     changes.state = 'closed';
     changes.stateReason = 'not_planned';
     stateLines.push('closed as not planned (was completed): status `not-applicable`');
-  } else if (kept.state === 'closed' && !d.closing) {
+  } else if (kept.state === 'closed' && !d.closing && !input.leaveClosed?.has(id)) {
     changes.state = 'open';
     changes.stateReason = 'reopened';
     if (expired) {
@@ -393,6 +402,7 @@ function threatOperations(d: DesiredIssue, input: GithubPlanInput): GithubOperat
           ? `reopened: the threat is back in the model with status \`${d.threat.status}\``
           : `reopened: the model lists the threat with status \`${d.threat.status}\` (change its status in the model to close it)`,
       );
+      if (input.reopenReason) stateLines.push(input.reopenReason);
     }
   }
   if (newlyExpired && changes.state !== 'open') clockLines.push(`acceptance ended on ${expired.end.lastDay}: labelled \`${prefix}acceptance:expired\``);
@@ -511,6 +521,7 @@ function dashboardOperations(desired: readonly DesiredIssue[], graph: ModelGraph
     ...(markerRepo({ modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }) ? { modelRepo: context.modelRepo } : {}),
     ...(input.lintWarnings ? { lintWarnings: input.lintWarnings.filter((f) => f.level === 'warning') } : {}),
     ...(input.notices ? { notices: input.notices } : {}),
+    ...(input.proposal ? { proposal: input.proposal } : {}),
   });
   const title = config.issues.dashboard.title;
   const label = dashboardLabel(prefix).name;

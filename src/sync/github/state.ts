@@ -75,6 +75,8 @@ export interface ExistingIssue {
   milestone?: { number: number; title: string } | null;
   /** ISO timestamp. */
   createdAt: string;
+  /** ISO timestamp of the last closure (closed issues): what a proposal of it was based on. */
+  closedAt?: string;
   htmlUrl?: string;
   marker: IssueMarker;
 }

@@ -13,6 +13,7 @@ import { beginJiraSync, formatJiraReport } from './sync.ts';
 import type { SyncExtension } from '../extension.ts';
 import { trackerInfo } from '../trackers.ts';
 import { planJiraDryRun } from './dry-run.ts';
+import type { ClosedAs } from '../../lifecycle/manual-close.ts';
 
 const JIRA_TRACKER = trackerInfo('jira');
 
@@ -47,6 +48,17 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
       });
       return {
         links: phase.links,
+        closedByHand: (phase.doneByHand ?? []).map((done) => ({
+          threatId: done.threatId,
+          tracker: 'jira' as const,
+          ticket: done.key,
+          ticketUrl: done.url,
+          closedAs: closedAsFromJira(done.resolution),
+          // Who moved it is in the issue's changelog, which is not read; the ticket link leads there.
+          closedBy: 'a Jira user',
+          closedByApp: false,
+          closedAt: done.doneAt,
+        })),
         notices: phase.failures.map((f) => `Jira sync incomplete: ${f}`),
         async finish(created) {
           const all = new Map(githubIssues);
@@ -61,6 +73,14 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
       return result.ok ? { ok: true, lines: result.lines, json: { operations: result.plan.operations, notes: result.plan.notes } } : result;
     },
   };
+}
+
+/** A Jira resolution as a closure: "Won't Do"/"Won't Fix"/"Cannot Reproduce" are not planned, "Duplicate" a duplicate, the rest done. */
+export function closedAsFromJira(resolution: string | null): ClosedAs {
+  const name = (resolution ?? '').toLowerCase().replace(/[’']/g, '');
+  if (name === 'duplicate') return 'duplicate';
+  if (/^(wont do|wont fix|cannot reproduce|not a bug|declined|obsolete)$/.test(name)) return 'not_planned';
+  return resolution ? 'completed' : 'unspecified';
 }
 
 /** Threat id -> the GitHub issue the GitHub side keeps for it (src/sync/github/issue-identity.ts). */

@@ -31,7 +31,8 @@ const PAGE_SIZE = 100;
 
 export function jiraFieldsToRead(jira: JiraConfig): string[] {
   const custom = [jira.fields.cvss_score, jira.fields.cvss_vector].filter((f): f is string => !!f);
-  return ['summary', 'labels', 'priority', 'duedate', 'assignee', 'components', 'status', 'created', ...custom];
+  // resolution and statuscategorychangedate: how and since when an issue is done (a person's closure proposes the model change).
+  return ['summary', 'labels', 'priority', 'duedate', 'assignee', 'components', 'status', 'created', 'resolution', 'statuscategorychangedate', ...custom];
 }
 
 export function identityJql(jira: JiraConfig, repo: string): string {
@@ -156,6 +157,8 @@ export function toJiraIssue(raw: Issue, jira: JiraConfig): JiraIssue {
     statusCategory: (category === 'done' || category === 'indeterminate' ? category : 'new') as JiraStatusCategory,
     custom,
     created: typeof f.created === 'string' ? f.created : '',
+    resolution: named(f.resolution, 'name') ?? null,
+    statusChangedAt: typeof f.statuscategorychangedate === 'string' ? f.statuscategorychangedate : null,
     property: readProperty(raw.properties?.[JIRA_PROPERTY_KEY]),
   };
 }

@@ -50,6 +50,10 @@ export interface JiraIssue {
   /** Custom field id -> value, for the configured CVSS fields. */
   custom: Record<string, unknown>;
   created: string;
+  /** The resolution's name once done (e.g. Done, Won't Do), else null. */
+  resolution?: string | null;
+  /** When the status category last changed (Jira's `statuscategorychangedate`): when it was moved to done. */
+  statusChangedAt?: string | null;
   /** The `threatloop` property as Jira stores it. */
   property: ThreatloopProperty | null;
   /**

@@ -66,9 +66,22 @@ export interface JiraSyncReport {
   writes: number;
 }
 
+/** A Jira issue a person moved to a done status while the model lists its threat as open work. */
+export interface JiraDoneByHand {
+  threatId: string;
+  key: string;
+  url: string;
+  /** The resolution's name (Done, Won't Do, Duplicate, ...), when Jira has one. */
+  resolution: string | null;
+  /** When it was moved to done (Jira's statuscategorychangedate), else when read. */
+  doneAt: string;
+}
+
 export interface JiraSyncPhase {
   /** Threat id -> its Jira issue: for the GitHub planner's `jira` input (the key goes into body and marker). */
   links: ReadonlyMap<string, JiraIssueLink>;
+  /** Issues a person moved to done (threatloop leaves them done): what a proposal is made of. */
+  doneByHand?: readonly JiraDoneByHand[];
   /** Failures so far (for the dashboard, which is planned before `finish`). */
   failures: readonly string[];
   /** Link the Jira issues to the GitHub issues (including ones created after `beginJiraSync`) and report. */
@@ -135,6 +148,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
   // The property writes wait for `finish`, which records each issue's links (the GitHub one included)
   // in one write. Should the sync stop in between, the next one posts the links again (the same
   // globalId: Jira updates the link, no duplicate) and records them.
+  const doneByHand = jiraDoneByHand(input.model, input.config, state, input.context.today);
   const first = plan(state, input.githubIssues, true);
   const applied = await apply(state, first.operations);
   state = applied.state;
@@ -143,6 +157,7 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
 
   return {
     links,
+    doneByHand,
     failures: [...failures],
     async finish(githubIssues) {
       // Not against a Jira that just stopped answering, and not again for a threat that already failed this run.
@@ -153,6 +168,18 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
       return { enabled: true, failures, notes: [...first.notes, ...recovered], done, writes };
     },
   };
+}
+
+/**
+ * Done in Jira while the model says open work, and not by threatloop (its property says it left the issue
+ * open): the same rule by which the plan leaves such an issue done rather than transitioning it back.
+ */
+export function jiraDoneByHand(model: ThreatModel, config: Config, state: JiraState, today: string): JiraDoneByHand[] {
+  return model.threats.flatMap((threat) => {
+    const issue = state.issues.get(threat.id);
+    if (!issue || issue.statusCategory !== 'done' || issue.property?.state === 'done' || config.issues.close_statuses.includes(threat.status)) return [];
+    return [{ threatId: threat.id, key: issue.key, url: browseUrl(state.site, issue.key), resolution: issue.resolution ?? null, doneAt: issue.statusChangedAt ?? today }];
+  });
 }
 
 function connectFromEnv(env: JiraEnv, options: JiraClientOptions | undefined): JiraConnection | { failure: string } {

@@ -155,7 +155,7 @@ describe('Jira sync with nock', () => {
     expect(searches.map((s) => s.body)).toEqual([
       {
         jql: `project = "SEC" AND labels = "${identityLabel(REPO)}" ORDER BY created ASC`,
-        fields: ['summary', 'labels', 'priority', 'duedate', 'assignee', 'components', 'status', 'created', 'customfield_10050', 'customfield_10051'],
+        fields: ['summary', 'labels', 'priority', 'duedate', 'assignee', 'components', 'status', 'created', 'resolution', 'statuscategorychangedate', 'customfield_10050', 'customfield_10051'],
         properties: ['threatloop'],
         maxResults: 100,
       },
