@@ -5,6 +5,7 @@
  * plus a guard against spreadsheet formula injection. Pure.
  */
 import { STRIDE_NAME, type ThreatModel } from '../model/schema.ts';
+import { csvCell } from '../render/csv-cell.ts';
 
 export const CSV_EXPORT_HEADERS = [
   'ID',
@@ -25,15 +26,6 @@ export const CSV_EXPORT_HEADERS = [
   'Linked Ticket',
   'Rationale',
 ] as const;
-
-/**
- * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
- * leading `'`, which spreadsheets show as text; `threatloop import` removes it again.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n;\t]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 export function exportCsv(model: ThreatModel): string {
   const rows: string[][] = [[...CSV_EXPORT_HEADERS]];

@@ -1,15 +1,13 @@
 /**
  * The traceability matrix as CSV (RFC 4180: comma, double quotes, CRLF, a
  * UTF-8 byte order mark so Excel reads the arrows and accents). One row per
- * threat and target. Written by hand: quoting a cell is four lines, and no
- * CSV library neutralises spreadsheet formulas, which this must do because
- * every cell comes from a repository file (a cell starting with `=`, `+`,
- * `-`, `@`, tab or CR gets a leading `'`, as OWASP advises).
+ * threat and target; each cell neutralised against spreadsheet formulas (`csvCell`).
  */
 import type { ThreatModel } from '../model/schema.ts';
 import { STRIDE_NAME } from '../model/schema.ts';
 import type { TraceabilityRow } from '../model/traceability.ts';
 import { RATING_NAME } from './display-names.ts';
+import { csvCell } from './csv-cell.ts';
 
 const BASE_COLUMNS = [
   'Threat ID',
@@ -77,9 +75,4 @@ export function renderTraceabilityCsv(model: ThreatModel, rows: readonly Traceab
     lines.push(cells.map(csvCell).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

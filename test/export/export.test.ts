@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exportCsv, exportOtm, otmRisk } from '../../src/export/index.ts';
-import { csvCell } from '../../src/export/csv.ts';
+import { csvCell } from '../../src/render/csv-cell.ts';
 import { formatImportedModel, importCsv } from '../../src/import/index.ts';
 import { importOtm } from '../../src/import/otm/index.ts';
 import { loadModel } from '../../src/model/load.ts';
@@ -57,6 +57,7 @@ describe('CSV export', () => {
     expect(lines[0]).toBe('ID,Threat,STRIDE,Component / Data-flow,Description,CVSS Vector,Base Score,Severity,Strategy,Mitigation Action,Owner,Status,Due Date,Verification Method,Residual Risk,Linked Ticket,Rationale');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell('-1')).toBe("'-1");
+    expect(csvCell("'-")).toBe("''-"); // read back as `'-`, not `-`
     const reread = importCsv(new TextEncoder().encode(csv), { file: 'gw.csv', systemName: 'GenomeWell' });
     if (!reread.ok) throw new Error(reread.message);
     expect(reread.result.model.threats).toHaveLength(model.threats.length);

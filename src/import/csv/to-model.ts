@@ -305,9 +305,12 @@ export function boundaryNameOf(target: string): string | undefined {
   return match ? (match[1] ?? match[2])!.trim() : undefined;
 }
 
-/** `'=SUM(1)` -> `=SUM(1)`: the quote a CSV export puts before a cell a spreadsheet would run as a formula. */
+/**
+ * `'=SUM(1)` -> `=SUM(1)`: the quote a CSV export puts before a cell a spreadsheet would run as a formula
+ * (and before one that already starts with such a quote, so `''-` reads back as `'-`).
+ */
 function unguard(text: string): string {
-  return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
+  return /^'+[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
 
 const CSV_ADVICE = [
