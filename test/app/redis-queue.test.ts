@@ -203,6 +203,34 @@ describe.skipIf(unavailable !== undefined)(`jobs in a real Redis${unavailable ? 
     expect(repo.checkRuns[0]!.conclusion).toBe('success');
   });
 
+  it('issues closed by hand in a flood are one stored proposal job, run once by a worker: one commit, one pull request', async () => {
+    const repo = setup(3);
+    github.installationPermissions = { ...github.installationPermissions, contents: 'write' };
+    const first = await replica();
+    const push = github.push(REPO, { 'threat-model.yml': `${threatModelText({ threats: 3 })}# synced\n` });
+    await first.probot.receive({ name: 'push', id: 'push', payload: github.pushPayload(REPO, push) as never });
+    const queue = inspector();
+    await drained(queue);
+    await first.threatloop.stop();
+    expectOneIssuePerThreat(repo, 3);
+
+    const web = await replica({ role: 'web' });
+    const closures = threatIssues(repo).map((issue, k) =>
+      github.setIssueState(REPO, issue.number, { state: 'closed', by: 'lena', reason: 'completed', at: `2030-01-01T10:0${k}:00Z` }),
+    );
+    await Promise.all(closures.map((payload, k) => web.probot.receive({ name: 'issues', id: `close-${k}`, payload: payload as never })));
+    expect(await queue.queue.getJobCounts('wait', 'delayed')).toEqual({ wait: 1, delayed: 0 });
+
+    await replica({ role: 'worker' });
+    await drained(queue);
+    const pulls = repo.pulls.filter((p) => p.state === 'open');
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]!.head).toBe('threatloop/status');
+    // One commit for the three closures: a tree, a commit and the branch (3 git writes), then the PR.
+    expect(github.writes().filter((r) => r.path.includes('/git/'))).toHaveLength(3);
+    expect(threatIssues(repo).every((issue) => issue.state === 'closed')).toBe(true);
+  });
+
   it('the daily re-evaluation is one repeatable job however many replicas arm it, and when it runs it syncs every repository without a push', async () => {
     const repo = setup(3);
     await replica({ daily: true });
