@@ -134,7 +134,7 @@ function childrenCpuMs(): number | undefined {
 }
 
 /** 500 threats, 30 cross-linked (20 merged), 15 status changes (10 on cross-linked threats). */
-async function benchEvidenceReads(): Promise<ReportFigure[]> {
+export async function benchEvidenceReads(): Promise<ReportFigure[]> {
   const github = await GitHubStandin.start();
   const cwd = mkdtempSync(join(tmpdir(), 'threatloop-evidence-'));
   try {

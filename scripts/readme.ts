@@ -7,7 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateModelText } from '../bench/generate-model.ts';
+import { benchJira } from '../bench/jira.bench.ts';
+import { benchEvidenceReads } from '../bench/report.bench.ts';
 import { measure, type SyncFigure } from '../bench/sync.bench.ts';
+import { withoutNock } from '../bench/without-nock.ts';
 import { main } from '../src/cli/main.ts';
 import * as vectors from '../test/model/cvss-vectors.ts';
 
@@ -30,12 +33,52 @@ function requestsRow(label: string, model: string, figures: SyncFigure[]): strin
   return `| ${model} (${value('threats')} threats) | ${scenario('first sync')} | ${scenario('no-op resync')} | ${scenario('one-threat change')} | ${value('naive script, any sync (search + write per threat)')} |`;
 }
 
+type Figure = { name: string; value: number };
+
+/** The figure whose name starts with `prefix` (bench names carry details after it). */
+function figure(figures: readonly Figure[], prefix: string): number {
+  const found = figures.find((f) => f.name.trimStart().startsWith(prefix));
+  if (!found) throw new Error(`no bench figure "${prefix}"`);
+  return found.value;
+}
+
+/** 0.13, 2, 1.5: at most two decimals, none when whole. */
+const ratio = (n: number) => String(Math.round(n * 100) / 100);
+
+/** The Jira writes of the GenomeWell first sync, by kind (bench/jira.bench.ts against the stand-ins). */
+function jiraWrites(figures: readonly Figure[]): string {
+  const perThreat = (kind: string) => ratio(figures.find((f) => f.name === `GenomeWell first sync: ${kind}, per threat`)?.value ?? 0);
+  const threats = figure(figures, 'GenomeWell first sync: Jira issues created');
+  return (
+    `${count(figure(figures, 'GenomeWell first sync: Jira writes'))} writes for ${count(threats)} threats, ` +
+    `${figure(figures, 'GenomeWell first sync: Jira writes per threat').toFixed(1)} a threat: create ${perThreat('create')}, ` +
+    `remote links ${perThreat('remote link')}, property writes of their own ${perThreat('property write of its own')}, ` +
+    `edits ${perThreat('edit')}, transitions ${perThreat('transition')}. No-op resync: ${count(figure(figures, 'GenomeWell no-op resync: Jira writes'))}`
+  );
+}
+
+/** The GitHub requests of an evidence pack of 500 threat issues (bench/report.bench.ts against the stand-in). */
+function evidenceReads(figures: readonly Figure[]): string {
+  const pages = figure(figures, 'issue list pages');
+  const listing = figure(figures, "pages of the repository's comment listing");
+  const single = figure(figures, 'comment lists of single issues');
+  return (
+    `${count(figure(figures, 'evidence pack'))} reads (${count(pages)} issue pages, ${count(listing)} of the repository's comments, ` +
+    `${count(single)} comment lists of single issues, commit + config + model), ${count(figure(figures, 'writes'))} writes`
+  );
+}
+
 /** Every generated block's text, by name. */
 export async function readmeBlocks(): Promise<Record<string, string>> {
   const demo = await demoPlanSummary();
   const generated = generateModelText({ threats: 500, components: 60, flows: 90 });
-  const genomewell = await measure('GenomeWell', readFileSync(EXAMPLE, 'utf8'));
-  const large = await measure('500 generated threats', generated);
+  // Against the loopback GitHub stand-in only; the Jira bench answers through nock and sets it up itself.
+  const [genomewell, large, evidence] = await withoutNock(async () => [
+    await measure('GenomeWell', readFileSync(EXAMPLE, 'utf8')),
+    await measure('500 generated threats', generated),
+    await benchEvidenceReads(),
+  ]);
+  const jira = await benchJira();
   const vectorCount = Object.values(vectors).reduce((n, list) => n + (Array.isArray(list) ? list.length : 0), 0);
   return {
     demo:
@@ -43,6 +86,9 @@ export async function readmeBlocks(): Promise<Record<string, string>> {
       `(${count(demo.createdClosed)} of them closed at once, as their threats are already mitigated or accepted) and the dashboard: ` +
       `${count(demo.writes)} writes`,
     'cvss-vectors': count(vectorCount),
+    'jira-writes': jiraWrites(jira),
+    'evidence-budget': count(figure(evidence, 'budget:')),
+    'evidence-reads': evidenceReads(evidence),
     'sync-requests': [
       '| model | first sync | no-op resync | one-threat change (edit + audit comment) | naive script |',
       '| --- | --- | --- | --- | --- |',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBlocks, README, readmeBlocks } from '../scripts/readme.ts';
 
 describe('README.md', () => {
-  it('holds the figures the program computes (demo plan, CVSS reference vectors, requests per sync)', async () => {
+  it('holds the figures the program computes (demo plan, CVSS reference vectors, requests per sync, Jira writes, evidence reads)', async () => {
     const readme = readFileSync(README, 'utf8');
     const current = applyBlocks(readme, await readmeBlocks());
     // On failure: run `npm run readme` and commit README.md.
