@@ -94,16 +94,20 @@ const ATTENTION_LIMIT = 20;
 
 /**
  * What the clock made urgent, first in the summary: overdue threats, then acceptances that expired (the
- * lint findings `overdue` and `acceptance-expired`, whose annotations are on the lines). Empty when none.
+ * lint findings `overdue` and `acceptance-expired`, whose annotations are on the lines, and the threats the
+ * plan found past their rating's SLA, which no line states). Empty when none.
  */
 function attentionLines(outcome: SyncOutcome): string[] {
-  const block = (heading: string, rule: string): string[] => {
-    const found = outcome.findings.filter((f) => f.rule === rule);
-    if (found.length === 0) return [];
-    const more = found.length > ATTENTION_LIMIT ? [`- … and ${found.length - ATTENTION_LIMIT} more`] : [];
-    return [`**${heading} (${found.length})**`, ...found.slice(0, ATTENTION_LIMIT).map((f) => `- ${f.message}`), ...more, ''];
+  const block = (heading: string, items: readonly string[]): string[] => {
+    if (items.length === 0) return [];
+    const more = items.length > ATTENTION_LIMIT ? [`- … and ${items.length - ATTENTION_LIMIT} more`] : [];
+    return [`**${heading} (${items.length})**`, ...items.slice(0, ATTENTION_LIMIT).map((item) => `- ${item}`), ...more, ''];
   };
-  return [...block('Overdue', 'overdue'), ...block('Expired acceptances', 'acceptance-expired')];
+  const messages = (rule: string) => outcome.findings.filter((f) => f.rule === rule).map((f) => f.message);
+  const slaOverdue = (outcome.plan?.slaOverdue ?? []).map(
+    (o) => `threat ${o.threatId} was due ${o.due}: the ${o.slaDays}-day SLA for its rating, counted from its issue's creation on ${o.from}`,
+  );
+  return [...block('Overdue', [...messages('overdue'), ...slaOverdue]), ...block('Expired acceptances', messages('acceptance-expired'))];
 }
 
 /** Writes GitHub answered with 400 or 422 (invalid, too long): they fail again on every sync until something changes, so the check run must fail. */

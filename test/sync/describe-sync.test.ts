@@ -74,4 +74,19 @@ describe('check run summary of a sync', () => {
       '',
     ]);
   });
+
+  test('threats past their rating’s SLA join the overdue list, after those past the model’s own due date', () => {
+    const s = describeSync({
+      ...base,
+      findings: [{ rule: 'overdue', level: 'warning', message: 'threat TM-2 is open and was due 2027-02-15 (1 days ago)', file: 'threat-model.yml', start: { line: 20, column: 1 } }],
+      plan: { operations: [], notes: [], slaOverdue: [{ threatId: 'TM-3', due: '2027-01-31', slaDays: 30, from: '2027-01-01' }] },
+      apply: { applied: 0, writes: 0, remaining: 0, errors: [], created: new Map() },
+    });
+    expect(s.summary.split('\n').slice(2, 6)).toEqual([
+      '**Overdue (2)**',
+      '- threat TM-2 is open and was due 2027-02-15 (1 days ago)',
+      "- threat TM-3 was due 2027-01-31: the 30-day SLA for its rating, counted from its issue's creation on 2027-01-01",
+      '',
+    ]);
+  });
 });

@@ -161,7 +161,11 @@ export function planGithubSync(given: GithubPlanInput): GithubPlan {
         'Give them access to the repository or change the owner’s `github` login in the model.',
     );
   }
-  return { operations, notes };
+  const slaOverdue = desired
+    .filter((d) => !d.closing && d.due?.source === 'sla' && d.due.date < context.today)
+    .map((d) => ({ threatId: d.threat.id, due: d.due!.date, slaDays: d.due!.slaDays ?? 0, from: d.due!.from ?? '' }))
+    .sort((a, b) => a.due.localeCompare(b.due));
+  return { operations, notes, ...(slaOverdue.length > 0 ? { slaOverdue } : {}) };
 }
 
 /**

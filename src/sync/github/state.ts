@@ -187,4 +187,9 @@ export type GithubPlan = {
   operations: GithubOperation[];
   /** Things a person should know that are not operations (e.g. an owner who cannot be assigned). */
   notes: string[];
+  /**
+   * Open threats past a due date the model does not state: the SLA for their rating, counted from their
+   * issue's creation (lint's `overdue` sees only the model's `due`). Longest overdue first; absent when none.
+   */
+  slaOverdue?: { threatId: string; due: string; slaDays: number; from: string }[];
 };

@@ -268,3 +268,24 @@ describe('the dashboard', () => {
     expect(dashboard.body).toContain('No critical or high threat is open, nothing is overdue');
   });
 });
+
+describe('overdue by the SLA (no `due` in the model)', () => {
+  // TM-3 (high, no due): 30 days from its issue's creation by default. Lint's `overdue` cannot see it.
+  const WITH_SLA = MODEL('{ by: ciso, on: 2026-01-10, expires: 2028-01-31 }', `  - id: TM-3
+    title: Token in logs
+    stride: I
+    targets: api
+    severity: high
+    owner: dev
+    status: open
+`);
+  const state = sync(WITH_SLA, emptyState(), '2027-01-01').state;
+
+  test('the plan lists it once the SLA has passed, longest overdue first, and not while it holds or once closed', () => {
+    expect(plan(WITH_SLA, state, '2027-01-31').slaOverdue).toBeUndefined();
+    expect(plan(WITH_SLA, state, '2027-02-01').slaOverdue).toEqual([{ threatId: 'TM-3', due: '2027-01-31', slaDays: 30, from: '2027-01-01' }]);
+    expect(plan(WITH_SLA.replace('severity: high\n    owner: dev\n    status: open', 'severity: high\n    owner: dev\n    status: mitigated'), state, '2027-03-01').slaOverdue).toBeUndefined();
+    // TM-2's own `due` (2027-02-15) is lint's to report, not the plan's.
+    expect(plan(WITH_SLA, state, '2027-03-01').slaOverdue?.map((o) => o.threatId)).toEqual(['TM-3']);
+  });
+});
