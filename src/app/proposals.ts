@@ -25,7 +25,7 @@ import { threatLabel } from '../sync/github/labels.ts';
 import { parseMarker } from '../sync/github/marker.ts';
 import { defaultBranchHead, runProposals } from '../sync/proposals.ts';
 import type { HandlerResult } from './handler.ts';
-import { repositoryKey, type ProposalJobData } from './jobs.ts';
+import type { ProposalJobData } from './jobs.ts';
 import { installationPaceKey, type AppRuntime } from './runtime.ts';
 
 type IssueEvent = Context<'issues.closed' | 'issues.reopened'>;
@@ -95,36 +95,15 @@ async function onFixesMerged(context: Context<'pull_request.closed'>, runtime: A
 }
 
 /**
- * Recompute jobs coalesce in this process: while one waits for its repository's turn, later closures need
- * no job of their own (it reads them all when it runs). A declined PR's job always runs (it carries data).
+ * A recompute job; while one waits for its repository's turn, later closures need no job of their own (it
+ * reads them all when it runs): both queues coalesce them (`coalesceKey` in src/app/jobs.ts).
  */
-const waiting = new WeakMap<AppRuntime, Map<string, Promise<HandlerResult>>>();
-
 function enqueueProposal(runtime: AppRuntime, data: ProposalJobData): Promise<HandlerResult> {
-  if (data.declined || runtime.jobs.kind !== 'in-process') return runtime.jobs.enqueue({ name: 'proposal', data });
-  const key = repositoryKey(data.owner, data.repo);
-  const pending = waiting.get(runtime) ?? new Map<string, Promise<HandlerResult>>();
-  waiting.set(runtime, pending);
-  const already = pending.get(key);
-  if (already) return already.then(() => ({ outcome: 'coalesced' }));
-  const job = runtime.jobs.enqueue({ name: 'proposal', data });
-  pending.set(key, job);
-  // Settled either way: the next closure needs a job of its own.
-  void job.then(
-    () => pending.get(key) === job && pending.delete(key),
-    () => pending.get(key) === job && pending.delete(key),
-  );
-  return job;
-}
-
-/** Marks a waiting recompute as started: closures from now on are not in what it reads, so they queue a new one. */
-function started(runtime: AppRuntime, data: ProposalJobData): void {
-  waiting.get(runtime)?.delete(repositoryKey(data.owner, data.repo));
+  return runtime.jobs.enqueue({ name: 'proposal', data });
 }
 
 /** A `proposal` job: the config and the issues at the default branch head, then the recompute. */
 export async function runProposalJob(runtime: AppRuntime, data: ProposalJobData): Promise<HandlerResult> {
-  started(runtime, data);
   const { owner, repo } = data;
   const octokit = await runtime.installationClient(data.installationId);
   const base = await defaultBranchHead(octokit, { owner, repo });
