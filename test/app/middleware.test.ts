@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, request, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createThreatloopMiddleware, type ThreatloopHandler } from '../../src/app/middleware.ts';
@@ -15,6 +15,7 @@ import type { AppOptions } from '../../src/app/runtime.ts';
 import { useGitHubStandin } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { ManualTimers, recordingLogger, testPrivateKey, TestOctokit, type LogEntry } from '../helpers/probot.ts';
+import { postPartial as postPartialTo } from '../helpers/server-process.ts';
 
 const SECRET = 'webhook-secret-for-middleware-tests';
 const standin = useGitHubStandin({ prefix: '/api/v3' });
@@ -198,35 +199,14 @@ describe('createThreatloopMiddleware', () => {
 describe('the webhook gate (body limit before signature verification, no payload in logs)', () => {
   const LIMIT = 64 * 1024;
 
-  /** A POST that announces `declared` bytes but sends only `sent`: the answer must come before the rest. */
-  function postPartial(url: string, declared: number | 'chunked', sent: number): Promise<{ status: number; body: string }> {
-    const { hostname, port } = new URL(url);
-    return new Promise((resolve, reject) => {
-      const req = request({
-        host: hostname,
-        port,
-        method: 'POST',
-        path: '/api/github/webhooks',
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'push',
-          'x-github-delivery': 'delivery-big',
-          'x-hub-signature-256': 'sha256=00',
-          ...(declared === 'chunked' ? {} : { 'content-length': String(declared) }),
-        },
-      });
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += String(chunk)));
-        res.on('end', () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      });
-      req.on('error', (error) => reject(error));
-      req.write(Buffer.alloc(sent, 'x'));
-    });
-  }
+  const bigHeaders = {
+    'content-type': 'application/json',
+    'x-github-event': 'push',
+    'x-github-delivery': 'delivery-big',
+    'x-hub-signature-256': 'sha256=00',
+  };
+  const postPartial = (url: string, declared: number | 'chunked', sent: number) =>
+    postPartialTo(new URL('/api/github/webhooks', url).href, bigHeaders, declared, sent);
 
   it('answers 413 to a Content-Length over WEBHOOK_MAX_BYTES before the body arrives', async () => {
     const { url, logs, handler } = await mount({}, { WEBHOOK_MAX_BYTES: String(LIMIT) });

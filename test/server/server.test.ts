@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubStandin } from '../helpers/github-standin.ts';
-import { freePort, listening } from '../helpers/server-process.ts';
+import { freePort, listening, postPartial } from '../helpers/server-process.ts';
 import { loopbackOnlyFetch } from '../helpers/loopback.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { testPrivateKey } from '../helpers/probot.ts';
@@ -139,11 +139,8 @@ describe('npm start', () => {
       body: forgedBody,
     });
     expect(forged.status).toBe(400);
-    const big = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-      method: 'POST',
-      headers: { ...headers, 'x-hub-signature-256': 'sha256=00' },
-      body: 'x'.repeat(2 * 1024 * 1024),
-    });
+    // 2 MB announced, none sent: the answer comes without the body (fetch would fail on the reset of the unsent rest).
+    const big = await postPartial(`http://127.0.0.1:${port}/api/github/webhooks`, { ...headers, 'x-hub-signature-256': 'sha256=00' }, 2 * 1024 * 1024, 0);
     expect(big.status).toBe(413);
     await until(() => output.includes('webhook refused: body larger'), 'the refusal to be logged');
     expect(output).toContain('webhook refused: signature does not match');
