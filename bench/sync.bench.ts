@@ -20,7 +20,18 @@ export interface SyncFigure {
 /** Big enough for a first sync of 500 threats in one go: the budget is measured elsewhere (tests). */
 const CONFIG = 'issues:\n  max_writes_per_sync: 5000\n';
 
-async function syncOnce(github: GitHubStandin, octokit: GitHubClient, modelText: string, sha: string): Promise<SyncOutcome> {
+/**
+ * The day `npm run demo` runs as (its `--today`, in package.json): the example's SLA due dates, and with
+ * them its milestones, count from it, so the demo's figures and the README's do not change with the calendar.
+ */
+export function demoToday(): string {
+  const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const days = new Set([...scripts.demo!.matchAll(/--today (\S+)/g)].map((m) => m[1]));
+  if (days.size !== 1) throw new Error('every command of `npm run demo` must run with the same --today');
+  return [...days][0]!;
+}
+
+async function syncOnce(github: GitHubStandin, octokit: GitHubClient, now: Date, modelText: string, sha: string): Promise<SyncOutcome> {
   return runSync({
     octokit,
     owner: 'acme',
@@ -29,8 +40,8 @@ async function syncOnce(github: GitHubStandin, octokit: GitHubClient, modelText:
     branch: 'main',
     actor: 'bench',
     webUrl: 'https://github.com',
-    // The stand-in dates issues with the real clock; SLA due dates count from that date.
-    now: new Date(),
+    // The stand-in dates issues by the same clock; SLA due dates count from that date.
+    now,
     input: memoryReader({ 'threat-model.yml': modelText, '.github/threatloop.yml': CONFIG }),
     pacer: new WritePacer({ minIntervalMs: 0, perHour: Number.POSITIVE_INFINITY, delay: noDelay }),
     paceKey: 'bench',
@@ -47,18 +58,20 @@ function changeOneThreat(text: string): string {
   return `${text.slice(0, end)} (revised)${text.slice(end)}`;
 }
 
-export async function measure(label: string, modelText: string): Promise<SyncFigure[]> {
-  const github = await GitHubStandin.start();
+/** The requests of three syncs of `modelText`, all on `today` (noon UTC). */
+export async function measure(label: string, modelText: string, today: string): Promise<SyncFigure[]> {
+  const now = new Date(`${today}T12:00:00Z`);
+  const github = await GitHubStandin.start({ now: () => now });
   try {
     github.addRepo({ owner: 'acme', name: 'bench', private: true, assignees: [] });
     const octokit = withRateLimitRetry(
       new ProbotOctokit({ auth: { token: 'bench' }, baseUrl: github.url, throttle: { enabled: false }, retry: { enabled: false } }),
       { delay: noDelay },
     );
-    const first = await syncOnce(github, octokit, modelText, 'a'.repeat(40));
+    const first = await syncOnce(github, octokit, now, modelText, 'a'.repeat(40));
     const threats = first.plan?.operations.filter((o) => o.op === 'create-issue').length ?? 0;
-    const resync = await syncOnce(github, octokit, modelText, 'b'.repeat(40));
-    const change = await syncOnce(github, octokit, changeOneThreat(modelText), 'c'.repeat(40));
+    const resync = await syncOnce(github, octokit, now, modelText, 'b'.repeat(40));
+    const change = await syncOnce(github, octokit, now, changeOneThreat(modelText), 'c'.repeat(40));
     const naive = 2 * threats;
     const figures = (scenario: string, outcome: SyncOutcome) => [
       { name: `${label}: ${scenario}, reads`, value: outcome.requests.reads, unit: 'requests' },
@@ -79,7 +92,7 @@ export async function measure(label: string, modelText: string): Promise<SyncFig
 export async function benchSync(): Promise<SyncFigure[]> {
   const genomewell = readFileSync(new URL('../examples/genomewell/threat-model.yml', import.meta.url), 'utf8');
   return [
-    ...(await measure('GenomeWell', genomewell)),
-    ...(await measure('500 generated threats', generateModelText({ threats: 500, components: 60, flows: 90 }))),
+    ...(await measure('GenomeWell', genomewell, demoToday())),
+    ...(await measure('500 generated threats', generateModelText({ threats: 500, components: 60, flows: 90 }), demoToday())),
   ];
 }

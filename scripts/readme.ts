@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { generateModelText } from '../bench/generate-model.ts';
 import { benchJira } from '../bench/jira.bench.ts';
 import { benchEvidenceReads } from '../bench/report.bench.ts';
-import { measure, type SyncFigure } from '../bench/sync.bench.ts';
+import { demoToday, measure, type SyncFigure } from '../bench/sync.bench.ts';
 import { withoutNock } from '../bench/without-nock.ts';
 import { main } from '../src/cli/main.ts';
 import * as vectors from '../test/model/cvss-vectors.ts';
@@ -22,7 +22,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** The demo's first-sync plan, as `npm run demo` prints it (`threatloop plan --format json`). */
 async function demoPlanSummary(): Promise<{ labels: number; milestones: number; created: number; createdClosed: number; writes: number }> {
   const out: string[] = [];
-  const exit = await main(['plan', EXAMPLE, '--format', 'json'], { out: (t) => out.push(t), err: () => undefined, cwd: process.cwd(), env: {} });
+  const exit = await main(['plan', EXAMPLE, '--format', 'json', '--today', demoToday()], { out: (t) => out.push(t), err: () => undefined, cwd: process.cwd(), env: {} });
   if (exit !== 0) throw new Error(`threatloop plan of the example exited ${exit}`);
   return (JSON.parse(out.join('\n')) as { summary: Awaited<ReturnType<typeof demoPlanSummary>> }).summary;
 }
@@ -74,8 +74,8 @@ export async function readmeBlocks(): Promise<Record<string, string>> {
   const generated = generateModelText({ threats: 500, components: 60, flows: 90 });
   // Against the loopback GitHub stand-in only; the Jira bench answers through nock and sets it up itself.
   const [genomewell, large, evidence] = await withoutNock(async () => [
-    await measure('GenomeWell', readFileSync(EXAMPLE, 'utf8')),
-    await measure('500 generated threats', generated),
+    await measure('GenomeWell', readFileSync(EXAMPLE, 'utf8'), demoToday()),
+    await measure('500 generated threats', generated, demoToday()),
     await benchEvidenceReads(),
   ]);
   const jira = await benchJira();
@@ -85,6 +85,7 @@ export async function readmeBlocks(): Promise<Record<string, string>> {
       `${count(demo.labels)} labels, ${count(demo.milestones)} milestones, ${count(demo.created)} issues ` +
       `(${count(demo.createdClosed)} of them closed at once, as their threats are already mitigated or accepted) and the dashboard: ` +
       `${count(demo.writes)} writes`,
+    'demo-today': demoToday(),
     'cvss-vectors': count(vectorCount),
     'jira-writes': jiraWrites(jira),
     'evidence-budget': count(figure(evidence, 'budget:')),

@@ -151,15 +151,22 @@ export class GitHubStandin {
   #checkRunCounter = 0;
   #commentCounter = 0;
 
-  private constructor(prefix: string) {
+  /** The clock that dates issues, comments and events (SLA due dates count from an issue's creation). */
+  readonly #now: () => Date;
+
+  private constructor(prefix: string, now: () => Date) {
     this.#prefix = prefix;
+    this.#now = now;
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#installRoutes();
   }
 
-  /** `prefix: '/api/v3'` serves like GitHub Enterprise Server (what Probot uses with GHE_HOST). */
-  static async start(options: { prefix?: string } = {}): Promise<GitHubStandin> {
-    const standin = new GitHubStandin(options.prefix ?? '');
+  /**
+   * `prefix: '/api/v3'` serves like GitHub Enterprise Server (what Probot uses with GHE_HOST);
+   * `now` dates what it stores (the real clock unless given; installation tokens always expire by the real one).
+   */
+  static async start(options: { prefix?: string; now?: () => Date } = {}): Promise<GitHubStandin> {
+    const standin = new GitHubStandin(options.prefix ?? '', options.now ?? (() => new Date()));
     await new Promise<void>((resolve) => standin.#server.listen(0, '127.0.0.1', resolve));
     standin.#port = (standin.#server.address() as AddressInfo).port;
     return standin;
@@ -253,7 +260,7 @@ export class GitHubStandin {
     const repo = this.repo(fullName);
     const issue = repo.issues.find((i) => i.number === number);
     if (!issue) throw new Error(`stand-in has no issue #${number}`);
-    const at = change.at ?? new Date().toISOString();
+    const at = change.at ?? this.#now().toISOString();
     if (change.comment !== undefined) issue.comments.push({ id: ++this.#commentCounter, body: change.comment, user: change.by, created_at: at });
     issue.state = change.state;
     issue.state_reason = change.state === 'closed' ? (change.reason ?? 'completed') : 'reopened';
@@ -315,7 +322,7 @@ export class GitHubStandin {
           tree_id: push.after,
           distinct: true,
           message: 'update',
-          timestamp: new Date().toISOString(),
+          timestamp: this.#now().toISOString(),
           url: '',
           author: { name: 'Ada', email: 'ada@example.com', username: 'ada' },
           committer: { name: 'Ada', email: 'ada@example.com', username: 'ada' },
@@ -362,7 +369,7 @@ export class GitHubStandin {
       labels: [],
       assignees: [],
       milestone: null,
-      created_at: new Date().toISOString(),
+      created_at: this.#now().toISOString(),
       comments: [],
       pull_request: true,
       user: pull.author ?? 'ada',
@@ -392,7 +399,7 @@ export class GitHubStandin {
       login: review.login,
       state: review.state,
       commitId: review.commitId ?? this.#addedPullJson(fullName, number).head.sha,
-      submittedAt: new Date().toISOString(),
+      submittedAt: this.#now().toISOString(),
     };
     this.reviews.set(key, [...(this.reviews.get(key) ?? []), added]);
     return added;
@@ -629,7 +636,7 @@ export class GitHubStandin {
           labels: [...(body.labels ?? [])],
           assignees: (body.assignees ?? []).filter((a) => repo.assignees.includes(a)),
           milestone: body.milestone ?? null,
-          created_at: new Date().toISOString(),
+          created_at: this.#now().toISOString(),
           comments: [],
           user: this.issueAuthor,
         };
@@ -653,7 +660,7 @@ export class GitHubStandin {
         if (body.assignees !== undefined) issue.assignees = body.assignees.filter((a) => repo.assignees.includes(a));
         if (body.milestone !== undefined) issue.milestone = body.milestone;
         if (body.state !== undefined && body.state !== issue.state) {
-          const at = new Date().toISOString();
+          const at = this.#now().toISOString();
           (issue.events ??= []).push({ event: body.state === 'closed' ? 'closed' : 'reopened', actor: this.issueAuthor, created_at: at, state_reason: body.state_reason ?? null });
           if (body.state === 'closed') issue.closed_at = at;
         }
@@ -668,7 +675,7 @@ export class GitHubStandin {
       writable(m, (repo) => {
         const issue = repo.issues.find((i) => i.number === Number(m[3]));
         if (!issue) return { status: 404, body: { message: 'Not Found' } };
-        const comment = { id: ++this.#commentCounter, body: (request.body as { body: string }).body, user: this.issueAuthor, created_at: new Date().toISOString() };
+        const comment = { id: ++this.#commentCounter, body: (request.body as { body: string }).body, user: this.issueAuthor, created_at: this.#now().toISOString() };
         issue.comments.push(comment);
         return { status: 201, body: this.#commentJson(repo, issue, comment) };
       }),
@@ -706,7 +713,7 @@ export class GitHubStandin {
         const comment = issue?.comments.find((c) => c.id === Number(m[3]));
         if (!issue || !comment) return { status: 404, body: { message: 'Not Found' } };
         comment.body = (request.body as { body: string }).body;
-        comment.updated_at = new Date().toISOString();
+        comment.updated_at = this.#now().toISOString();
         return { status: 200, body: this.#commentJson(repo, issue, comment) };
       }),
     );
