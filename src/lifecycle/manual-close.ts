@@ -41,6 +41,11 @@ export interface ManualClose {
   closedAs: ClosedAs;
   /** Login (GitHub) or display name (Jira) of whoever closed it. */
   closedBy: string;
+  /**
+   * `closedBy` stands in for a name the tracker knows only at the cost of a read (Jira's changelog): made only
+   * for a closure about to be proposed that the open proposal does not name yet (src/sync/proposals.ts).
+   */
+  closerUnread?: boolean;
   /** The app closed it itself (a sync): never a proposal. */
   closedByApp: boolean;
   /** ISO timestamp or YYYY-MM-DD. */

@@ -76,6 +76,31 @@ export function neutraliseClosingComment(text: string): string {
   return rationaleFrom(withoutMentions) ?? '';
 }
 
+/** A closer's name as another tracker reports it (a Jira display name) is at most this many characters. */
+export const MAX_CLOSER_NAME = 100;
+
+/**
+ * A closer's name from another tracker (a Jira display name: its owner writes it) made fit for the
+ * verification line, the commit message and the PR description, as a closing comment is: one line without
+ * control or invisible formatting characters (a zero-width character could hide an `@` or a tag from the
+ * rules below), HTML and angle brackets dropped, the `@` of a mention dropped (it never pings), cut at
+ * MAX_CLOSER_NAME characters. The renderers escape Markdown in model text. Undefined when nothing is left.
+ */
+export function neutraliseCloserName(name: string): string | undefined {
+  const text = name
+    .replace(/[\p{Cf}\ufffd]/gu, '')
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ')
+    .replace(/[<>]/g, ' ')
+    .replace(/(^|\W)@+(?=[\w-])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text === '') return undefined;
+  const chars = Array.from(text);
+  return chars.length <= MAX_CLOSER_NAME ? text : `${chars.slice(0, MAX_CLOSER_NAME - 1).join('').trimEnd()}…`;
+}
+
 const DECLINED_PATTERN = /<!-- threatloop:proposal-declined id="([^"<>]*)" closed="([^"<>]*)" pr="(\d+)" -->/;
 
 /** The hidden line of the comment that records a declined proposal for one closure of one threat. */

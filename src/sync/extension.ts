@@ -39,6 +39,8 @@ export interface ExtensionSide {
   links: ReadonlyMap<string, TrackerLink>;
   /** Tickets a person closed there while the model lists their threat as open work (issue 11: proposed like GitHub's). */
   closedByHand?: readonly ManualClose[];
+  /** Who closed one of `closedByHand` marked `closerUnread`, read there now; undefined when unknown. */
+  readCloser?(close: ManualClose): Promise<string | undefined>;
   /** For the dashboard, e.g. "Jira sync incomplete: ...". */
   notices: readonly string[];
   /** After the GitHub side: `created` maps threat ids to issues created in this sync. */

@@ -59,6 +59,8 @@ export interface ProposalRequest {
   base?: { defaultBranch: string; sha: string };
   /** Tickets closed by hand in another tracker (Jira done), proposed the same way; their ticket stays as it is otherwise. */
   elsewhere?: readonly ManualClose[];
+  /** Who closed one of `elsewhere` marked `closerUnread`, read from its tracker (undefined: unknown, the stand-in stays). */
+  readCloser?: (close: ManualClose) => Promise<string | undefined>;
   /** The proposal PR just closed without merging: its closures are declined (recorded on each issue, which reopens). */
   declined?: { number: number; basis: readonly ProposalBasis[] };
 }
@@ -177,7 +179,7 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
     .map((b): ManualClose => ({ ...closeFromBasis(b, { threatId: b.threatId, number: 0, htmlUrl: b.ticketUrl, stateReason: null, closedAt: b.closedAt }), viaPullRequest: true }));
   for (const written of [...given, ...carried]) {
     const threat = threats.get(written.threatId.toLowerCase());
-    const close = threat ? { ...written, threatId: threat.id } : written;
+    let close = threat ? { ...written, threatId: threat.id } : written;
     if (!threat || changes.some((c) => c.threatId === close.threatId) || reopens.some((r) => r.issue.marker.threatId === close.threatId)) continue;
     if (changes.length >= MAX_PROPOSED_THREATS) {
       outcome.waiting.push(close.threatId);
@@ -185,7 +187,12 @@ export async function runProposals(request: ProposalRequest): Promise<ProposalOu
     }
     const declinedNow = declined.get(close.threatId);
     const declinedBefore = declinedNow !== undefined && declinedNow.closedAt === close.closedAt;
-    const decision = decideManualClose(close, { config, threat, canWriteContents: request.canWriteContents, declinedBefore });
+    const context = { config, threat, canWriteContents: request.canWriteContents, declinedBefore };
+    let decision = decideManualClose(close, context);
+    if (decision.action === 'propose' && close.closerUnread) {
+      close = await namedCloser(close, reused.get(close.threatId), request.readCloser);
+      decision = decideManualClose(close, context);
+    }
     if (decision.action === 'propose') {
       changes.push(decision.change);
       basis.push(basisOf(close, decision.change));
@@ -287,6 +294,17 @@ function basisOf(close: ManualClose, change: ProposedChange): ProposalBasis {
     closedBy: close.closedBy,
     ...(close.evidenceUrl ? { evidenceUrl: close.evidenceUrl } : {}),
   };
+}
+
+/**
+ * A closure whose closer its tracker tells only at the cost of a read (Jira's changelog), with the name: the
+ * one the open proposal recorded for this very closure (no read), else read now. A stand-in recorded because
+ * the read failed is read again, so one failure does not leave it unnamed while the proposal is open.
+ */
+async function namedCloser(close: ManualClose, recorded: ProposalBasis | undefined, readCloser: ProposalRequest['readCloser']): Promise<ManualClose> {
+  const sameClosure = recorded !== undefined && recorded.tracker === close.tracker && recorded.ticket === close.ticket && recorded.closedAt === close.closedAt;
+  const closedBy = sameClosure && recorded.closedBy !== close.closedBy ? recorded.closedBy : await readCloser?.(close);
+  return closedBy ? { ...close, closedBy, closerUnread: false } : close;
 }
 
 /** The closure again from what the proposal recorded about it. */

@@ -218,7 +218,14 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
     }
   }
   const sides = await Promise.all(extensions.map((extension) => extension.begin({ model, config, context, state, source })));
-  const manual = await manualCloses(request, { model, config, state, context, elsewhere: sides.flatMap((side) => side.closedByHand ?? []) });
+  const manual = await manualCloses(request, {
+    model,
+    config,
+    state,
+    context,
+    elsewhere: sides.flatMap((side) => side.closedByHand ?? []),
+    readCloser: async (close) => sides[extensions.findIndex((extension) => extension.system === close.tracker)]?.readCloser?.(close),
+  });
   const planInput: GithubPlanInput = {
     ...(manual.leaveClosed ? { leaveClosed: manual.leaveClosed } : {}),
     ...(manual.reopenReason ? { reopenReason: manual.reopenReason } : {}),
@@ -290,7 +297,14 @@ export async function runSync(request: SyncRequest): Promise<SyncOutcome> {
  */
 async function manualCloses(
   request: SyncRequest,
-  input: { model: ThreatModel; config: Config; state: RepoState; context: SyncContext; elsewhere: readonly ManualClose[] },
+  input: {
+    model: ThreatModel;
+    config: Config;
+    state: RepoState;
+    context: SyncContext;
+    elsewhere: readonly ManualClose[];
+    readCloser: (close: ManualClose) => Promise<string | undefined>;
+  },
 ): Promise<{ leaveClosed?: ReadonlySet<string>; reopenReason?: string; dashboard?: DashboardProposal; outcome?: ProposalOutcome }> {
   const { model, config, state, context, elsewhere } = input;
   const owned = state.issues.filter((issue) => isOwnedBy(issue, { modelRepo: context.modelRepo, issuesRepo: `${state.owner}/${state.repo}` }));
@@ -328,6 +342,7 @@ async function manualCloses(
       budget: config.issues.max_writes_per_sync,
       open,
       elsewhere,
+      readCloser: input.readCloser,
     });
   } catch (error) {
     if (error instanceof RateLimitedError) throw error;

@@ -349,6 +349,7 @@ describe('Jira within bounds', () => {
         fields: { summary: 'Payroll', labels: [], status: { name: 'To Do', statusCategory: { key: 'new', id: 2 } }, created: '2029-01-01T00:00:00.000+0000' },
         properties: {},
         remoteLinks: new Map(),
+        changelog: [],
       });
     }
     const forge = (threatId: string, key: string) => {

@@ -10,7 +10,7 @@ import { runRemoteSync } from '../../src/cli/commands/sync.ts';
 import { noDelay } from '../../src/github/client.ts';
 import nock from 'nock';
 import { GitHubStandin } from '../helpers/github-standin.ts';
-import { JiraStandin } from '../helpers/jira-standin.ts';
+import { JiraStandin, PERSON } from '../helpers/jira-standin.ts';
 import { threatModelText } from '../helpers/models.ts';
 import { captureIo } from '../helpers/cli.ts';
 
@@ -98,7 +98,7 @@ describe('threatloop sync --propose with Jira', () => {
     expect(pulls[0]!.title).toBe('Threat model: TM-2 Open → Not applicable (SEC-2 closed)');
     const model = repo().commits.get(repo().branches.get('threatloop/status')!)!['threat-model.yml']!;
     expect(model).toContain('status: not-applicable');
-    expect(model).toContain(`verification: "Jira issue SEC-2 closed as not planned by a Jira user on 2030-01-03: ${SITE}/browse/SEC-2"`);
+    expect(model).toContain(`verification: "Jira issue SEC-2 closed as not planned by ${PERSON.displayName} on 2030-01-03: ${SITE}/browse/SEC-2"`);
     // Not transitioned back, and the GitHub issue is not touched.
     expect(jira.issue('SEC-2').fields.status.name).toBe('Done');
     expect(jira.writes().filter((r) => r.path.endsWith('/transitions'))).toEqual([]);

@@ -2,15 +2,19 @@
  * A small, stateful Jira Cloud (REST API v3) behind nock, for end-to-end tests
  * that run more than one sync: it answers the requests jira.js 6 sends for
  * threatloop (JQL search, issue by key, create, edit, entity property, remote
- * links, transitions), keeps the issues they make (with the `properties` a
+ * links, transitions, changelog), keeps the issues they make (with the `properties` a
  * create, an edit or a transition carries, as Jira does), and records every request.
+ * Each edit and status change is a history in the issue's changelog, by the API's
+ * account or, for `moveByHand`, by the person named; the changelog is paged as
+ * Jira's is (oldest first, `startAt`, `maxResults` at most 100, `total`).
  *
  * Knobs for the failure cases: `searchLags` (the search index has not caught
  * up: the search answers no issue, a read by key still does), `indexLags`
  * (issues created from now on stay out of the search until
  * `catchUpSearchIndex()`), `unreachable` (every request fails with
- * ECONNREFUSED, the way undici does), and `createAnswer` for creates whose
- * answer is lost or late (see CreateAnswer). Keys are numbered per project in
+ * ECONNREFUSED, the way undici does), `createAnswer` for creates whose
+ * answer is lost or late (see CreateAnswer), and `changelogAnswer` for a
+ * changelog that fails (see ChangelogAnswer). Keys are numbered per project in
  * sequence, as Jira's are; a key that moved (`moveIssue`) still answers a read
  * with the issue under its new key, as Jira does.
  *
@@ -35,7 +39,28 @@ export interface JiraStandinIssue {
   properties: Record<string, unknown>;
   /** globalId -> the remote link as posted. */
   remoteLinks: Map<string, any>;
+  /** The issue's histories, oldest first, as `GET /issue/{key}/changelog` pages them. */
+  changelog: JiraStandinHistory[];
 }
+
+export interface JiraAccount {
+  accountId: string;
+  displayName: string;
+}
+
+export interface JiraStandinHistory {
+  id: string;
+  author: JiraAccount;
+  created: string;
+  items: { field: string; fieldtype: string; from: string | null; fromString: string | null; to: string | null; toString: string | null }[];
+}
+
+/** The account the API token belongs to: whatever threatloop changes is changed by it. */
+export const API_ACCOUNT: JiraAccount = { accountId: '557058:sync-bot', displayName: 'threatloop sync' };
+/** Who moves an issue by hand unless a test names someone else. */
+export const PERSON: JiraAccount = { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Dana Reyes' };
+/** Jira Cloud answers at most this many histories per changelog page. */
+const CHANGELOG_PAGE_LIMIT = 100;
 
 const API = '/rest/api/3';
 const STATUSES = {
@@ -59,6 +84,9 @@ type Reply = readonly [number, unknown?, Record<string, string>?];
  */
 export type CreateAnswer = 'ok' | 'commit-then-504' | 'commit-then-reset' | 'slow' | 'slow-commit';
 
+/** How changelog reads are answered: `ok`, `500` (a server error), or `malformed` (200 with a body that is not JSON). */
+export type ChangelogAnswer = 'ok' | '500' | 'malformed';
+
 export class JiraStandin {
   readonly site: string;
   readonly project: string;
@@ -71,6 +99,7 @@ export class JiraStandin {
   /** Issues created while this is true stay out of the search until `catchUpSearchIndex()`. */
   indexLags = false;
   createAnswer: CreateAnswer = 'ok';
+  changelogAnswer: ChangelogAnswer = 'ok';
   /** Called when a request is held (`slow`, `slow-commit`): a test fires the client's timer from here. */
   onHold: () => void = () => {};
   readonly #unindexed = new Set<string>();
@@ -126,17 +155,45 @@ export class JiraStandin {
     return issue;
   }
 
-  /** A person moves an issue in Jira's UI (not through threatloop): status, resolution, and when. */
-  moveByHand(key: string, to: 'done' | 'todo', options: { resolution?: string; at?: string } = {}): void {
+  /** A person moves an issue in Jira's UI (not through threatloop): status, resolution, when, and who (`PERSON` unless named). */
+  moveByHand(key: string, to: 'done' | 'todo', options: { resolution?: string; at?: string; by?: JiraAccount } = {}): void {
     const issue = this.issue(key);
-    issue.fields.status = to === 'done' ? STATUSES.done : STATUSES.todo;
-    this.#statusChanged(issue, to === 'done' ? (options.resolution ?? 'Done') : null, options.at);
+    this.#statusChanged(issue, to === 'done' ? STATUSES.done : STATUSES.todo, to === 'done' ? (options.resolution ?? 'Done') : null, options.by ?? PERSON, options.at);
   }
 
-  /** As Jira: a done status carries a resolution, and the status category change is dated. */
-  #statusChanged(issue: JiraStandinIssue, resolution: string | null, at?: string): void {
+  /** Someone edits an issue by hand `count` times, one label history each (the fields stay as they are): a changelog longer than a page. */
+  editByHand(key: string, count: number, by: JiraAccount = PERSON): void {
+    const issue = this.issue(key);
+    for (let i = 0; i < count; i++) this.#addHistory(issue, by, [{ field: 'labels', fieldtype: 'jira', from: null, fromString: null, to: null, toString: `edit-${i}` }]);
+  }
+
+  /** As Jira: a done status carries a resolution, the status category change is dated, and the change is a history. */
+  #statusChanged(issue: JiraStandinIssue, status: (typeof STATUSES)[keyof typeof STATUSES], resolution: string | null, by: JiraAccount, at?: string): void {
+    const from = issue.fields.status;
+    issue.fields.status = status;
     issue.fields.resolution = resolution ? { name: resolution } : null;
-    issue.fields.statuscategorychangedate = at ?? new Date((this.#clock += 1000)).toISOString().replace('Z', '+0000');
+    issue.fields.statuscategorychangedate = at ?? this.#tick();
+    this.#addHistory(issue, by, [{ field: 'status', fieldtype: 'jira', from: null, fromString: from?.name ?? null, to: null, toString: status.name }], issue.fields.statuscategorychangedate);
+  }
+
+  #addHistory(issue: JiraStandinIssue, author: JiraAccount, items: JiraStandinHistory['items'], at?: string): void {
+    issue.changelog.push({ id: String(issue.changelog.length + 1), author, created: at ?? this.#tick(), items });
+  }
+
+  /** Jira's timestamp format, one second later each time. */
+  #tick(): string {
+    return new Date((this.#clock += 1000)).toISOString().replace('Z', '+0000');
+  }
+
+  /** `GET /issue/{key}/changelog`: the histories from `startAt`, oldest first, at most 100 a page. */
+  #changelog(issue: JiraStandinIssue, url: URL): Reply {
+    if (this.changelogAnswer === '500') return [500, { errorMessages: ['Internal server error'], errors: {} }];
+    if (this.changelogAnswer === 'malformed') return [200, '{"values": [{"author": ', { 'content-type': 'application/json' }];
+    const startAt = Math.max(0, Number(url.searchParams.get('startAt') ?? 0) || 0);
+    const maxResults = Math.min(CHANGELOG_PAGE_LIMIT, Math.max(1, Number(url.searchParams.get('maxResults') ?? CHANGELOG_PAGE_LIMIT) || CHANGELOG_PAGE_LIMIT));
+    const values = issue.changelog.slice(startAt, startAt + maxResults);
+    const total = issue.changelog.length;
+    return [200, { self: `${this.site}${API}/issue/${issue.key}/changelog`, startAt, maxResults, total, isLast: startAt + values.length >= total, values }];
   }
 
   async #handle(request: Request): Promise<Reply> {
@@ -213,12 +270,12 @@ export class JiraStandin {
       return [existed ? 200 : 201, { id, self: `${this.site}${API}/issue/${issue.key}/remotelink/${id}` }];
     }
     if (method === 'GET' && rest === 'transitions') return [200, { transitions: TRANSITIONS }];
+    if (method === 'GET' && rest === 'changelog') return this.#changelog(issue, url);
     if (method === 'POST' && rest === 'transitions') {
       const transition = TRANSITIONS.find((t) => t.id === body?.transition?.id);
       if (!transition) return [400, { errorMessages: ['Transition id is not valid for this issue.'], errors: {} }];
-      issue.fields.status = transition.to;
       this.#setProperties(issue, body.properties);
-      this.#statusChanged(issue, transition.to === STATUSES.done ? 'Done' : null);
+      this.#statusChanged(issue, transition.to, transition.to === STATUSES.done ? 'Done' : null, API_ACCOUNT);
       return [204];
     }
     return [404, { errorMessages: [`stand-in does not answer ${method} ${path}`], errors: {} }];
@@ -252,7 +309,7 @@ export class JiraStandin {
       components: (f.components ?? []).map((c: { name: string }, i: number) => ({ id: String(200 + i), name: c.name })),
       duedate: f.duedate ?? null,
       status: STATUSES.todo,
-      created: new Date((this.#clock += 1000)).toISOString().replace('Z', '+0000'),
+      created: this.#tick(),
     };
     delete fields.project;
     const issue: JiraStandinIssue = {
@@ -261,6 +318,7 @@ export class JiraStandin {
       fields,
       properties: {},
       remoteLinks: new Map(),
+      changelog: [],
     };
     this.#setProperties(issue, body.properties);
     this.issues.set(key, issue);
@@ -286,6 +344,8 @@ export class JiraStandin {
       if (change.remove) issue.fields.components = issue.fields.components.filter((c: { name: string }) => c.name !== change.remove.name);
     }
     this.#setProperties(issue, body.properties);
+    const changed = [...Object.keys(body.fields ?? {}), ...Object.keys(body.update ?? {})];
+    if (changed.length) this.#addHistory(issue, API_ACCOUNT, changed.map((field) => ({ field, fieldtype: 'jira', from: null, fromString: null, to: null, toString: null })));
     return [204];
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { closeFromTimeline, declinedMarker, neutraliseClosingComment, wasDeclined, type ClosedIssue } from '../../src/lifecycle/proposal-facts.ts';
+import { closeFromTimeline, declinedMarker, MAX_CLOSER_NAME, neutraliseCloserName, neutraliseClosingComment, wasDeclined, type ClosedIssue } from '../../src/lifecycle/proposal-facts.ts';
 import { MAX_PROPOSED_THREATS, parseProposalBasis, renderProposalBasis, type ProposalBasis } from '../../src/model/proposal.ts';
 
 const ISSUE: ClosedIssue = { threatId: 'TM-1', number: 7, htmlUrl: 'https://github.com/acme/app/issues/7', stateReason: 'completed', closedAt: '2030-01-01T10:00:00Z' };
@@ -44,6 +44,21 @@ describe('neutraliseClosingComment', () => {
     const huge = neutraliseClosingComment(`${'<b>@x '.repeat(200_000)}`);
     expect(huge.length).toBeLessThanOrEqual(1000);
     expect(huge).not.toMatch(/[<>@]/);
+  });
+});
+
+describe('neutraliseCloserName', () => {
+  it('one line without HTML, mentions or invisible characters, at most 100 characters, also for a megabyte of hostile input', () => {
+    expect(neutraliseCloserName('Dana Reyes (Contractor)')).toBe('Dana Reyes (Contractor)');
+    expect(neutraliseCloserName('@org/team <img src=x>\n[x](http://evil)')).toBe('org/team [x](http://evil)');
+    // A zero-width character between `@` and the name, or inside a tag, hides nothing.
+    expect(neutraliseCloserName('@\u200Balice <im\u200Bg src=x> \u202Eevil')).toBe('alice evil');
+    expect(neutraliseCloserName('alice@example.com')).toBe('alice@example.com');
+    expect(neutraliseCloserName(' <b></b>\t ')).toBeUndefined();
+    const huge = neutraliseCloserName(`@x <img>${'é\n'.repeat(500_000)}`)!;
+    expect(Array.from(huge)).toHaveLength(MAX_CLOSER_NAME);
+    expect(huge).toMatch(/^x é é .*…$/);
+    expect(huge).not.toMatch(/[<>@\n]/);
   });
 });
 

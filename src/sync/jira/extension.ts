@@ -2,7 +2,9 @@
  * The Jira side plugged into `runSync` (app and CLI alike) through its
  * `SyncExtension` seam: before the GitHub plan it syncs the Jira issues and
  * hands the planner their keys (body + marker); after the GitHub side it links
- * the Jira issues to GitHub issues created meanwhile. Jira failures become
+ * the Jira issues to GitHub issues created meanwhile. Issues a person moved to
+ * done become closures for the proposal, whose closer's name is read from the
+ * changelog only when the proposal asks (`readCloser`). Jira failures become
  * dashboard notices and check run notes; they never stop the GitHub side.
  */
 import { issuesByThreat, threatIssues } from '../github/issue-identity.ts';
@@ -16,6 +18,8 @@ import { planJiraDryRun } from './dry-run.ts';
 import type { ClosedAs } from '../../lifecycle/manual-close.ts';
 
 const JIRA_TRACKER = trackerInfo('jira');
+/** The closer's name when the changelog was not read or did not tell. */
+const UNKNOWN_JIRA_CLOSER = 'a Jira user';
 
 export interface JiraExtensionOptions {
   /** Where JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN come from (the server's or the CLI's environment). */
@@ -46,19 +50,26 @@ export function jiraSyncExtension(options: JiraExtensionOptions): SyncExtension 
         ...(options.connection ? { connection: options.connection } : {}),
         ...(options.requireProjectList ? { requireProjectList: true } : {}),
       });
+      const doneByHand = phase.doneByHand ?? [];
       return {
         links: phase.links,
-        closedByHand: (phase.doneByHand ?? []).map((done) => ({
+        closedByHand: doneByHand.map((done) => ({
           threatId: done.threatId,
           tracker: 'jira' as const,
           ticket: done.key,
           ticketUrl: done.url,
           closedAs: closedAsFromJira(done.resolution),
-          // Who moved it is in the issue's changelog, which is not read; the ticket link leads there.
-          closedBy: 'a Jira user',
+          // Who moved it is in the issue's changelog, read only when the proposal needs the name and does not
+          // hold it yet; until then, and when it cannot be read, this stands in (the ticket link leads there).
+          closedBy: UNKNOWN_JIRA_CLOSER,
+          closerUnread: true,
           closedByApp: false,
           closedAt: done.doneAt,
         })),
+        async readCloser(close) {
+          const done = doneByHand.find((d) => d.key === close.ticket);
+          return done && phase.movedToDoneBy ? phase.movedToDoneBy(done) : undefined;
+        },
         notices: phase.failures.map((f) => `Jira sync incomplete: ${f}`),
         async finish(created) {
           const all = new Map(githubIssues);

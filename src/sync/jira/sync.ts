@@ -15,6 +15,7 @@ import type { Config } from '../../config/schema.ts';
 import type { ThreatModel } from '../../model/schema.ts';
 import type { SyncContext } from '../github/state.ts';
 import { applyJiraOperations } from './apply.ts';
+import { jiraCloserReader } from './changelog.ts';
 import {
   connectJira,
   DEFAULT_RETRY,
@@ -75,6 +76,8 @@ export interface JiraDoneByHand {
   resolution: string | null;
   /** When it was moved to done (Jira's statuscategorychangedate), else when read. */
   doneAt: string;
+  /** Jira's statuscategorychangedate, when it has one: the changelog entry at this time moved it to done. */
+  statusChangedAt: string | null;
 }
 
 export interface JiraSyncPhase {
@@ -82,6 +85,12 @@ export interface JiraSyncPhase {
   links: ReadonlyMap<string, JiraIssueLink>;
   /** Issues a person moved to done (threatloop leaves them done): what a proposal is made of. */
   doneByHand?: readonly JiraDoneByHand[];
+  /**
+   * Who moved one of `doneByHand` to done (a neutralised display name), from its changelog: one or two
+   * reads, asked only for a closure about to be proposed. Undefined when unknown: the read failed (a note
+   * says why), Jira stopped answering, or the move is not on the changelog's last page.
+   */
+  movedToDoneBy?(done: JiraDoneByHand): Promise<string | undefined>;
   /** Failures so far (for the dashboard, which is planned before `finish`). */
   failures: readonly string[];
   /** Link the Jira issues to the GitHub issues (including ones created after `beginJiraSync`) and report. */
@@ -155,9 +164,12 @@ export async function beginJiraSync(input: JiraSyncInput): Promise<JiraSyncPhase
   const links = new Map(markerLinks);
   for (const [threatId, issue] of state.issues) links.set(threatId, { key: issue.key, url: browseUrl(state.site, issue.key) });
 
+  const readCloser = jiraCloserReader(connection, recovered);
   return {
     links,
     doneByHand,
+    // Not from a Jira that stopped answering during this sync.
+    movedToDoneBy: async (done) => (stopped ? undefined : readCloser(done)),
     failures: [...failures],
     async finish(githubIssues) {
       // Not against a Jira that just stopped answering, and not again for a threat that already failed this run.
@@ -178,7 +190,8 @@ export function jiraDoneByHand(model: ThreatModel, config: Config, state: JiraSt
   return model.threats.flatMap((threat) => {
     const issue = state.issues.get(threat.id);
     if (!issue || issue.statusCategory !== 'done' || issue.property?.state === 'done' || config.issues.close_statuses.includes(threat.status)) return [];
-    return [{ threatId: threat.id, key: issue.key, url: browseUrl(state.site, issue.key), resolution: issue.resolution ?? null, doneAt: issue.statusChangedAt ?? today }];
+    const statusChangedAt = issue.statusChangedAt ?? null;
+    return [{ threatId: threat.id, key: issue.key, url: browseUrl(state.site, issue.key), resolution: issue.resolution ?? null, doneAt: statusChangedAt ?? today, statusChangedAt }];
   });
 }
 
