@@ -76,27 +76,25 @@ async function onFixesMerged(context: Context<'pull_request.closed'>, runtime: A
   const [owner, repo] = payload.repository.full_name.split('/') as [string, string];
   const config = await readRepoConfig(context.octokit as GitHubClient, owner, repo, pr.base.sha, runtime.extendsPolicy);
   if (!config.ok || !config.config.pull_requests.propose_on_fixes) return { outcome: 'skipped', reason: 'pull_requests.propose_on_fixes is off' };
-  return runtime.jobs.enqueue({
-    name: 'proposal',
-    data: {
-      installationId,
-      owner,
-      repo,
-      reason: 'fixes-merged',
-      fixes: {
-        number: pr.number,
-        url: pr.html_url,
-        mergedBy: (pr.merged_by?.login ?? pr.user?.login ?? 'someone').slice(0, 100),
-        mergedAt: pr.merged_at ?? runtime.now().toISOString(),
-        threatIds,
-      },
+  return enqueueProposal(runtime, {
+    installationId,
+    owner,
+    repo,
+    reason: 'fixes-merged',
+    fixes: {
+      number: pr.number,
+      url: pr.html_url,
+      mergedBy: (pr.merged_by?.login ?? pr.user?.login ?? 'someone').slice(0, 100),
+      mergedAt: pr.merged_at ?? runtime.now().toISOString(),
+      threatIds,
     },
   });
 }
 
 /**
- * A recompute job; while one waits for its repository's turn, later closures need no job of their own (it
- * reads them all when it runs): both queues coalesce them (`coalesceKey` in src/app/jobs.ts).
+ * A recompute job. While one waits for its repository's turn, later closures need no job of their own (it
+ * reads them all when it runs): both queues coalesce them (`coalesceKey` in src/app/jobs.ts); a job that
+ * carries data (a declined proposal, a merged `Fixes` PR) always runs.
  */
 function enqueueProposal(runtime: AppRuntime, data: ProposalJobData): Promise<HandlerResult> {
   return runtime.jobs.enqueue({ name: 'proposal', data });
